@@ -1,0 +1,66 @@
+# as-tail: watch a log, drive ActivitySmith Live Activities and pushes.
+#
+#   make                 build ./as-tail
+#   make check           build, then run the whole test suite (bats)
+#   make check-asan      the same suite against an ASan+UBSan build
+#   make check-valgrind  the pipe tests under valgrind
+#   make bench           throughput and memory benchmark (see bench/README.md)
+#   make install PREFIX=/usr/local DESTDIR=
+
+VERSION  = 0.1.0
+PREFIX  ?= /usr/local
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man
+RULESDIR = $(PREFIX)/share/as-tail/rules
+
+CC      ?= cc
+PKGS     = libcurl libpcre2-8 json-c
+CFLAGS  ?= -O2 -g
+XCFLAGS  = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
+XCFLAGS += $(shell pkg-config --cflags $(PKGS))
+CPPFLAGS += -DAS_TAIL_VERSION='"$(VERSION)"' -DAS_TAIL_RULESDIR='"$(RULESDIR)"'
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lpthread
+
+SRCS = $(wildcard src/*.c)
+OBJS = $(SRCS:.c=.o)
+HDRS = $(wildcard src/*.h)
+UNIT = tests/unit/unit-ratelimit tests/unit/unit-template
+
+all: as-tail
+
+as-tail: $(OBJS)
+	$(CC) $(XCFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+src/%.o: src/%.c $(HDRS)
+	$(CC) $(XCFLAGS) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+check: as-tail
+	bats tests
+
+check-asan:
+	$(MAKE) clean
+	$(MAKE) CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' as-tail
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bats tests
+	$(MAKE) clean
+
+check-valgrind: as-tail
+	AS_TAIL_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' bats tests/pipe.bats tests/rules.bats tests/activity.bats
+
+lint-man:
+	mandoc -Tlint -W warning man/as-tail.1 man/as-tail.rules.5
+	groff -mandoc -ww -z man/as-tail.1 man/as-tail.rules.5
+
+bench: as-tail
+	bash bench/run.sh
+
+install: as-tail
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(RULESDIR)
+	install -m 755 as-tail $(DESTDIR)$(BINDIR)/as-tail
+	install -m 644 man/as-tail.1 $(DESTDIR)$(MANDIR)/man1/as-tail.1
+	install -m 644 man/as-tail.rules.5 $(DESTDIR)$(MANDIR)/man5/as-tail.rules.5
+	install -m 644 rules/*.rules $(DESTDIR)$(RULESDIR)/
+
+clean:
+	rm -f as-tail $(OBJS) $(UNIT)
+
+.PHONY: all check check-asan check-valgrind lint-man bench install clean

@@ -1,0 +1,357 @@
+/*
+ * action.c: from a matched line to requests.
+ *
+ * The rule's options are applied first: "once" fires on the first match only,
+ * "throttle" at most once per interval, "threshold" only when N matches fall
+ * within an interval (and then starts counting afresh).  Matches held back
+ * are counted, for --explain.  A firing expands every field of every action
+ * against the line and its captures, checks the numbers, and hands the result
+ * to the activity state (activity.c) or, for pushes, metrics and badges,
+ * straight to the outbox.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "clock.h"
+#include "msg.h"
+#include "xmalloc.h"
+
+/* Longest text a field expands to; longer text is cut. */
+#define ACTION_FIELD_MAX	4096
+/* How much of a matched line --explain keeps. */
+#define ACTION_SAMPLE_MAX	200
+
+/* Expanded fields of one action. */
+struct expanded {
+	struct buf	field[FIELD_LAST];
+	int		set[FIELD_LAST];
+	struct buf	metric[CONTENT_MAX_METRICS];
+};
+
+void
+action_template_env(const struct action_env *env, struct template_env *te)
+{
+	memset(te, 0, sizeof *te);
+	te->file = env->file;
+	te->elapsed_ms = clock_now_ms() - env->start_ms;
+	te->command = env->command;
+	te->exit_status = env->exit_status;
+	te->signal = env->signal;
+}
+
+/* Remember the first few lines a rule matched. */
+static void
+rule_sample(struct rule *r, const char *line, size_t len)
+{
+	struct buf	b;
+	int		i;
+
+	for (i = 0; i < RULE_SAMPLES && r->samples[i] != NULL; i++)
+		;
+	if (i == RULE_SAMPLES)
+		return;
+	buf_init(&b, ACTION_SAMPLE_MAX);
+	buf_addtext(&b, line, len);
+	r->samples[i] = xstrdup(buf_str(&b));
+	buf_free(&b);
+}
+
+/* Whether the rule's options let this match fire. */
+static int
+rule_may_fire(struct rule *r, uint64_t now)
+{
+	unsigned	i;
+
+	if (r->once && r->fired > 0)
+		return 0;
+	if (r->throttle_ms > 0 && r->fired > 0 &&
+	    now - r->last_fired_ms < r->throttle_ms)
+		return 0;
+	if (r->threshold_n == 0)
+		return 1;
+	for (i = 0; i < r->window_len; i++)
+		if (now - r->window[i] > r->threshold_ms)
+			break;
+	/* Drop matches that have left the window (they are the oldest). */
+	memmove(r->window + 1, r->window, i * sizeof *r->window);
+	r->window[0] = now;
+	r->window_len = i + 1;
+	if (r->window_len < r->threshold_n)
+		return 0;
+	r->window_len = 0;
+	return 1;
+}
+
+/* Parse a whole number; 0 or -1. */
+static int
+parse_whole(const char *s, long *out)
+{
+	char	*end;
+	long	 v;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end != '\0' || errno != 0 || v > 2147483647L)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_number(const char *s, double *out)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void
+action_warn(struct rule *r, struct action *a, const char *what,
+    const char *text)
+{
+	if (a->warned)
+		return;
+	a->warned = 1;
+	msg_warnx("%s:%u:%u: %s '%s' is not usable; ignored (warned once)",
+	    r->file, a->line, a->col, what, text);
+}
+
+static void
+expand_fields(struct action *a, const struct template_env *te,
+    struct expanded *x)
+{
+	size_t	i;
+	int	f;
+
+	for (f = 0; f < FIELD_LAST; f++) {
+		buf_init(&x->field[f], ACTION_FIELD_MAX);
+		x->set[f] = a->field[f] != NULL;
+		if (x->set[f])
+			template_expand(a->field[f], te, &x->field[f]);
+		buf_str(&x->field[f]);
+	}
+	for (i = 0; i < a->nmetrics; i++) {
+		buf_init(&x->metric[i], 64);
+		template_expand(a->metrics[i].value, te, &x->metric[i]);
+		buf_str(&x->metric[i]);
+	}
+}
+
+static void
+expanded_free(struct expanded *x, size_t nmetrics)
+{
+	size_t	i;
+	int	f;
+
+	for (f = 0; f < FIELD_LAST; f++)
+		buf_free(&x->field[f]);
+	for (i = 0; i < nmetrics; i++)
+		buf_free(&x->metric[i]);
+}
+
+static const char *
+field(struct expanded *x, enum field f)
+{
+	return x->set[f] ? x->field[f].data : NULL;
+}
+
+/* Fill the numeric fields of a change; -1 if one is unusable. */
+static int
+change_numbers(struct rule *r, struct action *a, struct expanded *x,
+    struct activity_change *ch)
+{
+	static const char	*names[] = { [FIELD_CURRENT] = "current",
+	    [FIELD_TOTAL] = "total", [FIELD_PERCENT] = "percent",
+	    [FIELD_VALUE] = "value", [FIELD_MAX] = "max" };
+	enum field		 f;
+	double			 d;
+	long			 l;
+
+	for (f = FIELD_CURRENT; f <= FIELD_MAX; f++) {
+		if (!x->set[f])
+			continue;
+		if (f == FIELD_CURRENT || f == FIELD_TOTAL) {
+			if (parse_whole(x->field[f].data, &l) != 0 ||
+			    (f == FIELD_TOTAL && l == 0))
+				goto bad;
+			if (f == FIELD_CURRENT)
+				ch->current = l;
+			else
+				ch->total = l;
+			continue;
+		}
+		if (parse_number(x->field[f].data, &d) != 0 || d < 0 ||
+		    (f == FIELD_MAX && d == 0))
+			goto bad;
+		if (f == FIELD_PERCENT)
+			ch->percent = d;
+		else if (f == FIELD_VALUE)
+			ch->value = d;
+		else
+			ch->upper = d;
+	}
+	return 0;
+bad:
+	action_warn(r, a, names[f], x->field[f].data);
+	return -1;
+}
+
+/* A color field: an API color, or NULL after a warning. */
+static const char *
+change_color(struct rule *r, struct action *a, struct expanded *x,
+    enum field f)
+{
+	const char	*c;
+
+	if (!x->set[f])
+		return NULL;
+	if ((c = rules_color(x->field[f].data)) == NULL)
+		action_warn(r, a, "color", x->field[f].data);
+	return c;
+}
+
+static void
+run_live_activity(struct action_env *env, struct rule *r, struct action *a,
+    struct expanded *x, const struct template_env *te)
+{
+	struct activity_change	ch;
+	char			where[512];
+	size_t			i;
+
+	activity_change_init(&ch);
+	if (change_numbers(r, a, x, &ch) != 0)
+		return;
+	snprintf(where, sizeof where, "%s:%u", r->file, a->line);
+	ch.kind = a->kind;
+	ch.outcome = a->outcome;
+	ch.where = where;
+	ch.title = field(x, FIELD_TITLE);
+	ch.subtitle = field(x, FIELD_SUBTITLE);
+	ch.message = field(x, FIELD_MESSAGE);
+	ch.color = change_color(r, a, x, FIELD_COLOR);
+	ch.step_color = change_color(r, a, x, FIELD_STEP_COLOR);
+	for (i = 0; i < a->nmetrics; i++) {
+		if (x->metric[i].len == 0)
+			continue;
+		ch.metric_label[ch.nmetrics] = a->metrics[i].label;
+		ch.metric_value[ch.nmetrics++] = x->metric[i].data;
+	}
+	activities_apply(env->activities, a->activity, &ch, te);
+}
+
+static void
+run_push(struct action_env *env, struct rule *r, struct action *a,
+    struct expanded *x)
+{
+	const char	*url = field(x, FIELD_URL);
+	char		**channels = NULL;
+	size_t		  i;
+
+	if (url != NULL && strncmp(url, "https://", 8) != 0 &&
+	    strncmp(url, "shortcuts://", 12) != 0) {
+		action_warn(r, a, "url", url);
+		url = NULL;
+	}
+	if (x->set[FIELD_CHANNELS] && x->field[FIELD_CHANNELS].len > 0) {
+		char	*copy, *word, *last;
+		size_t	 n = 0;
+
+		copy = xstrdup(x->field[FIELD_CHANNELS].data);
+		for (word = strtok_r(copy, ", ", &last); word != NULL;
+		    word = strtok_r(NULL, ", ", &last)) {
+			channels = xreallocarray(channels, n + 2,
+			    sizeof *channels);
+			channels[n++] = xstrdup(word);
+			channels[n] = NULL;
+		}
+		free(copy);
+	}
+	outbox_add(env->outbox, api_push(x->field[FIELD_TITLE].data,
+	    field(x, FIELD_MESSAGE), field(x, FIELD_SUBTITLE), url, channels));
+	for (i = 0; channels != NULL && channels[i] != NULL; i++)
+		free(channels[i]);
+	free(channels);
+}
+
+static void
+run_action(struct action_env *env, struct rule *r, struct action *a,
+    const struct template_env *te)
+{
+	struct expanded	x;
+	long		count;
+
+	if (a->kind == ACTION_FAIL) {
+		activities_fail(env->activities, a->activity);
+		return;
+	}
+	expand_fields(a, te, &x);
+	switch (a->kind) {
+	case ACTION_PUSH:
+		run_push(env, r, a, &x);
+		break;
+	case ACTION_METRIC:
+		if (x.field[FIELD_VALUE].len == 0)
+			action_warn(r, a, "value", "");
+		else
+			outbox_add(env->outbox, api_metric(a->metric_key,
+			    x.field[FIELD_VALUE].data));
+		break;
+	case ACTION_BADGE:
+		if (parse_whole(x.field[FIELD_COUNT].data, &count) != 0)
+			action_warn(r, a, "count", x.field[FIELD_COUNT].data);
+		else
+			outbox_add(env->outbox, api_badge(count));
+		break;
+	default:
+		run_live_activity(env, r, a, &x, te);
+		break;
+	}
+	expanded_free(&x, a->nmetrics);
+}
+
+int
+action_match(struct rule *r, const char *line, size_t len,
+    pcre2_match_data *md, void *arg)
+{
+	struct action_env	*env = arg;
+	struct template_env	 te;
+	uint64_t		 now = clock_now_ms();
+	size_t			 i;
+
+	r->hits++;
+	rule_sample(r, line, len);
+	if (!rule_may_fire(r, now)) {
+		r->suppressed++;
+		return r->stop;
+	}
+	r->fired++;
+	r->last_fired_ms = now;
+	action_template_env(env, &te);
+	te.line = line;
+	te.line_len = len;
+	te.ovector = pcre2_get_ovector_pointer(md);
+	te.npairs = pcre2_get_ovector_count(md);
+	te.count = r->hits;
+	for (i = 0; i < r->nactions; i++)
+		run_action(env, r, &r->actions[i], &te);
+	return r->stop;
+}

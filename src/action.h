@@ -1,0 +1,38 @@
+/*
+ * action.h: what happens when a rule matches a line.  The rule's options
+ * (once, throttle, threshold) decide whether it fires; firing expands each
+ * action's templates and turns it into Live Activity changes or requests.
+ */
+#ifndef AS_TAIL_ACTION_H
+#define AS_TAIL_ACTION_H
+
+#include <stdint.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "activity.h"
+#include "outbox.h"
+#include "rules.h"
+
+/* Where actions go, and what templates may refer to besides captures. */
+struct action_env {
+	struct activities	*activities;
+	struct outbox		*outbox;
+	const char		*file;		/* current input name */
+	uint64_t		 start_ms;
+	const char		*command;	/* wrapped command, or NULL */
+	int			 exit_status;	/* -1 while unknown */
+	int			 signal;
+};
+
+/*
+ * The matcher's callback (see match_cb); arg is a struct action_env.
+ * Returns the rule's "stop".
+ */
+int	action_match(struct rule *, const char *, size_t, pcre2_match_data *,
+	    void *);
+/* The template environment of env at this moment, without a line. */
+void	action_template_env(const struct action_env *, struct template_env *);
+
+#endif /* AS_TAIL_ACTION_H */

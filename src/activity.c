@@ -1,0 +1,391 @@
+/*
+ * activity.c: Live Activity state and transitions.
+ *
+ * Each declared activity is closed until a rule drives it.  The first change
+ * starts it with the declaration's defaults plus the change; later changes
+ * update it, but only when the state differs from what was last sent, and
+ * progress only moves forward within one run.  An end sends the final state
+ * in the success or failure color and closes the activity, so the next change
+ * starts a new run.  Bad values (step 9 of 7, 120%) are warned about once per
+ * activity and ignored; they never reach the API.
+ *
+ * Classic activities get a new struct instance per run, whose id the sender
+ * fills in from the start's reply; stream activities are named by their key.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "activity.h"
+#include "msg.h"
+#include "outbox.h"
+#include "xmalloc.h"
+
+/* Bad values already warned about, per activity. */
+#define WARNED_STEP	0x1
+#define WARNED_PERCENT	0x2
+#define WARNED_VALUE	0x4
+#define WARNED_METRICS	0x8
+
+struct activity {
+	struct activity_decl	*decl;
+	enum api_kind		 api;
+	int			 open;
+	int			 failed;
+	int			 warned;
+	struct instance		*instance;	/* classic: the current run */
+	char			*stream_key;
+	struct content		 cur;		/* state after the last change */
+	struct content		 sent;		/* state in the last request */
+};
+
+struct activities {
+	struct activity	*v;
+	size_t		 n;
+	struct outbox	*outbox;
+};
+
+struct activities *
+activities_new(struct ruleset *rs, struct outbox *ob, enum api_kind api)
+{
+	struct activities	*as;
+	size_t			 i;
+
+	as = xcalloc(1, sizeof *as);
+	as->outbox = ob;
+	as->n = rs->nactivities;
+	as->v = xcalloc(as->n, sizeof *as->v);
+	for (i = 0; i < as->n; i++) {
+		as->v[i].decl = rs->activities[i];
+		as->v[i].api = rs->activities[i]->api != API_DEFAULT ?
+		    rs->activities[i]->api : api == API_STREAM ? API_STREAM :
+		    API_CLASSIC;
+		content_init(&as->v[i].cur);
+		content_init(&as->v[i].sent);
+	}
+	return as;
+}
+
+void
+activities_free(struct activities *as)
+{
+	size_t	i;
+
+	if (as == NULL)
+		return;
+	for (i = 0; i < as->n; i++) {
+		content_free(&as->v[i].cur);
+		content_free(&as->v[i].sent);
+		instance_unref(as->v[i].instance);
+		free(as->v[i].stream_key);
+	}
+	free(as->v);
+	free(as);
+}
+
+void
+activity_change_init(struct activity_change *c)
+{
+	memset(c, 0, sizeof *c);
+	c->current = -1;
+	c->percent = -1;
+}
+
+static struct activity *
+activities_find(struct activities *as, struct activity_decl *d)
+{
+	size_t	i;
+
+	for (i = 0; i < as->n; i++)
+		if (as->v[i].decl == d)
+			return &as->v[i];
+	msg_fatalx(1, "internal error: activity '%s' has no state", d->name);
+}
+
+int
+activities_open(const struct activities *as)
+{
+	size_t	i;
+	int	n = 0;
+
+	for (i = 0; i < as->n; i++)
+		n += as->v[i].open;
+	return n;
+}
+
+static char *
+expand_new(const struct template *t, const struct template_env *env)
+{
+	struct buf	b;
+
+	if (t == NULL)
+		return NULL;
+	buf_init(&b, 4096);
+	template_expand(t, env, &b);
+	return xstrdup(buf_str(&b) == NULL ? "" : b.data);
+}
+
+/* The state a new run starts from: the declaration's defaults. */
+static void
+activity_defaults(struct activity *a, const struct template_env *env)
+{
+	struct activity_decl	*d = a->decl;
+	struct content		*c = &a->cur;
+
+	content_free(c);
+	c->title = expand_new(d->title, env);
+	c->subtitle = expand_new(d->subtitle, env);
+	c->message = expand_new(d->message, env);
+	c->color = d->color;
+	c->step_color = d->step_color;
+	c->duration_s = d->duration_s;
+	if (d->type == TYPE_SEGMENTED_PROGRESS) {
+		c->total = d->steps;
+		c->current = 0;
+	} else if (d->type == TYPE_PROGRESS)
+		c->percent = 0;
+}
+
+static void
+activity_warn(struct activity *a, int what, const char *where,
+    const char *fmt, long x, long y)
+{
+	char	text[256];
+
+	if (a->warned & what)
+		return;
+	a->warned |= what;
+	snprintf(text, sizeof text, fmt, x, y);
+	msg_warnx("%s: %s: %s; ignored (warned once)", where, a->decl->name,
+	    text);
+}
+
+static void
+replace(char **dst, const char *src)
+{
+	if (src == NULL)
+		return;
+	free(*dst);
+	*dst = *src == '\0' ? NULL : xstrdup(src);
+}
+
+/* Apply the step fields of a change, keeping the API's rules. */
+static void
+apply_step(struct activity *a, struct content *n,
+    const struct activity_change *ch)
+{
+	long	total = ch->total > 0 ? ch->total : n->total;
+
+	if (ch->current < 0) {
+		if (ch->total > 0 && n->current <= ch->total)
+			n->total = ch->total;
+		return;
+	}
+	if (total <= 0)
+		total = ch->current > 0 ? ch->current : 1;
+	if (ch->current > total) {
+		activity_warn(a, WARNED_STEP, ch->where,
+		    "step %ld is beyond %ld steps", ch->current, total);
+		return;
+	}
+	if (a->open && ch->current < n->current && total == n->total)
+		return;		/* progress only moves forward */
+	n->current = ch->current;
+	n->total = total;
+}
+
+static void
+apply_progress(struct activity *a, struct content *n,
+    const struct activity_change *ch)
+{
+	if (ch->percent >= 0) {
+		if (ch->percent > 100) {
+			activity_warn(a, WARNED_PERCENT, ch->where,
+			    "%ld%% is not a percentage", (long)ch->percent, 0);
+			return;
+		}
+		if (!a->open || ch->percent >= n->percent)
+			n->percent = ch->percent;
+		return;
+	}
+	if (ch->upper <= 0)
+		return;
+	if (ch->value < 0 || ch->value > ch->upper) {
+		activity_warn(a, WARNED_VALUE, ch->where,
+		    "value %ld is outside 0..%ld", (long)ch->value,
+		    (long)ch->upper);
+		return;
+	}
+	if (a->open && n->upper == ch->upper && ch->value < n->value)
+		return;
+	n->percent = -1;
+	n->value = ch->value;
+	n->upper = ch->upper;
+}
+
+static void
+apply_metrics(struct activity *a, struct content *n,
+    const struct activity_change *ch)
+{
+	int	i, j;
+
+	for (i = 0; i < ch->nmetrics; i++) {
+		for (j = 0; j < n->nmetrics; j++)
+			if (strcmp(n->metrics[j].label, ch->metric_label[i]) == 0)
+				break;
+		if (j == CONTENT_MAX_METRICS) {
+			activity_warn(a, WARNED_METRICS, ch->where,
+			    "more than %ld metrics", CONTENT_MAX_METRICS, 0);
+			continue;
+		}
+		if (j == n->nmetrics) {
+			n->metrics[j].label = xstrdup(ch->metric_label[i]);
+			n->nmetrics++;
+		} else
+			free(n->metrics[j].value);
+		n->metrics[j].value = xstrdup(ch->metric_value[i]);
+	}
+}
+
+static void
+apply_change(struct activity *a, const struct activity_change *ch)
+{
+	struct content	*n = &a->cur;
+
+	replace(&n->title, ch->title);
+	replace(&n->subtitle, ch->subtitle);
+	replace(&n->message, ch->message);
+	if (ch->color != NULL)
+		n->color = ch->color;
+	if (ch->step_color != NULL)
+		n->step_color = ch->step_color;
+	apply_step(a, n, ch);
+	apply_progress(a, n, ch);
+	apply_metrics(a, n, ch);
+	if (n->title == NULL)
+		n->title = xstrdup(a->decl->name);
+}
+
+/* A stream key from the declaration, or "HOST-NAME"; only [A-Za-z0-9_-]. */
+static char *
+activity_stream_key(struct activity *a, const struct template_env *env)
+{
+	char	*key, *p;
+
+	if (a->decl->stream_key != NULL)
+		key = expand_new(a->decl->stream_key, env);
+	else {
+		char	*host = NULL;
+		struct template	*t;
+
+		t = template_parse("${host}", NULL, NULL, NULL);
+		host = expand_new(t, env);
+		template_free(t);
+		key = xasprintf("%s-%s", host, a->decl->name);
+		free(host);
+	}
+	for (p = key; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			*p = '-';
+	if (strlen(key) > 255)
+		key[255] = '\0';
+	if (*key == '\0') {
+		free(key);
+		key = xstrdup(a->decl->name);
+	}
+	return key;
+}
+
+static void
+activity_send(struct activities *as, struct activity *a,
+    enum request_kind kind, int first)
+{
+	struct activity_decl	*d = a->decl;
+	struct request		*r;
+
+	r = api_live_activity(kind, first, d->name, d->type, &a->cur,
+	    d->auto_dismiss_min, d->channels, a->instance, a->stream_key);
+	content_copy(&a->sent, &a->cur);
+	outbox_add(as->outbox, r);
+}
+
+/* Start a new run with the current state; 0, or -1 if it cannot start. */
+static int
+activity_start(struct activities *as, struct activity *a,
+    const struct template_env *env)
+{
+	char	where[512];
+
+	if ((a->decl->type == TYPE_METRICS || a->decl->type == TYPE_STATS) &&
+	    a->cur.nmetrics == 0) {
+		snprintf(where, sizeof where, "%s:%u", a->decl->file,
+		    a->decl->line);
+		activity_warn(a, WARNED_METRICS, where, "cannot start without "
+		    "a metric.LABEL= value", 0, 0);
+		return -1;
+	}
+	instance_unref(a->instance);
+	a->instance = NULL;
+	if (a->api == API_CLASSIC)
+		a->instance = instance_new();
+	else if (a->stream_key == NULL)
+		a->stream_key = activity_stream_key(a, env);
+	a->open = 1;
+	activity_send(as, a, a->api == API_CLASSIC ? REQUEST_START :
+	    REQUEST_STREAM_PUT, 1);
+	return 0;
+}
+
+static void
+activity_end(struct activities *as, struct activity *a, enum outcome outcome,
+    const char *color)
+{
+	if (outcome == OUTCOME_NONE)
+		outcome = a->failed ? OUTCOME_FAILURE : OUTCOME_SUCCESS;
+	if (color != NULL)
+		a->cur.color = color;
+	else
+		a->cur.color = outcome == OUTCOME_FAILURE ?
+		    a->decl->failure_color : a->decl->success_color;
+	activity_send(as, a, a->api == API_CLASSIC ? REQUEST_END :
+	    REQUEST_STREAM_DELETE, 0);
+	a->open = 0;
+	a->failed = 0;
+}
+
+void
+activities_apply(struct activities *as, struct activity_decl *d,
+    const struct activity_change *ch, const struct template_env *env)
+{
+	struct activity	*a = activities_find(as, d);
+
+	if (a->open && ch->kind == ACTION_START)
+		activity_end(as, a, OUTCOME_NONE, NULL);
+	if (!a->open)
+		activity_defaults(a, env);
+	apply_change(a, ch);
+	if (!a->open) {
+		if (activity_start(as, a, env) != 0)
+			return;
+	} else if (ch->kind != ACTION_END && !content_equal(&a->cur, &a->sent))
+		activity_send(as, a, a->api == API_CLASSIC ? REQUEST_UPDATE :
+		    REQUEST_STREAM_PUT, 0);
+	if (ch->kind == ACTION_END)
+		activity_end(as, a, ch->outcome, ch->color);
+}
+
+void
+activities_fail(struct activities *as, struct activity_decl *d)
+{
+	activities_find(as, d)->failed = 1;
+}
+
+void
+activities_end_all(struct activities *as)
+{
+	size_t	i;
+
+	for (i = 0; i < as->n; i++)
+		if (as->v[i].open)
+			activity_end(as, &as->v[i], OUTCOME_NONE, NULL);
+}

@@ -1,0 +1,57 @@
+/*
+ * activity.h: the state of each declared Live Activity, and the requests its
+ * transitions produce.  A step or progress on an activity that is not running
+ * starts it; a transition that changes nothing sends nothing; an end sends the
+ * final state in the outcome's color.
+ */
+#ifndef AS_TAIL_ACTIVITY_H
+#define AS_TAIL_ACTIVITY_H
+
+#include "api.h"
+#include "rules.h"
+#include "template.h"
+
+struct outbox;
+struct activities;
+
+/* What one Live Activity action asks to change; unset fields keep theirs. */
+struct activity_change {
+	enum action_kind	 kind;		/* start, step, progress, update, end */
+	enum outcome		 outcome;	/* end */
+	const char		*title;
+	const char		*subtitle;
+	const char		*message;
+	long			 current;	/* -1: unset */
+	long			 total;		/* 0: unset */
+	double			 percent;	/* < 0: unset */
+	double			 value, upper;	/* upper <= 0: unset */
+	const char		*color;
+	const char		*step_color;
+	const char		*metric_label[CONTENT_MAX_METRICS];
+	const char		*metric_value[CONTENT_MAX_METRICS];
+	int			 nmetrics;
+	const char		*where;		/* "FILE:LINE" for warnings */
+};
+
+/*
+ * Return the state of every activity in rs (borrowed: rs must outlive it),
+ * sending requests to outbox; api is the --api choice for activities that do
+ * not name one.  Free with activities_free.
+ */
+struct activities	*activities_new(struct ruleset *, struct outbox *,
+			    enum api_kind);
+void			 activities_free(struct activities *);
+void			 activity_change_init(struct activity_change *);
+/* Apply a change to the named activity's state; env expands its defaults. */
+void			 activities_apply(struct activities *,
+			    struct activity_decl *, const struct activity_change *,
+			    const struct template_env *);
+/* Remember that this run of the activity failed. */
+void			 activities_fail(struct activities *,
+			    struct activity_decl *);
+/* End every open activity: success unless a failure was seen. */
+void			 activities_end_all(struct activities *);
+/* How many activities are open now. */
+int			 activities_open(const struct activities *);
+
+#endif /* AS_TAIL_ACTIVITY_H */

@@ -1,0 +1,377 @@
+/*
+ * api.c: building ActivitySmith requests.
+ *
+ * Only keys that are set are emitted: the API tells "current_step": 0 from a
+ * missing current_step, and rejects nulls and unknown keys.  Numbers that are
+ * whole are sent as JSON integers.  See ../shared/reference/activitysmith-api.md
+ * (sections 1 and 2) for what each endpoint takes.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "xmalloc.h"
+
+struct instance *
+instance_new(void)
+{
+	struct instance	*in;
+
+	in = xcalloc(1, sizeof *in);
+	in->refs = 1;
+	return in;
+}
+
+struct instance *
+instance_ref(struct instance *in)
+{
+	in->refs++;
+	return in;
+}
+
+void
+instance_unref(struct instance *in)
+{
+	if (in == NULL || --in->refs > 0)
+		return;
+	free(in->id);
+	free(in);
+}
+
+void
+content_init(struct content *c)
+{
+	memset(c, 0, sizeof *c);
+	c->current = -1;
+	c->percent = -1;
+}
+
+void
+content_free(struct content *c)
+{
+	int	i;
+
+	free(c->title);
+	free(c->subtitle);
+	free(c->message);
+	for (i = 0; i < c->nmetrics; i++) {
+		free(c->metrics[i].label);
+		free(c->metrics[i].value);
+	}
+	content_init(c);
+}
+
+static char *
+strdup_or_null(const char *s)
+{
+	return s == NULL ? NULL : xstrdup(s);
+}
+
+void
+content_copy(struct content *dst, const struct content *src)
+{
+	int	i;
+
+	content_free(dst);
+	*dst = *src;
+	dst->title = strdup_or_null(src->title);
+	dst->subtitle = strdup_or_null(src->subtitle);
+	dst->message = strdup_or_null(src->message);
+	for (i = 0; i < src->nmetrics; i++) {
+		dst->metrics[i].label = xstrdup(src->metrics[i].label);
+		dst->metrics[i].value = xstrdup(src->metrics[i].value);
+	}
+}
+
+static int
+str_equal(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+int
+content_equal(const struct content *a, const struct content *b)
+{
+	int	i;
+
+	if (!str_equal(a->title, b->title) ||
+	    !str_equal(a->subtitle, b->subtitle) ||
+	    !str_equal(a->message, b->message) ||
+	    a->current != b->current || a->total != b->total ||
+	    a->percent != b->percent || a->value != b->value ||
+	    a->upper != b->upper || !str_equal(a->color, b->color) ||
+	    !str_equal(a->step_color, b->step_color) ||
+	    a->duration_s != b->duration_s || a->nmetrics != b->nmetrics)
+		return 0;
+	for (i = 0; i < a->nmetrics; i++)
+		if (!str_equal(a->metrics[i].label, b->metrics[i].label) ||
+		    !str_equal(a->metrics[i].value, b->metrics[i].value))
+			return 0;
+	return 1;
+}
+
+/* A JSON number: an integer when whole, else as printed with %.15g. */
+static struct json_object *
+json_number(double d)
+{
+	char	tmp[64];
+
+	if (d == floor(d) && fabs(d) < 9e15)
+		return json_object_new_int64((int64_t)d);
+	snprintf(tmp, sizeof tmp, "%.15g", d);
+	return json_object_new_double_s(d, tmp);
+}
+
+/* A metric value: a number if the text is one and >= 0, else the text. */
+static struct json_object *
+json_metric_value(const char *s)
+{
+	char	*end;
+	double	 d;
+
+	d = strtod(s, &end);
+	if (end != s && *end == '\0' && isfinite(d) && d >= 0 &&
+	    strspn(s, "0123456789.") == strlen(s))
+		return json_number(d);
+	return json_object_new_string(s);
+}
+
+static void
+add_string(struct json_object *o, const char *key, const char *value)
+{
+	if (value != NULL)
+		json_object_object_add(o, key, json_object_new_string(value));
+}
+
+static struct json_object *
+json_channels(char **channels)
+{
+	struct json_object	*target, *list;
+
+	target = json_object_new_object();
+	list = json_object_new_array();
+	for (; *channels != NULL; channels++)
+		json_object_array_add(list, json_object_new_string(*channels));
+	json_object_object_add(target, "channels", list);
+	return target;
+}
+
+static struct request *
+request_new(enum request_kind kind, char *path)
+{
+	struct request	*r;
+
+	r = xcalloc(1, sizeof *r);
+	r->kind = kind;
+	r->path = path;
+	r->body = json_object_new_object();
+	return r;
+}
+
+struct request *
+api_push(const char *title, const char *message, const char *subtitle,
+    const char *url, char **channels)
+{
+	struct request	*r;
+
+	r = request_new(REQUEST_PUSH, xstrdup("/push-notification"));
+	add_string(r->body, "title", title);
+	add_string(r->body, "message", message);
+	add_string(r->body, "subtitle", subtitle);
+	add_string(r->body, "redirection", url);
+	if (channels != NULL && channels[0] != NULL)
+		json_object_object_add(r->body, "target",
+		    json_channels(channels));
+	return r;
+}
+
+struct request *
+api_badge(long count)
+{
+	struct request	*r;
+
+	r = request_new(REQUEST_BADGE, xstrdup("/badge"));
+	json_object_object_add(r->body, "badge", json_object_new_int64(count));
+	return r;
+}
+
+struct request *
+api_metric(const char *key, const char *value)
+{
+	struct request	*r;
+	char		*end;
+	double		 d;
+
+	r = request_new(REQUEST_METRIC, xasprintf("/metrics/%s/value", key));
+	d = strtod(value, &end);
+	if (end != value && *end == '\0' && isfinite(d))
+		json_object_object_add(r->body, "value", json_number(d));
+	else
+		json_object_object_add(r->body, "value",
+		    json_object_new_string(value));
+	return r;
+}
+
+static void
+content_add_type_fields(struct json_object *cs, enum activity_type type,
+    const struct content *c, int first)
+{
+	struct json_object	*list, *m;
+	int			 i;
+
+	switch (type) {
+	case TYPE_SEGMENTED_PROGRESS:
+		if (c->total > 0)
+			json_object_object_add(cs, "number_of_steps",
+			    json_object_new_int64(c->total));
+		if (c->current >= 0)
+			json_object_object_add(cs, "current_step",
+			    json_object_new_int64(c->current));
+		break;
+	case TYPE_PROGRESS:
+		if (c->percent >= 0)
+			json_object_object_add(cs, "percentage",
+			    json_number(c->percent));
+		else if (c->upper > 0) {
+			json_object_object_add(cs, "value",
+			    json_number(c->value));
+			json_object_object_add(cs, "upper_limit",
+			    json_number(c->upper));
+		}
+		break;
+	case TYPE_TIMER:
+		if (first && c->duration_s > 0)
+			json_object_object_add(cs, "duration_seconds",
+			    json_object_new_int64(c->duration_s));
+		else if (first)
+			json_object_object_add(cs, "counts_down",
+			    json_object_new_boolean(0));
+		break;
+	case TYPE_METRICS:
+	case TYPE_STATS:
+		list = json_object_new_array();
+		for (i = 0; i < c->nmetrics; i++) {
+			m = json_object_new_object();
+			add_string(m, "label", c->metrics[i].label);
+			json_object_object_add(m, "value",
+			    json_metric_value(c->metrics[i].value));
+			json_object_array_add(list, m);
+		}
+		json_object_object_add(cs, "metrics", list);
+		break;
+	case TYPE_ALERT:
+		break;
+	}
+}
+
+static struct json_object *
+content_state(enum request_kind kind, int first, enum activity_type type,
+    const struct content *c, long auto_dismiss_min)
+{
+	struct json_object	*cs;
+	int			 end;
+
+	end = kind == REQUEST_END || kind == REQUEST_STREAM_DELETE;
+	cs = json_object_new_object();
+	add_string(cs, "title", c->title);
+	add_string(cs, "subtitle", c->subtitle);
+	if (kind == REQUEST_START || kind == REQUEST_STREAM_PUT)
+		add_string(cs, "type", rules_type_name(type));
+	content_add_type_fields(cs, type, c, first);
+	if (type == TYPE_ALERT || c->message != NULL)
+		add_string(cs, "message", c->message != NULL ? c->message :
+		    c->title);
+	add_string(cs, "color", c->color);
+	if (type == TYPE_SEGMENTED_PROGRESS)
+		add_string(cs, "step_color", c->step_color);
+	if (end && auto_dismiss_min >= 0)
+		json_object_object_add(cs, "auto_dismiss_minutes",
+		    json_object_new_int64(auto_dismiss_min));
+	return cs;
+}
+
+static const char *
+stream_path_kind(enum request_kind kind)
+{
+	return kind == REQUEST_STREAM_PUT || kind == REQUEST_STREAM_DELETE ?
+	    "stream" : NULL;
+}
+
+struct request *
+api_live_activity(enum request_kind kind, int first, const char *name,
+    enum activity_type type, const struct content *c, long auto_dismiss_min,
+    char **channels, struct instance *in, const char *key)
+{
+	static const char	*paths[] = { NULL, NULL, NULL,
+	    "/live-activity/start", "/live-activity/update",
+	    "/live-activity/end" };
+	struct request		*r;
+	char			*path;
+
+	if (stream_path_kind(kind) != NULL)
+		path = xasprintf("/live-activity/stream/%s", key);
+	else
+		path = xstrdup(paths[kind]);
+	r = request_new(kind, path);
+	r->activity = xstrdup(name);
+	json_object_object_add(r->body, "content_state",
+	    content_state(kind, first, type, c, auto_dismiss_min));
+	if ((kind == REQUEST_START || kind == REQUEST_STREAM_PUT) &&
+	    channels != NULL && channels[0] != NULL)
+		json_object_object_add(r->body, "target",
+		    json_channels(channels));
+	if (in != NULL && stream_path_kind(kind) == NULL)
+		r->instance = instance_ref(in);
+	return r;
+}
+
+void
+request_free(struct request *r)
+{
+	if (r == NULL)
+		return;
+	json_object_put(r->body);
+	instance_unref(r->instance);
+	free(r->activity);
+	free(r->path);
+	free(r);
+}
+
+const char *
+request_method(const struct request *r)
+{
+	switch (r->kind) {
+	case REQUEST_STREAM_PUT:
+		return "PUT";
+	case REQUEST_STREAM_DELETE:
+		return "DELETE";
+	default:
+		return "POST";
+	}
+}
+
+char *
+request_body_json(const struct request *r)
+{
+	struct json_object	*body;
+	char			*s;
+
+	if ((r->kind != REQUEST_UPDATE && r->kind != REQUEST_END) ||
+	    r->instance == NULL || r->instance->id == NULL)
+		return xstrdup(json_object_to_json_string_ext(r->body,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	/* activity_id goes first, as in the API's examples. */
+	body = json_object_new_object();
+	json_object_object_add(body, "activity_id",
+	    json_object_new_string(r->instance->id));
+	json_object_object_foreach(r->body, key, val)
+		json_object_object_add(body, key, json_object_get(val));
+	s = xstrdup(json_object_to_json_string_ext(body,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(body);
+	return s;
+}

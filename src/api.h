@@ -1,0 +1,98 @@
+/*
+ * api.h: the ActivitySmith HTTP API as as-tail speaks it.  Everything that
+ * knows a path or a JSON key lives behind this header: requests are built
+ * here (with json-c, in the wire format of the API reference) and carried to
+ * the sender as struct request.
+ */
+#ifndef AS_TAIL_API_H
+#define AS_TAIL_API_H
+
+#include <json-c/json.h>
+
+#include "rules.h"
+
+enum request_kind {
+	REQUEST_PUSH,
+	REQUEST_BADGE,
+	REQUEST_METRIC,
+	REQUEST_START,		/* POST /live-activity/start */
+	REQUEST_UPDATE,		/* POST /live-activity/update */
+	REQUEST_END,		/* POST /live-activity/end */
+	REQUEST_STREAM_PUT,	/* PUT /live-activity/stream/KEY */
+	REQUEST_STREAM_DELETE	/* DELETE /live-activity/stream/KEY */
+};
+
+/*
+ * One started classic Live Activity.  Its id is only known once the start
+ * request has been answered; updates and ends of that activity hold a
+ * reference and get the id filled in when they are sent.
+ */
+struct instance {
+	int	 refs;
+	char	*id;		/* NULL until the start is answered */
+};
+
+struct request {
+	enum request_kind	 kind;
+	char			*path;
+	struct json_object	*body;		/* owned; never NULL */
+	struct instance		*instance;	/* classic start/update/end */
+	char			*activity;	/* activity name, or NULL */
+};
+
+/* A Live Activity's content_state, as far as as-tail sets it. */
+#define CONTENT_MAX_METRICS 8
+struct content {
+	char		*title;
+	char		*subtitle;
+	char		*message;
+	long		 current;	/* -1 if unset */
+	long		 total;		/* 0 if unset */
+	double		 percent;	/* < 0 if unset */
+	double		 value, upper;	/* upper <= 0 if unset */
+	const char	*color;
+	const char	*step_color;
+	long		 duration_s;	/* timer; 0: counts up */
+	struct {
+		char	*label;
+		char	*value;
+	}		 metrics[CONTENT_MAX_METRICS];
+	int		 nmetrics;
+};
+
+/* Return a new instance with one reference. */
+struct instance	*instance_new(void);
+struct instance	*instance_ref(struct instance *);
+void		 instance_unref(struct instance *);
+
+void		 content_init(struct content *);
+/* Copy src into dst (which must be initialized); dst's old strings are freed. */
+void		 content_copy(struct content *, const struct content *);
+void		 content_free(struct content *);
+int		 content_equal(const struct content *, const struct content *);
+
+/* Return new requests; free with request_free. */
+struct request	*api_push(const char *, const char *, const char *,
+		    const char *, char **);
+struct request	*api_badge(long);
+struct request	*api_metric(const char *, const char *);
+/*
+ * A Live Activity request of the given kind: content is sent as it is, with
+ * "type" where the API wants it; first says the request starts the activity
+ * (timers send their window only then); auto_dismiss_min (>= 0) goes on
+ * ends; channels (NULL-terminated) on starts.  For the classic lifecycle the
+ * request holds a reference to instance; for streams key names the stream.
+ */
+struct request	*api_live_activity(enum request_kind, int, const char *,
+		    enum activity_type, const struct content *, long, char **,
+		    struct instance *, const char *);
+void		 request_free(struct request *);
+/* Borrowed: "POST", "PUT" or "DELETE". */
+const char	*request_method(const struct request *);
+/*
+ * Return the body as JSON text (a new string; free with free()), with the
+ * classic activity_id filled in from the instance when it is known.
+ */
+char		*request_body_json(const struct request *);
+
+#endif /* AS_TAIL_API_H */

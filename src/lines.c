@@ -1,0 +1,200 @@
+/*
+ * lines.c: reading an input.
+ *
+ * Each read takes up to LINES_BLOCK bytes after whatever partial line the
+ * last read left, writes them straight through (one write per read, so a
+ * pipe stays live), and gives the matcher everything up to the last line
+ * terminator as one block.  The partial line waits for the next read.  When
+ * a partial line reaches max_line bytes it is matched at once on those bytes
+ * and the rest of it is skipped up to its terminator: the buffer never grows
+ * beyond LINES_BLOCK + max_line.
+ *
+ * Terminators are "\n", "\r" and "\r\n"; a "\r\n" split between two reads is
+ * still one terminator.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lines.h"
+#include "xmalloc.h"
+
+struct lines {
+	int		 fd;
+	int		 out;
+	char		*name;
+	size_t		 max_line;
+	char		*buf;
+	size_t		 have;		/* bytes of the partial line */
+	size_t		 size;
+	int		 skipping;	/* in an over-long line, matched */
+	int		 after_cr;	/* the last block ended with '\r' */
+	uint64_t	 nlines;
+	uint64_t	 nbytes;
+};
+
+struct lines *
+lines_new(int fd, const char *name, int out, size_t max_line)
+{
+	struct lines	*l;
+
+	l = xcalloc(1, sizeof *l);
+	l->fd = fd;
+	l->out = out;
+	l->name = xstrdup(name);
+	l->max_line = max_line;
+	l->size = LINES_BLOCK + max_line;
+	l->buf = xmalloc(l->size);
+	return l;
+}
+
+void
+lines_free(struct lines *l)
+{
+	if (l == NULL)
+		return;
+	free(l->name);
+	free(l->buf);
+	free(l);
+}
+
+const char *
+lines_name(const struct lines *l)
+{
+	return l->name;
+}
+
+uint64_t
+lines_count(const struct lines *l)
+{
+	return l->nlines;
+}
+
+uint64_t
+lines_bytes(const struct lines *l)
+{
+	return l->nbytes;
+}
+
+/* Write all of buf to fd; 0 or -1 with errno set. */
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = write(fd, buf, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Count line terminators in buf, "\r\n" as one. */
+static uint64_t
+count_lines(const char *buf, size_t len)
+{
+	const char	*p = buf, *end = buf + len;
+	uint64_t	 n = 0;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	for (p = buf; (p = memchr(p, '\r', (size_t)(end - p))) != NULL; p++)
+		if (p + 1 == end || p[1] != '\n')
+			n++;
+	return n;
+}
+
+/* The offset just past the last terminator in buf, or 0 if none. */
+static size_t
+last_line_end(const char *buf, size_t len)
+{
+	while (len > 0 && buf[len - 1] != '\n' && buf[len - 1] != '\r')
+		len--;
+	return len;
+}
+
+/* Drop the first n bytes of the buffer. */
+static void
+lines_consume(struct lines *l, size_t n)
+{
+	memmove(l->buf, l->buf + n, l->have - n);
+	l->have -= n;
+}
+
+/* In an over-long line: drop bytes up to and including its terminator. */
+static void
+lines_skip(struct lines *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->have; i++)
+		if (l->buf[i] == '\n' || l->buf[i] == '\r')
+			break;
+	if (i == l->have) {
+		l->have = 0;
+		return;
+	}
+	l->skipping = 0;
+	l->nlines++;
+	if (l->buf[i] == '\r' && i + 1 == l->have)
+		l->after_cr = 1;
+	lines_consume(l, i + 1);
+}
+
+/* Match what the buffer holds; at EOF also a last unterminated line. */
+static void
+lines_match(struct lines *l, struct matcher *m, match_cb cb, void *arg,
+    int eof)
+{
+	size_t	end;
+
+	if (l->skipping)
+		lines_skip(l);
+	if (l->after_cr && l->have > 0) {
+		l->after_cr = 0;
+		if (l->buf[0] == '\n')
+			lines_consume(l, 1);
+	}
+	if ((end = last_line_end(l->buf, l->have)) > 0) {
+		matcher_scan(m, l->buf, end, cb, arg);
+		l->nlines += count_lines(l->buf, end);
+		l->after_cr = l->buf[end - 1] == '\r';
+		lines_consume(l, end);
+	}
+	if (l->have >= l->max_line || (eof && l->have > 0)) {
+		matcher_line(m, l->buf, l->have, cb, arg);
+		l->skipping = !eof;
+		if (eof)
+			l->nlines++;
+		l->have = 0;
+	}
+}
+
+enum lines_status
+lines_read(struct lines *l, struct matcher *m, match_cb cb, void *arg)
+{
+	ssize_t	n;
+
+	n = read(l->fd, l->buf + l->have, l->size - l->have);
+	if (n == -1)
+		return errno == EINTR || errno == EAGAIN ? LINES_OK :
+		    LINES_READ_ERROR;
+	if (n == 0) {
+		lines_match(l, m, cb, arg, 1);
+		return LINES_EOF;
+	}
+	l->nbytes += (uint64_t)n;
+	if (l->out != -1 && write_all(l->out, l->buf + l->have, (size_t)n) != 0)
+		return LINES_WRITE_ERROR;
+	l->have += (size_t)n;
+	lines_match(l, m, cb, arg, 0);
+	return LINES_OK;
+}

@@ -1,0 +1,47 @@
+/*
+ * lines.h: one input, read in large blocks, passed through and cut into
+ * lines for the matcher.  Memory stays bounded whatever the input: a line
+ * longer than max_line is passed through whole but matched on its first
+ * max_line bytes.
+ */
+#ifndef AS_TAIL_LINES_H
+#define AS_TAIL_LINES_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "match.h"
+
+/* How much one read asks for. */
+#define LINES_BLOCK	(256 * 1024)
+
+enum lines_status {
+	LINES_OK,		/* read something (or nothing, try again) */
+	LINES_EOF,
+	LINES_READ_ERROR,	/* errno says why */
+	LINES_WRITE_ERROR	/* pass-through failed; errno says why */
+};
+
+struct lines;
+
+/*
+ * Return a new reader of fd (borrowed; the caller closes it), called name in
+ * messages.  out is the pass-through fd, or -1 for none.  Free with
+ * lines_free.
+ */
+struct lines		*lines_new(int, const char *, int, size_t);
+void			 lines_free(struct lines *);
+/*
+ * Read once, pass the bytes through, and match the complete lines with m,
+ * calling cb(arg) for each match.  At EOF the last line is matched even
+ * without a terminator.
+ */
+enum lines_status	 lines_read(struct lines *, struct matcher *, match_cb,
+			    void *);
+/* Borrowed: the input's name. */
+const char		*lines_name(const struct lines *);
+/* Lines and bytes read so far. */
+uint64_t		 lines_count(const struct lines *);
+uint64_t		 lines_bytes(const struct lines *);
+
+#endif /* AS_TAIL_LINES_H */

@@ -1,0 +1,332 @@
+/*
+ * main.c: options, wiring and exit status; no other logic.
+ *
+ * as-tail reads its input (stdin, or the files named), passes it through to
+ * stdout, matches every line against the rules, and turns matches into
+ * ActivitySmith requests: input -> lines -> match -> action -> activity ->
+ * outbox.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "action.h"
+#include "activity.h"
+#include "clock.h"
+#include "explain.h"
+#include "lines.h"
+#include "match.h"
+#include "msg.h"
+#include "outbox.h"
+#include "rules.h"
+#include "xmalloc.h"
+
+#define MAX_LINE_DEFAULT	(64 * 1024)
+#define MAX_LINE_LIMIT		(64 * 1024 * 1024)
+
+struct options {
+	char		**rules;
+	size_t		  nrules;
+	int		  dry_run;
+	int		  quiet;
+	int		  check;
+	int		  explain;
+	const char	 *trace;
+	size_t		  max_line;
+	enum api_kind	  api;
+};
+
+enum {
+	OPT_API = 256,
+	OPT_CHECK,
+	OPT_EXPLAIN,
+	OPT_MAX_LINE,
+	OPT_TRACE
+};
+
+static const struct option longopts[] = {
+	{ "api",	required_argument,	NULL,	OPT_API },
+	{ "check",	no_argument,		NULL,	OPT_CHECK },
+	{ "dry-run",	no_argument,		NULL,	'n' },
+	{ "explain",	no_argument,		NULL,	OPT_EXPLAIN },
+	{ "help",	no_argument,		NULL,	'h' },
+	{ "max-line",	required_argument,	NULL,	OPT_MAX_LINE },
+	{ "quiet",	no_argument,		NULL,	'q' },
+	{ "rules",	required_argument,	NULL,	'r' },
+	{ "trace",	required_argument,	NULL,	OPT_TRACE },
+	{ "verbose",	no_argument,		NULL,	'v' },
+	{ "version",	no_argument,		NULL,	'V' },
+	{ NULL,		0,			NULL,	0 }
+};
+
+static volatile sig_atomic_t	got_signal;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: as-tail [-hnqVv] [-r rules] [--api classic|stream] "
+	    "[--check]\n"
+	    "               [--explain] [--max-line bytes] [--trace file] "
+	    "[file ...]\n");
+}
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* "65536", "64K", "16M": a byte count from 1 to MAX_LINE_LIMIT. */
+static size_t
+parse_size(const char *s)
+{
+	char		*end;
+	unsigned long	 v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		v *= 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		v *= 1024 * 1024, end++;
+	if (end == s || *end != '\0' || errno != 0 || v == 0 ||
+	    v > MAX_LINE_LIMIT || s[0] == '-')
+		msg_usage("--max-line: '%s' is not a size from 1 to 64M", s);
+	return v;
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	int	ch;
+
+	memset(o, 0, sizeof *o);
+	o->max_line = MAX_LINE_DEFAULT;
+	while ((ch = getopt_long(argc, argv, "hnqr:Vv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'n':
+			o->dry_run = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'r':
+			o->rules = xreallocarray(o->rules, o->nrules + 1,
+			    sizeof *o->rules);
+			o->rules[o->nrules++] = optarg;
+			break;
+		case 'V':
+			printf("as-tail %s\n", AS_TAIL_VERSION);
+			exit(0);
+		case 'v':
+			msg_verbosity++;
+			break;
+		case OPT_API:
+			if (strcmp(optarg, "classic") == 0)
+				o->api = API_CLASSIC;
+			else if (strcmp(optarg, "stream") == 0)
+				o->api = API_STREAM;
+			else
+				msg_usage("--api: '%s' is not classic or "
+				    "stream", optarg);
+			break;
+		case OPT_CHECK:
+			o->check = 1;
+			break;
+		case OPT_EXPLAIN:
+			o->explain = 1;
+			break;
+		case OPT_MAX_LINE:
+			o->max_line = parse_size(optarg);
+			break;
+		case OPT_TRACE:
+			o->trace = optarg;
+			break;
+		default:
+			usage(stderr);
+			exit(2);
+		}
+	}
+	if (o->nrules == 0)
+		msg_usage("no rules: give one with -r FILE or -r NAME");
+}
+
+/* Load every -r file; print every error and exit 2 if there were any. */
+static struct ruleset *
+load_rules(const struct options *o)
+{
+	struct ruleset	*rs = ruleset_new();
+	char		*path;
+	size_t		 i;
+
+	for (i = 0; i < o->nrules; i++) {
+		if ((path = ruleset_find(o->rules[i])) == NULL) {
+			rs->errors = xreallocarray(rs->errors, rs->nerrors + 1,
+			    sizeof *rs->errors);
+			rs->errors[rs->nerrors++] = xasprintf("%s: no such "
+			    "rules file, and no %s.rules in the rules "
+			    "directories", o->rules[i], o->rules[i]);
+			continue;
+		}
+		ruleset_load(rs, path);
+		free(path);
+	}
+	if (rs->nerrors == 0)
+		ruleset_finish(rs);
+	for (i = 0; i < rs->nerrors; i++)
+		msg_warnx("%s", rs->errors[i]);
+	if (rs->nerrors > 0)
+		msg_fatalx(2, "%zu error%s in the rules; nothing was read or "
+		    "sent", rs->nerrors, rs->nerrors == 1 ? "" : "s");
+	return rs;
+}
+
+/* Read one input to its end; return 0, or 1 after reporting an error. */
+static int
+read_input(int fd, const char *name, const struct options *o,
+    struct matcher *m, struct action_env *env, uint64_t *nlines,
+    uint64_t *nbytes)
+{
+	struct lines		*l;
+	enum lines_status	 st;
+	int			 rval = 0;
+
+	l = lines_new(fd, name, o->quiet ? -1 : STDOUT_FILENO, o->max_line);
+	env->file = name;
+	while ((st = lines_read(l, m, action_match, env)) == LINES_OK &&
+	    got_signal == 0)
+		;
+	if (st == LINES_READ_ERROR) {
+		msg_warn("%s", name);
+		rval = 1;
+	} else if (st == LINES_WRITE_ERROR) {
+		msg_warn("stdout");
+		rval = 1;
+	}
+	*nlines += lines_count(l);
+	*nbytes += lines_bytes(l);
+	lines_free(l);
+	return rval;
+}
+
+/* Read stdin or each file in turn; stop at a write error or a signal. */
+static int
+read_inputs(int argc, char **argv, const struct options *o,
+    struct matcher *m, struct action_env *env, uint64_t *nlines,
+    uint64_t *nbytes)
+{
+	int	i, fd, rval = 0;
+
+	if (argc == 0)
+		return read_input(STDIN_FILENO, "-", o, m, env, nlines, nbytes);
+	for (i = 0; i < argc && got_signal == 0; i++) {
+		if (strcmp(argv[i], "-") == 0)
+			fd = STDIN_FILENO;
+		else if ((fd = open(argv[i], O_RDONLY)) == -1) {
+			msg_warn("%s", argv[i]);
+			rval = 1;
+			continue;
+		}
+		if (read_input(fd, argv[i], o, m, env, nlines, nbytes) != 0)
+			rval = 1;
+		if (fd != STDIN_FILENO)
+			close(fd);
+		if (rval != 0 && errno == EPIPE)
+			break;
+	}
+	return rval;
+}
+
+static FILE *
+open_trace(const struct options *o)
+{
+	FILE	*f;
+
+	if (o->trace == NULL)
+		return o->dry_run ? stderr : NULL;
+	if (strcmp(o->trace, "-") == 0)
+		return stderr;
+	if ((f = fopen(o->trace, "w")) == NULL)
+		msg_fatal(2, "%s", o->trace);
+	return f;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options		 o;
+	struct ruleset		*rs;
+	struct matcher		*m;
+	struct outbox		*ob;
+	struct action_env	 env;
+	FILE			*trace;
+	uint64_t		 start, nlines = 0, nbytes = 0;
+	int			 rval;
+
+	start = clock_now_ms();
+	parse_options(argc, argv, &o);
+	argc -= optind;
+	argv += optind;
+	rs = load_rules(&o);
+	if (o.check) {
+		msg_verbose(1, "rules ok: %zu rules, %zu activities",
+		    rs->nrules, rs->nactivities);
+		ruleset_free(rs);
+		free(o.rules);
+		return 0;
+	}
+	if (!o.dry_run)
+		msg_fatalx(2, "sending to ActivitySmith is not available in "
+		    "this version; use -n (--dry-run) to see the requests");
+	trace = open_trace(&o);
+	catch_signals();
+
+	ob = outbox_new(trace);
+	memset(&env, 0, sizeof env);
+	env.outbox = ob;
+	env.activities = activities_new(rs, ob, o.api);
+	env.start_ms = start;
+	env.exit_status = -1;
+	m = matcher_new(rs, o.max_line);
+
+	rval = read_inputs(argc, argv, &o, m, &env, &nlines, &nbytes);
+	activities_end_all(env.activities);
+	if (o.explain)
+		explain_print(stderr, rs, m, nlines, nbytes,
+		    clock_now_ms() - start);
+
+	matcher_free(m);
+	activities_free(env.activities);
+	outbox_free(ob);
+	if (trace != NULL && trace != stderr && fclose(trace) == EOF) {
+		msg_warn("%s", o.trace);
+		rval = 1;
+	}
+	ruleset_free(rs);
+	free(o.rules);
+	if (got_signal != 0)
+		return 128 + got_signal;
+	return rval;
+}

@@ -1,0 +1,480 @@
+/*
+ * match.c: finding the lines that rules match, fast.
+ *
+ * Trying every rule on every line costs a PCRE2 call per rule per line, which
+ * is far slower than a build produces output.  Instead each block of lines is
+ * scanned whole, as one subject in multiline mode, by a few "scanners":
+ *
+ *  - the rules anchored at a line start (^...) share one alternation, which
+ *    PCRE2 only tries at line starts;
+ *  - every other rule scans alone, so that PCRE2's first-character search
+ *    (memchr-like in the JIT) skips most of the text.  A leading ".*" or ".+"
+ *    is left out of the scan, since it would make PCRE2 try every line.
+ *
+ * A scanner hit only marks its line as a candidate.  Each candidate line is
+ * then matched against every rule's own per-line regex, in file order: that
+ * gives the exact line semantics and the captures, and a false hit from the
+ * scan (a match that ran across a line end) costs nothing but time.  After a
+ * hit the scan resumes at the next line, so no line is ever skipped.
+ *
+ * Rules whose meaning could change when the subject is a whole block rather
+ * than a line (lookbehind, negative lookahead, \A, \z, \G, dot-all, inline
+ * option changes, verbs) are "slow": they are tried on every line.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "match.h"
+#include "msg.h"
+#include "xmalloc.h"
+
+/* PCRE2's default JIT stack (32 KiB) fails on long lines; see matcher-notes. */
+#define MATCH_JIT_STACK	(1024 * 1024)
+
+struct scanner {
+	pcre2_code	*code;
+};
+
+struct matcher {
+	struct ruleset		 *rs;
+	size_t			  max_line;
+	struct scanner		 *scanners;
+	size_t			  nscanners;
+	struct rule		**slow;
+	size_t			  nslow;
+	pcre2_match_data	 *md;		/* per-line matches */
+	pcre2_match_data	 *scan_md;	/* scanner hits */
+	pcre2_match_context	 *mc;
+	pcre2_jit_stack		 *stack;
+	size_t			 *cand;		/* candidate line starts */
+	size_t			  ncand, capcand;
+	int			  scan_failed;	/* warned once */
+};
+
+/*
+ * Whether a pattern means the same on a block of lines as on one line.
+ * Conservative: anything that looks outside the line, or changes options
+ * inline, is not safe.
+ */
+static int
+pattern_scan_safe(const struct rule *r)
+{
+	const char	*p;
+	size_t		 n;
+
+	if (r->options & PCRE2_DOTALL)
+		return 0;
+	for (p = r->pattern; *p != '\0'; p++) {
+		if (*p == '\\') {
+			if (p[1] == '\0')
+				break;
+			if (strchr("AzZG", p[1]) != NULL)
+				return 0;
+			p++;
+			continue;
+		}
+		if (p[0] != '(' || (p[1] != '?' && p[1] != '*'))
+			continue;
+		if (p[1] == '*')
+			return 0;
+		if (strncmp(p + 2, "<=", 2) == 0 || strncmp(p + 2, "<!", 2) == 0 ||
+		    p[2] == '!')
+			return 0;
+		n = strspn(p + 2, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
+		    "VWXYZ-^");
+		if ((p[2 + n] == ')' || p[2 + n] == ':') &&
+		    strcspn(p + 2, "ms-^") < n)
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether a pattern refers to its own groups by number or name. */
+static int
+pattern_self_referent(const char *p)
+{
+	for (; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			if (strchr("123456789gk", p[1]) != NULL)
+				return 1;
+			p++;
+		} else if (*p == '(' && p[1] == '?' &&
+		    (strchr("0123456789R&+-", p[2]) != NULL ||
+		    strncmp(p + 2, "P=", 2) == 0 || strncmp(p + 2, "P>", 2) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* The part of a pattern worth scanning for: without a leading .* or .+ */
+static const char *
+pattern_scan_part(const char *p)
+{
+	const char	*q = p;
+
+	if (*q == '^')
+		q++;
+	if (q[0] != '.' || (q[1] != '*' && q[1] != '+'))
+		return p;
+	q += 2;
+	if (*q == '?' || *q == '+')
+		q++;
+	return *q == '\0' || *q == '*' || *q == '+' || *q == '?' || *q == '{' ?
+	    p : q;
+}
+
+static pcre2_code *
+scanner_compile(const char *pattern, uint32_t options)
+{
+	pcre2_compile_context	*cc;
+	pcre2_code		*code;
+	PCRE2_SIZE		 erroff;
+	int			 error;
+
+	cc = pcre2_compile_context_create(NULL);
+	pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
+	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	    options | PCRE2_MULTILINE, &error, &erroff, cc);
+	pcre2_compile_context_free(cc);
+	if (code != NULL)
+		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	return code;
+}
+
+static void
+matcher_add_scanner(struct matcher *m, pcre2_code *code)
+{
+	m->scanners = xreallocarray(m->scanners, m->nscanners + 1,
+	    sizeof *m->scanners);
+	m->scanners[m->nscanners++].code = code;
+}
+
+static void
+matcher_add_slow(struct matcher *m, struct rule *r)
+{
+	m->slow = xreallocarray(m->slow, m->nslow + 1, sizeof *m->slow);
+	m->slow[m->nslow++] = r;
+}
+
+/* Whether a compiled scan pattern can only match at line starts. */
+static int
+scanner_is_anchored(const pcre2_code *code)
+{
+	uint32_t	type = 0;
+
+	pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &type);
+	return type == 2;
+}
+
+/*
+ * Build one alternation of the anchored rules; on any trouble give each its
+ * own scanner instead.
+ */
+static void
+matcher_add_anchored(struct matcher *m, struct rule **v, size_t n)
+{
+	struct buf	 b;
+	pcre2_code	*code;
+	size_t		 i;
+
+	if (n == 0)
+		return;
+	buf_init(&b, (size_t)-1);
+	for (i = 0; i < n; i++) {
+		buf_addstr(&b, i == 0 ? "(?:" : "|(?:");
+		if (v[i]->options & PCRE2_CASELESS)
+			buf_addstr(&b, "(?i)");
+		buf_addstr(&b, pattern_scan_part(v[i]->pattern));
+		buf_addstr(&b, ")");
+	}
+	code = n == 1 ? NULL : scanner_compile(buf_str(&b), PCRE2_DUPNAMES);
+	buf_free(&b);
+	if (code != NULL && scanner_is_anchored(code)) {
+		matcher_add_scanner(m, code);
+		return;
+	}
+	pcre2_code_free(code);
+	for (i = 0; i < n; i++) {
+		code = scanner_compile(pattern_scan_part(v[i]->pattern),
+		    v[i]->options);
+		if (code == NULL)
+			matcher_add_slow(m, v[i]);
+		else
+			matcher_add_scanner(m, code);
+	}
+}
+
+/* Sort the rules into scanners and slow rules. */
+static void
+matcher_plan(struct matcher *m)
+{
+	struct ruleset	 *rs = m->rs;
+	struct rule	**anchored, *r;
+	pcre2_code	 *code;
+	size_t		  i, nanchored = 0;
+
+	anchored = xcalloc(rs->nrules + 1, sizeof *anchored);
+	for (i = 0; i < rs->nrules; i++) {
+		r = rs->rules[i];
+		if (!pattern_scan_safe(r)) {
+			matcher_add_slow(m, r);
+			continue;
+		}
+		code = scanner_compile(pattern_scan_part(r->pattern),
+		    r->options);
+		if (code == NULL) {
+			matcher_add_slow(m, r);
+			continue;
+		}
+		if (scanner_is_anchored(code) && (r->options & ~PCRE2_CASELESS)
+		    == 0 && !pattern_self_referent(r->pattern)) {
+			pcre2_code_free(code);
+			anchored[nanchored++] = r;
+			continue;
+		}
+		matcher_add_scanner(m, code);
+	}
+	matcher_add_anchored(m, anchored, nanchored);
+	free(anchored);
+}
+
+struct matcher *
+matcher_new(struct ruleset *rs, size_t max_line)
+{
+	struct matcher	*m;
+	uint32_t	 ncap, maxcap = 0;
+	size_t		 i;
+
+	m = xcalloc(1, sizeof *m);
+	m->rs = rs;
+	m->max_line = max_line;
+	for (i = 0; i < rs->nrules; i++) {
+		pcre2_pattern_info(rs->rules[i]->re, PCRE2_INFO_CAPTURECOUNT,
+		    &ncap);
+		if (ncap > maxcap)
+			maxcap = ncap;
+	}
+	m->md = pcre2_match_data_create(maxcap + 1, NULL);
+	m->scan_md = pcre2_match_data_create(1, NULL);
+	m->mc = pcre2_match_context_create(NULL);
+	m->stack = pcre2_jit_stack_create(32 * 1024, MATCH_JIT_STACK, NULL);
+	if (m->md == NULL || m->scan_md == NULL || m->mc == NULL ||
+	    m->stack == NULL)
+		msg_fatalx(1, "out of memory setting up the matcher");
+	pcre2_jit_stack_assign(m->mc, NULL, m->stack);
+	matcher_plan(m);
+	return m;
+}
+
+void
+matcher_free(struct matcher *m)
+{
+	size_t	i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->nscanners; i++)
+		pcre2_code_free(m->scanners[i].code);
+	free(m->scanners);
+	free(m->slow);
+	free(m->cand);
+	pcre2_match_data_free(m->md);
+	pcre2_match_data_free(m->scan_md);
+	pcre2_match_context_free(m->mc);
+	pcre2_jit_stack_free(m->stack);
+	free(m);
+}
+
+size_t
+matcher_slow_rules(const struct matcher *m)
+{
+	return m->nslow;
+}
+
+/* Try one rule on one line; return nonzero if the line is done. */
+static int
+matcher_try(struct matcher *m, struct rule *r, const char *line, size_t len,
+    match_cb cb, void *arg)
+{
+	int	rc;
+
+	rc = pcre2_match(r->re, (PCRE2_SPTR)line, len, 0, 0, m->md, m->mc);
+	if (rc >= 0)
+		return cb(r, line, len, m->md, arg);
+	if (rc != PCRE2_ERROR_NOMATCH && !r->match_error) {
+		PCRE2_UCHAR	msg[256];
+
+		pcre2_get_error_message(rc, msg, sizeof msg);
+		msg_warnx("%s:%u: regex gave up on a line, treated as no "
+		    "match: %s", r->file, r->line, (char *)msg);
+		r->match_error = 1;
+	}
+	return 0;
+}
+
+void
+matcher_line(struct matcher *m, const char *line, size_t len, match_cb cb,
+    void *arg)
+{
+	size_t	i;
+
+	if (len > m->max_line)
+		len = m->max_line;
+	for (i = 0; i < m->rs->nrules; i++)
+		if (matcher_try(m, m->rs->rules[i], line, len, cb, arg))
+			break;
+}
+
+/* Try only the slow rules, in file order. */
+static void
+matcher_line_slow(struct matcher *m, const char *line, size_t len,
+    match_cb cb, void *arg)
+{
+	size_t	i;
+
+	if (len > m->max_line)
+		len = m->max_line;
+	for (i = 0; i < m->nslow; i++)
+		if (matcher_try(m, m->slow[i], line, len, cb, arg))
+			break;
+}
+
+static int
+is_eol(char c)
+{
+	return c == '\n' || c == '\r';
+}
+
+/* The start of the line holding offset off. */
+static size_t
+line_start(const char *buf, size_t off)
+{
+	while (off > 0 && !is_eol(buf[off - 1]))
+		off--;
+	return off;
+}
+
+/* The offset of the terminator of the line holding off (len if none). */
+static size_t
+line_end(const char *buf, size_t len, size_t off)
+{
+	const char	*nl, *cr;
+
+	nl = memchr(buf + off, '\n', len - off);
+	cr = memchr(buf + off, '\r', (nl == NULL ? len : (size_t)(nl - buf)) -
+	    off);
+	if (cr != NULL)
+		return (size_t)(cr - buf);
+	return nl == NULL ? len : (size_t)(nl - buf);
+}
+
+/* The start of the line after the terminator at off. */
+static size_t
+line_next(const char *buf, size_t len, size_t off)
+{
+	if (off < len && buf[off] == '\r' && off + 1 < len &&
+	    buf[off + 1] == '\n')
+		return off + 2;
+	return off + 1;
+}
+
+static void
+matcher_add_candidate(struct matcher *m, size_t off)
+{
+	if (m->ncand == m->capcand) {
+		m->capcand = m->capcand ? m->capcand * 2 : 64;
+		m->cand = xreallocarray(m->cand, m->capcand, sizeof *m->cand);
+	}
+	m->cand[m->ncand++] = off;
+}
+
+static int
+cmp_size(const void *a, const void *b)
+{
+	size_t	x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Run one scanner over the block; return -1 if PCRE2 failed. */
+static int
+scanner_run(struct matcher *m, struct scanner *s, const char *buf, size_t len)
+{
+	PCRE2_SIZE	*ov = pcre2_get_ovector_pointer(m->scan_md);
+	size_t		 off = 0, end;
+	int		 rc;
+
+	while (off < len) {
+		rc = pcre2_match(s->code, (PCRE2_SPTR)buf, len, off, 0,
+		    m->scan_md, m->mc);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			return 0;
+		if (rc < 0)
+			return -1;
+		if (ov[0] >= len)
+			return 0;
+		matcher_add_candidate(m, line_start(buf, ov[0]));
+		end = line_end(buf, len, ov[0]);
+		off = line_next(buf, len, end);
+	}
+	return 0;
+}
+
+/* Sort the candidates and drop duplicates. */
+static void
+matcher_sort_candidates(struct matcher *m)
+{
+	size_t	i, n = 0;
+
+	if (m->nscanners > 1)
+		qsort(m->cand, m->ncand, sizeof *m->cand, cmp_size);
+	for (i = 0; i < m->ncand; i++)
+		if (n == 0 || m->cand[n - 1] != m->cand[i])
+			m->cand[n++] = m->cand[i];
+	m->ncand = n;
+}
+
+/* Walk every line: candidates get every rule, the rest the slow rules. */
+static void
+matcher_walk_all(struct matcher *m, const char *buf, size_t len, int all,
+    match_cb cb, void *arg)
+{
+	size_t	off = 0, end, c = 0;
+
+	while (off < len) {
+		end = line_end(buf, len, off);
+		while (c < m->ncand && m->cand[c] < off)
+			c++;
+		if (all || (c < m->ncand && m->cand[c] == off))
+			matcher_line(m, buf + off, end - off, cb, arg);
+		else
+			matcher_line_slow(m, buf + off, end - off, cb, arg);
+		off = line_next(buf, len, end);
+	}
+}
+
+void
+matcher_scan(struct matcher *m, const char *buf, size_t len, match_cb cb,
+    void *arg)
+{
+	size_t	i, off;
+	int	failed = 0;
+
+	m->ncand = 0;
+	for (i = 0; i < m->nscanners && !failed; i++)
+		failed = scanner_run(m, &m->scanners[i], buf, len) != 0;
+	if (failed && !m->scan_failed) {
+		msg_verbose(1, "block scan failed; matching line by line");
+		m->scan_failed = 1;
+	}
+	matcher_sort_candidates(m);
+	if (m->nslow > 0 || failed) {
+		matcher_walk_all(m, buf, len, failed, cb, arg);
+		return;
+	}
+	for (i = 0; i < m->ncand; i++) {
+		off = m->cand[i];
+		matcher_line(m, buf + off, line_end(buf, len, off) - off, cb,
+		    arg);
+	}
+}

@@ -1,0 +1,39 @@
+/*
+ * match.h: running the rules' regexes over input.
+ *
+ * The matcher is given blocks of complete lines and reports every (line,
+ * rule) pair that matches, in line order and, within a line, in rule order.
+ * Lines end at "\n", "\r" or "\r\n", so progress bars redrawn with "\r" are
+ * lines too.  A line is matched on its first max_line bytes only.
+ */
+#ifndef AS_TAIL_MATCH_H
+#define AS_TAIL_MATCH_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stddef.h>
+
+#include "rules.h"
+
+struct matcher;
+
+/*
+ * Called for each match; md holds the captures, borrowed for the call.
+ * Return nonzero to skip the remaining rules for this line.
+ */
+typedef int (*match_cb)(struct rule *, const char *, size_t,
+    pcre2_match_data *, void *);
+
+/* Return a new matcher for rs (borrowed: rs must outlive it). */
+struct matcher	*matcher_new(struct ruleset *, size_t);
+void		 matcher_free(struct matcher *);
+/* Match the complete lines in buf[0..len). */
+void		 matcher_scan(struct matcher *, const char *, size_t,
+		    match_cb, void *);
+/* Match one line, given without its terminator. */
+void		 matcher_line(struct matcher *, const char *, size_t, match_cb,
+		    void *);
+/* How many rules are tried on every line rather than found by a scan. */
+size_t		 matcher_slow_rules(const struct matcher *);
+
+#endif /* AS_TAIL_MATCH_H */

@@ -1,0 +1,1174 @@
+/*
+ * rules.c: loading rules files into a struct ruleset.
+ *
+ * A file is read whole, cut into tokens (rules-lex.c) and parsed statement by
+ * statement: "include FILE", "activity NAME key=value..." and
+ * "match /regex/flags [option...] action... [; action...]".  Nothing stops at
+ * the first problem: each one becomes a "FILE:LINE:COL: message" string in
+ * rs->errors and parsing carries on with the next statement, so that
+ * --check reports everything in one run (as tmux's cfg.c does).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "rules-lex.h"
+#include "rules.h"
+#include "xmalloc.h"
+
+/* A rules file larger than this is refused: it is surely not one. */
+#define RULES_MAX_SIZE		(4 * 1024 * 1024)
+/* Includes nested deeper than this are a loop. */
+#define RULES_MAX_DEPTH		16
+/* A threshold remembers at most this many matches. */
+#define RULES_MAX_THRESHOLD	10000
+
+struct parser {
+	struct ruleset	*rs;
+	const char	*file;
+	struct token	*tok;		/* the current statement */
+	size_t		 ntok;
+	int		 depth;
+};
+
+static const char *statement_words[] = { "include", "activity", "match",
+    NULL };
+static const char *option_words[] = { "once", "stop", "throttle", "cooldown",
+    "threshold", NULL };
+static const char *action_words[] = { "push", "start", "step", "progress",
+    "update", "end", "fail", "metric", "badge", NULL };
+static const char *field_words[] = { "title", "subtitle", "message", "url",
+    "channels", "current", "total", "percent", "value", "max", "color",
+    "step_color", "count", NULL };
+static const char *activity_words[] = { "type", "title", "subtitle",
+    "message", "steps", "duration", "auto_dismiss", "color", "step_color",
+    "success_color", "failure_color", "stream", "api", "channels", NULL };
+static const char *type_words[] = { "segmented_progress", "progress",
+    "timer", "alert", "metrics", "stats", NULL };
+static const char *color_words[] = { "lime", "green", "cyan", "blue",
+    "purple", "magenta", "red", "orange", "yellow", "gray", NULL };
+
+#define F(x) (1u << (x))
+#define LA_FIELDS (F(FIELD_TITLE) | F(FIELD_SUBTITLE) | F(FIELD_MESSAGE) | \
+    F(FIELD_CURRENT) | F(FIELD_TOTAL) | F(FIELD_PERCENT) | F(FIELD_VALUE) | \
+    F(FIELD_MAX) | F(FIELD_COLOR) | F(FIELD_STEP_COLOR))
+
+/* Which fields each action takes, indexed by enum action_kind. */
+static const unsigned action_fields[] = {
+	F(FIELD_TITLE) | F(FIELD_SUBTITLE) | F(FIELD_MESSAGE) | F(FIELD_URL) |
+	    F(FIELD_CHANNELS),				/* push */
+	LA_FIELDS,					/* start */
+	LA_FIELDS,					/* step */
+	LA_FIELDS,					/* progress */
+	LA_FIELDS,					/* update */
+	LA_FIELDS,					/* end */
+	0,						/* fail */
+	F(FIELD_VALUE),					/* metric */
+	F(FIELD_COUNT),					/* badge */
+};
+
+static void parser_error(struct parser *, unsigned, unsigned, const char *,
+    ...) __attribute__((format(printf, 4, 5)));
+
+static void
+ruleset_error(struct ruleset *rs, char *msg)
+{
+	rs->errors = xreallocarray(rs->errors, rs->nerrors + 1,
+	    sizeof *rs->errors);
+	rs->errors[rs->nerrors++] = msg;
+}
+
+static void
+parser_error(struct parser *p, unsigned line, unsigned col, const char *fmt,
+    ...)
+{
+	va_list	 ap;
+	char	 msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	ruleset_error(p->rs, xasprintf("%s:%u:%u: %s", p->file, line, col,
+	    msg));
+}
+
+/* Levenshtein distance, for did-you-mean; short words only. */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b), i, j, prev, tmp;
+	size_t	row[64];
+
+	if (la >= 64 || lb >= 64)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			row[j] = prev + (a[i - 1] != b[j - 1]);
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			if (tmp + 1 < row[j])
+				row[j] = tmp + 1;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+/* Return " (did you mean 'x'?)" for the closest word, or "". */
+static const char *
+did_you_mean(const char *word, const char **words, char *out, size_t size)
+{
+	const char	*best = NULL;
+	size_t		 d, bestd = 3;
+
+	for (; *words != NULL; words++) {
+		if ((d = edit_distance(word, *words)) < bestd) {
+			bestd = d;
+			best = *words;
+		}
+	}
+	if (best == NULL || strlen(word) < 2)
+		return "";
+	snprintf(out, size, " (did you mean '%s'?)", best);
+	return out;
+}
+
+static int
+word_index(const char *word, const char **words)
+{
+	int	i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if (strcmp(word, words[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+rules_color(const char *s)
+{
+	int	i = word_index(s, color_words);
+
+	return i < 0 ? NULL : color_words[i];
+}
+
+const char *
+rules_type_name(enum activity_type type)
+{
+	return type_words[type];
+}
+
+int
+rules_parse_duration(const char *s, uint64_t *ms)
+{
+	char		*end;
+	double		 v;
+	uint64_t	 unit;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno != 0 || v < 0 || !isdigit((unsigned char)*s))
+		return -1;
+	if (strcmp(end, "ms") == 0)
+		unit = 1;
+	else if (*end == '\0' || strcmp(end, "s") == 0)
+		unit = 1000;
+	else if (strcmp(end, "m") == 0)
+		unit = 60 * 1000;
+	else if (strcmp(end, "h") == 0)
+		unit = 3600 * 1000;
+	else if (strcmp(end, "d") == 0)
+		unit = 86400 * 1000;
+	else
+		return -1;
+	if (v * (double)unit > 1e15)
+		return -1;
+	*ms = (uint64_t)(v * (double)unit);
+	return 0;
+}
+
+/* Parse a non-negative integer no larger than max; return 0 or -1. */
+static int
+parse_long(const char *s, long max, long *out)
+{
+	char	*end;
+	long	 v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || errno != 0 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Parse a template, reporting a bad reference at its column. */
+static struct template *
+parse_template(struct parser *p, const char *text, unsigned line,
+    unsigned col, const pcre2_code *re)
+{
+	struct template	*t;
+	char		*cause = NULL;
+	size_t		 errcol = 0;
+
+	if ((t = template_parse(text, re, &cause, &errcol)) == NULL) {
+		parser_error(p, line, col + (unsigned)errcol, "%s", cause);
+		free(cause);
+	}
+	return t;
+}
+
+static int
+slug_list_ok(const char *s)
+{
+	if (*s == '\0' || *s == ',')
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (*s == ',' && (s[1] == ',' || s[1] == '\0'))
+			return 0;
+		if (!isalnum((unsigned char)*s) && strchr(",-_", *s) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/* Split "a,b,c" into a new NULL-terminated vector. */
+static char **
+split_list(const char *s)
+{
+	char	**v = NULL, *copy, *word, *last;
+	size_t	  n = 0;
+
+	copy = xstrdup(s);
+	for (word = strtok_r(copy, ",", &last); word != NULL;
+	    word = strtok_r(NULL, ",", &last)) {
+		v = xreallocarray(v, n + 2, sizeof *v);
+		v[n++] = xstrdup(word);
+		v[n] = NULL;
+	}
+	free(copy);
+	return v;
+}
+
+/* Check the value of a field when it is plain text, as the API would. */
+static void
+check_field(struct parser *p, struct token *t, enum field f)
+{
+	const char	*v = t->value;
+	char		*end;
+	double		 d;
+	long		 l;
+
+	if (strchr(v, '$') != NULL)
+		return;
+	switch (f) {
+	case FIELD_COLOR:
+	case FIELD_STEP_COLOR:
+		if (rules_color(v) == NULL) {
+			char	hint[64];
+
+			parser_error(p, t->line, t->value_col,
+			    "unknown color '%s'%s", v,
+			    did_you_mean(v, color_words, hint, sizeof hint));
+		}
+		break;
+	case FIELD_PERCENT:
+		d = strtod(v, &end);
+		if (end == v || *end != '\0' || d < 0 || d > 100)
+			parser_error(p, t->line, t->value_col,
+			    "percent must be a number from 0 to 100");
+		break;
+	case FIELD_CURRENT:
+	case FIELD_TOTAL:
+	case FIELD_COUNT:
+		if (parse_long(v, INT_MAX, &l) != 0)
+			parser_error(p, t->line, t->value_col,
+			    "%s must be a whole number", t->text);
+		else if (f == FIELD_TOTAL && l == 0)
+			parser_error(p, t->line, t->value_col,
+			    "total must be at least 1");
+		break;
+	case FIELD_URL:
+		if (strncmp(v, "https://", 8) != 0 &&
+		    strncmp(v, "shortcuts://", 12) != 0)
+			parser_error(p, t->line, t->value_col,
+			    "url must start with https:// or shortcuts://");
+		break;
+	case FIELD_CHANNELS:
+		if (!slug_list_ok(v))
+			parser_error(p, t->line, t->value_col,
+			    "channels must be a comma-separated list of "
+			    "channel slugs");
+		break;
+	default:
+		break;
+	}
+}
+
+static int
+metric_key_ok(const char *s)
+{
+	size_t	len = strlen(s), i;
+
+	if (len == 0 || len > 64 || !(islower((unsigned char)s[0]) ||
+	    isdigit((unsigned char)s[0])))
+		return 0;
+	for (i = 1; i < len; i++)
+		if (!islower((unsigned char)s[i]) &&
+		    !isdigit((unsigned char)s[i]) && strchr("_.-", s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+/* A "metric.LABEL=VALUE" argument of a Live Activity action. */
+static void
+parse_metric_arg(struct parser *p, struct token *t, struct action *a,
+    const pcre2_code *re)
+{
+	struct metric_arg	*m;
+	struct template		*value;
+	const char		*label = t->text + strlen("metric.");
+
+	if (*label == '\0') {
+		parser_error(p, t->line, t->col, "metric.LABEL needs a label");
+		return;
+	}
+	if (a->nmetrics == 8) {
+		parser_error(p, t->line, t->col,
+		    "a Live Activity shows at most 8 metrics");
+		return;
+	}
+	if ((value = parse_template(p, t->value, t->line, t->value_col,
+	    re)) == NULL)
+		return;
+	a->metrics = xreallocarray(a->metrics, a->nmetrics + 1,
+	    sizeof *a->metrics);
+	m = &a->metrics[a->nmetrics++];
+	m->label = xstrdup(label);
+	m->value = value;
+}
+
+/* A key=value argument of an action. */
+static void
+parse_action_pair(struct parser *p, struct token *t, struct action *a,
+    const pcre2_code *re)
+{
+	char	 hint[64];
+	int	 f;
+
+	if (strncmp(t->text, "metric.", 7) == 0 && a->kind != ACTION_PUSH &&
+	    a->kind != ACTION_METRIC && a->kind != ACTION_BADGE &&
+	    a->kind != ACTION_FAIL) {
+		parse_metric_arg(p, t, a, re);
+		return;
+	}
+	f = word_index(t->text, field_words);
+	if (f < 0 || (action_fields[a->kind] & F(f)) == 0) {
+		parser_error(p, t->line, t->col, "%s takes no '%s'%s",
+		    action_words[a->kind], t->text, f >= 0 ? "" :
+		    did_you_mean(t->text, field_words, hint, sizeof hint));
+		return;
+	}
+	if (a->field[f] != NULL) {
+		parser_error(p, t->line, t->col, "'%s' given twice", t->text);
+		return;
+	}
+	check_field(p, t, (enum field)f);
+	a->field[f] = parse_template(p, t->value, t->line, t->value_col, re);
+}
+
+/* The positional words after an action keyword; return the next index. */
+static size_t
+parse_action_words(struct parser *p, size_t i, struct action *a)
+{
+	struct token	*t;
+
+	if (a->kind == ACTION_PUSH || a->kind == ACTION_BADGE)
+		return i;
+	if (i >= p->ntok || p->tok[i].kind != TOK_WORD ||
+	    word_index(p->tok[i].text, action_words) >= 0) {
+		t = &p->tok[i - 1];
+		parser_error(p, t->line, t->col, "%s needs %s",
+		    action_words[a->kind], a->kind == ACTION_METRIC ?
+		    "a metric key" : "an activity name");
+		return i;
+	}
+	t = &p->tok[i++];
+	if (a->kind == ACTION_METRIC) {
+		if (!metric_key_ok(t->text))
+			parser_error(p, t->line, t->col, "bad metric key '%s': "
+			    "use a-z, 0-9, '_', '.', '-', at most 64",
+			    t->text);
+		a->metric_key = xstrdup(t->text);
+		return i;
+	}
+	a->activity_name = xstrdup(t->text);
+	if (a->kind == ACTION_END && i < p->ntok &&
+	    p->tok[i].kind == TOK_WORD) {
+		if (strcmp(p->tok[i].text, "success") == 0)
+			a->outcome = OUTCOME_SUCCESS, i++;
+		else if (strcmp(p->tok[i].text, "failure") == 0)
+			a->outcome = OUTCOME_FAILURE, i++;
+	}
+	return i;
+}
+
+/* Check that an action has what it needs. */
+static void
+check_action(struct parser *p, struct action *a)
+{
+	const char	*missing = NULL;
+
+	switch (a->kind) {
+	case ACTION_PUSH:
+		if (a->field[FIELD_TITLE] == NULL)
+			missing = "push needs title=";
+		break;
+	case ACTION_STEP:
+		if (a->field[FIELD_CURRENT] == NULL)
+			missing = "step needs current=";
+		break;
+	case ACTION_PROGRESS:
+		if (a->field[FIELD_PERCENT] == NULL &&
+		    (a->field[FIELD_VALUE] == NULL ||
+		    a->field[FIELD_MAX] == NULL))
+			missing = "progress needs percent=, or value= and max=";
+		break;
+	case ACTION_METRIC:
+		if (a->field[FIELD_VALUE] == NULL)
+			missing = "metric needs value=";
+		break;
+	case ACTION_BADGE:
+		if (a->field[FIELD_COUNT] == NULL)
+			missing = "badge needs count=";
+		break;
+	default:
+		break;
+	}
+	if (missing == NULL && (a->field[FIELD_VALUE] == NULL) !=
+	    (a->field[FIELD_MAX] == NULL) && a->kind != ACTION_METRIC)
+		missing = "value= and max= go together";
+	if (missing != NULL)
+		parser_error(p, a->line, a->col, "%s", missing);
+}
+
+/* Parse one action starting at token i; return the index after it. */
+static size_t
+parse_action(struct parser *p, size_t i, struct rule *r)
+{
+	struct token	*t = &p->tok[i];
+	struct action	*a;
+	char		 hint[64];
+
+	r->actions = xreallocarray(r->actions, r->nactions + 1,
+	    sizeof *r->actions);
+	a = &r->actions[r->nactions++];
+	memset(a, 0, sizeof *a);
+	a->kind = (enum action_kind)word_index(t->text, action_words);
+	a->line = t->line;
+	a->col = t->col;
+	i = parse_action_words(p, i + 1, a);
+	for (; i < p->ntok; i++) {
+		t = &p->tok[i];
+		if (t->kind == TOK_SEMI)
+			return i + 1;
+		if (t->kind == TOK_PAIR &&
+		    word_index(t->text, option_words) < 0) {
+			parse_action_pair(p, t, a, r->re);
+			continue;
+		}
+		if ((t->kind == TOK_WORD || t->kind == TOK_PAIR) &&
+		    (word_index(t->text, action_words) >= 0 ||
+		    word_index(t->text, option_words) >= 0))
+			break;
+		parser_error(p, t->line, t->col, "unexpected %s'%s' in %s%s",
+		    t->kind == TOK_REGEX ? "regex " : "", t->text,
+		    action_words[a->kind], t->kind != TOK_WORD ? "" :
+		    did_you_mean(t->text, action_words, hint, sizeof hint));
+	}
+	check_action(p, a);
+	return i;
+}
+
+/* A rule option (once, stop, throttle=, threshold=); 0 if t is not one. */
+static int
+parse_option(struct parser *p, struct token *t, struct rule *r)
+{
+	char		*slash;
+	long		 n;
+	int		 which;
+
+	if ((which = word_index(t->text, option_words)) < 0)
+		return 0;
+	if ((which <= 1) != (t->kind == TOK_WORD)) {
+		parser_error(p, t->line, t->col, which <= 1 ?
+		    "'%s' takes no value" : "'%s' needs a value", t->text);
+		return 1;
+	}
+	switch (which) {
+	case 0:
+		r->once = 1;
+		break;
+	case 1:
+		r->stop = 1;
+		break;
+	case 2:
+	case 3:
+		if (rules_parse_duration(t->value, &r->throttle_ms) != 0 ||
+		    r->throttle_ms == 0)
+			parser_error(p, t->line, t->value_col,
+			    "bad duration '%s': use e.g. 500ms, 30s, 5m, 2h",
+			    t->value);
+		break;
+	case 4:
+		slash = strchr(t->value, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		if (slash == NULL || parse_long(t->value, RULES_MAX_THRESHOLD,
+		    &n) != 0 || n < 1 || rules_parse_duration(slash + 1,
+		    &r->threshold_ms) != 0 || r->threshold_ms == 0) {
+			parser_error(p, t->line, t->value_col,
+			    "threshold must be COUNT/DURATION, e.g. 5/1m, "
+			    "with COUNT from 1 to %d", RULES_MAX_THRESHOLD);
+			break;
+		}
+		r->threshold_n = (unsigned)n;
+		r->window = xcalloc((size_t)n, sizeof *r->window);
+		break;
+	}
+	return 1;
+}
+
+/* Compile the regex of a rule; 0 or -1 after reporting the error. */
+static int
+compile_regex(struct parser *p, struct token *t, struct rule *r)
+{
+	pcre2_compile_context	*cc;
+	PCRE2_UCHAR		 msg[256];
+	PCRE2_SIZE		 erroff;
+	const char		*f;
+	int			 error;
+
+	r->options = 0;
+	for (f = t->flags; *f != '\0'; f++) {
+		switch (*f) {
+		case 'i':
+			r->options |= PCRE2_CASELESS;
+			break;
+		case 'x':
+			r->options |= PCRE2_EXTENDED;
+			break;
+		case 's':
+			r->options |= PCRE2_DOTALL;
+			break;
+		case 'u':
+			r->options |= PCRE2_UTF | PCRE2_UCP |
+			    PCRE2_MATCH_INVALID_UTF;
+			break;
+		default:
+			parser_error(p, t->line, t->col + (unsigned)strlen(
+			    t->text) + 2 + (unsigned)(f - t->flags),
+			    "unknown regex flag '%c': use i, x, s or u", *f);
+			return -1;
+		}
+	}
+	snprintf(r->flags, sizeof r->flags, "%.7s", t->flags);
+	cc = pcre2_compile_context_create(NULL);
+	pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
+	r->re = pcre2_compile((PCRE2_SPTR)t->text, PCRE2_ZERO_TERMINATED,
+	    r->options, &error, &erroff, cc);
+	pcre2_compile_context_free(cc);
+	if (r->re == NULL) {
+		pcre2_get_error_message(error, msg, sizeof msg);
+		if (erroff > strlen(t->text))
+			erroff = strlen(t->text);
+		parser_error(p, t->line, (unsigned)t->map[erroff],
+		    "bad regex: %s (at offset %zu)", (char *)msg,
+		    (size_t)erroff);
+		return -1;
+	}
+	pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+	return 0;
+}
+
+static void
+rule_free(struct rule *r)
+{
+	size_t	i, j;
+	int	f;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nactions; i++) {
+		struct action	*a = &r->actions[i];
+
+		free(a->activity_name);
+		free(a->metric_key);
+		for (f = 0; f < FIELD_LAST; f++)
+			template_free(a->field[f]);
+		for (j = 0; j < a->nmetrics; j++) {
+			free(a->metrics[j].label);
+			template_free(a->metrics[j].value);
+		}
+		free(a->metrics);
+	}
+	for (i = 0; i < RULE_SAMPLES; i++)
+		free(r->samples[i]);
+	free(r->actions);
+	free(r->window);
+	free(r->pattern);
+	free(r->file);
+	pcre2_code_free(r->re);
+	free(r);
+}
+
+static void
+parse_match(struct parser *p)
+{
+	struct rule	*r;
+	struct token	*t;
+	size_t		 i, errors = p->rs->nerrors;
+	char		 hint[64];
+
+	if (p->ntok < 2 || p->tok[1].kind != TOK_REGEX) {
+		t = &p->tok[p->ntok < 2 ? 0 : 1];
+		parser_error(p, t->line, t->col, "match needs a /regex/");
+		return;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->file = xstrdup(p->file);
+	r->line = p->tok[0].line;
+	r->col = p->tok[0].col;
+	r->pattern = xstrdup(p->tok[1].text);
+	if (compile_regex(p, &p->tok[1], r) != 0) {
+		rule_free(r);
+		return;
+	}
+	for (i = 2; i < p->ntok; ) {
+		t = &p->tok[i];
+		if (t->kind == TOK_WORD &&
+		    word_index(t->text, action_words) >= 0) {
+			i = parse_action(p, i, r);
+			continue;
+		}
+		if ((t->kind == TOK_WORD || t->kind == TOK_PAIR) &&
+		    parse_option(p, t, r)) {
+			i++;
+			continue;
+		}
+		parser_error(p, t->line, t->col, "unknown %s '%s'%s",
+		    "option or action", t->text,
+		    t->kind == TOK_REGEX ? "" : did_you_mean(t->text,
+		    action_words, hint, sizeof hint));
+		i++;
+	}
+	if (r->nactions == 0 && p->rs->nerrors == errors)
+		parser_error(p, r->line, r->col, "match has no action");
+	if (p->rs->nerrors != errors) {
+		rule_free(r);
+		return;
+	}
+	p->rs->rules = xreallocarray(p->rs->rules, p->rs->nrules + 1,
+	    sizeof *p->rs->rules);
+	p->rs->rules[p->rs->nrules++] = r;
+}
+
+static struct activity_decl *
+ruleset_activity(struct ruleset *rs, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < rs->nactivities; i++)
+		if (strcmp(rs->activities[i]->name, name) == 0)
+			return rs->activities[i];
+	return NULL;
+}
+
+static void
+activity_decl_free(struct activity_decl *d)
+{
+	size_t	i;
+
+	template_free(d->title);
+	template_free(d->subtitle);
+	template_free(d->message);
+	template_free(d->stream_key);
+	for (i = 0; d->channels != NULL && d->channels[i] != NULL; i++)
+		free(d->channels[i]);
+	free(d->channels);
+	free(d->name);
+	free(d->file);
+	free(d);
+}
+
+/* Set a color option of an activity declaration. */
+static void
+parse_color(struct parser *p, struct token *t, const char **out)
+{
+	char	hint[64];
+
+	if ((*out = rules_color(t->value)) == NULL)
+		parser_error(p, t->line, t->value_col, "unknown color '%s'%s",
+		    t->value, did_you_mean(t->value, color_words, hint,
+		    sizeof hint));
+}
+
+static void
+parse_activity_pair(struct parser *p, struct token *t,
+    struct activity_decl *d)
+{
+	char	hint[64];
+	int	i;
+
+	switch (word_index(t->text, activity_words)) {
+	case 0:
+		if ((i = word_index(t->value, type_words)) < 0)
+			parser_error(p, t->line, t->value_col,
+			    "unknown type '%s'%s", t->value, did_you_mean(
+			    t->value, type_words, hint, sizeof hint));
+		else {
+			d->type = (enum activity_type)i;
+			d->type_set = 1;
+		}
+		break;
+	case 1:
+		template_free(d->title);
+		d->title = parse_template(p, t->value, t->line, t->value_col,
+		    NULL);
+		break;
+	case 2:
+		d->subtitle = parse_template(p, t->value, t->line,
+		    t->value_col, NULL);
+		break;
+	case 3:
+		d->message = parse_template(p, t->value, t->line,
+		    t->value_col, NULL);
+		break;
+	case 4:
+		if (parse_long(t->value, INT_MAX, &d->steps) != 0 ||
+		    d->steps < 1)
+			parser_error(p, t->line, t->value_col,
+			    "steps must be a whole number, at least 1");
+		break;
+	case 5: {
+		uint64_t	ms;
+
+		if (rules_parse_duration(t->value, &ms) != 0 || ms < 1000)
+			parser_error(p, t->line, t->value_col,
+			    "bad duration '%s': at least 1s", t->value);
+		d->duration_s = (long)(ms / 1000);
+		break;
+	}
+	case 6:
+		if (parse_long(t->value, 24 * 60, &d->auto_dismiss_min) != 0)
+			parser_error(p, t->line, t->value_col,
+			    "auto_dismiss is in minutes, 0 to 1440");
+		break;
+	case 7:
+		parse_color(p, t, &d->color);
+		break;
+	case 8:
+		parse_color(p, t, &d->step_color);
+		break;
+	case 9:
+		parse_color(p, t, &d->success_color);
+		break;
+	case 10:
+		parse_color(p, t, &d->failure_color);
+		break;
+	case 11:
+		d->stream_key = parse_template(p, t->value, t->line,
+		    t->value_col, NULL);
+		if (d->api == API_DEFAULT)
+			d->api = API_STREAM;
+		break;
+	case 12:
+		if (strcmp(t->value, "classic") == 0)
+			d->api = API_CLASSIC;
+		else if (strcmp(t->value, "stream") == 0)
+			d->api = API_STREAM;
+		else
+			parser_error(p, t->line, t->value_col,
+			    "api must be classic or stream");
+		break;
+	case 13:
+		if (!slug_list_ok(t->value))
+			parser_error(p, t->line, t->value_col,
+			    "channels must be a comma-separated list of "
+			    "channel slugs");
+		else
+			d->channels = split_list(t->value);
+		break;
+	default:
+		parser_error(p, t->line, t->col, "unknown activity option "
+		    "'%s'%s", t->text, did_you_mean(t->text, activity_words,
+		    hint, sizeof hint));
+	}
+}
+
+static void
+parse_activity(struct parser *p)
+{
+	struct activity_decl	*d, *old;
+	struct token		*t;
+	size_t			 i;
+
+	if (p->ntok < 2 || p->tok[1].kind != TOK_WORD) {
+		t = &p->tok[p->ntok < 2 ? 0 : 1];
+		parser_error(p, t->line, t->col, "activity needs a name");
+		return;
+	}
+	t = &p->tok[1];
+	if (t->text[strspn(t->text, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")] != '\0') {
+		parser_error(p, t->line, t->col, "bad activity name '%s': "
+		    "use letters, digits, '_' and '-'", t->text);
+		return;
+	}
+	if ((old = ruleset_activity(p->rs, t->text)) != NULL) {
+		parser_error(p, t->line, t->col, "activity '%s' is already "
+		    "declared at %s:%u", t->text, old->file, old->line);
+		return;
+	}
+	d = xcalloc(1, sizeof *d);
+	d->name = xstrdup(t->text);
+	d->file = xstrdup(p->file);
+	d->line = t->line;
+	d->auto_dismiss_min = -1;
+	d->success_color = "green";
+	d->failure_color = "red";
+	for (i = 2; i < p->ntok; i++) {
+		t = &p->tok[i];
+		if (t->kind != TOK_PAIR)
+			parser_error(p, t->line, t->col, "expected key=value, "
+			    "not '%s'", t->text);
+		else
+			parse_activity_pair(p, t, d);
+	}
+	if (d->title == NULL)
+		d->title = template_parse(d->name, NULL, NULL, NULL);
+	p->rs->activities = xreallocarray(p->rs->activities,
+	    p->rs->nactivities + 1, sizeof *p->rs->activities);
+	p->rs->activities[p->rs->nactivities++] = d;
+}
+
+/* Resolve an include against the including file's directory. */
+static char *
+include_path(const char *from, const char *name)
+{
+	const char	*slash;
+	char		*path;
+
+	if (name[0] == '/' || (slash = strrchr(from, '/')) == NULL)
+		path = xstrdup(name);
+	else
+		path = xasprintf("%.*s/%s", (int)(slash - from), from, name);
+	if (access(path, F_OK) != 0 && strchr(name, '/') == NULL) {
+		char	*found = ruleset_find(name);
+
+		if (found != NULL) {
+			free(path);
+			return found;
+		}
+	}
+	return path;
+}
+
+static size_t	ruleset_load_file(struct ruleset *, const char *, int,
+		    const char *, unsigned, unsigned);
+
+static void
+parse_include(struct parser *p)
+{
+	struct token	*t;
+	char		*path;
+
+	if (p->ntok != 2 || p->tok[1].kind == TOK_REGEX ||
+	    p->tok[1].kind == TOK_SEMI || p->tok[1].kind == TOK_PAIR) {
+		t = &p->tok[p->ntok < 2 ? 0 : 1];
+		parser_error(p, t->line, t->col, "include takes one file name");
+		return;
+	}
+	t = &p->tok[1];
+	if (p->depth >= RULES_MAX_DEPTH) {
+		parser_error(p, t->line, t->col, "includes nested too deeply");
+		return;
+	}
+	path = include_path(p->file, t->text);
+	ruleset_load_file(p->rs, path, p->depth + 1, p->file, t->line, t->col);
+	free(path);
+}
+
+static void
+parse_statement(struct parser *p)
+{
+	struct token	*t = &p->tok[0];
+	char		 hint[64];
+
+	if (t->kind == TOK_WORD && strcmp(t->text, "match") == 0)
+		parse_match(p);
+	else if (t->kind == TOK_WORD && strcmp(t->text, "activity") == 0)
+		parse_activity(p);
+	else if (t->kind == TOK_WORD && strcmp(t->text, "include") == 0)
+		parse_include(p);
+	else
+		parser_error(p, t->line, t->col, "unknown keyword '%s'%s",
+		    t->text, did_you_mean(t->text, statement_words, hint,
+		    sizeof hint));
+}
+
+/* Read a whole file into a new buffer; NULL with errno set on failure. */
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE		*f;
+	struct stat	 st;
+	char		*text;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > RULES_MAX_SIZE) {
+		if (errno == 0 || S_ISREG(st.st_mode))
+			errno = S_ISREG(st.st_mode) ? EFBIG : EISDIR;
+		else
+			errno = EISDIR;
+		fclose(f);
+		return NULL;
+	}
+	text = xmalloc((size_t)st.st_size + 1);
+	*len = fread(text, 1, (size_t)st.st_size, f);
+	text[*len] = '\0';
+	if (ferror(f)) {
+		fclose(f);
+		free(text);
+		errno = EIO;
+		return NULL;
+	}
+	fclose(f);
+	return text;
+}
+
+static size_t
+ruleset_load_file(struct ruleset *rs, const char *path, int depth,
+    const char *from, unsigned line, unsigned col)
+{
+	struct parser	 p = { rs, path, NULL, 0, depth };
+	struct tokens	 tv;
+	char		*text;
+	size_t		 len = 0, i, start, errors = rs->nerrors;
+
+	for (i = 0; i < rs->nfiles; i++) {
+		if (strcmp(rs->files[i], path) == 0 && from != NULL) {
+			ruleset_error(rs, xasprintf("%s:%u:%u: %s is included "
+			    "twice (or in a loop)", from, line, col, path));
+			return rs->nerrors - errors;
+		}
+	}
+	if ((text = read_file(path, &len)) == NULL) {
+		if (from != NULL)
+			ruleset_error(rs, xasprintf("%s:%u:%u: include %s: %s",
+			    from, line, col, path, strerror(errno)));
+		else
+			ruleset_error(rs, xasprintf("%s: %s", path,
+			    strerror(errno)));
+		return rs->nerrors - errors;
+	}
+	rs->files = xreallocarray(rs->files, rs->nfiles + 1, sizeof *rs->files);
+	rs->files[rs->nfiles++] = xstrdup(path);
+
+	tokens_lex(text, len, &tv);
+	for (i = 0; i < tv.nerrors; i++)
+		ruleset_error(rs, xasprintf("%s:%u:%u: %s", path,
+		    tv.errors[i].line, tv.errors[i].col, tv.errors[i].cause));
+	for (start = 0; start < tv.n; start = i) {
+		for (i = start + 1; i < tv.n && tv.v[i].col != 1; i++)
+			;
+		p.tok = &tv.v[start];
+		p.ntok = i - start;
+		parse_statement(&p);
+	}
+	tokens_free(&tv);
+	free(text);
+	return rs->nerrors - errors;
+}
+
+size_t
+ruleset_load(struct ruleset *rs, const char *path)
+{
+	return ruleset_load_file(rs, path, 0, NULL, 0, 0);
+}
+
+/* Give activities without a type=: progress if only progress drives them. */
+static void
+infer_type(struct ruleset *rs, struct activity_decl *d)
+{
+	size_t	i, j;
+	int	progress = 0, step = 0;
+
+	for (i = 0; i < rs->nrules; i++) {
+		for (j = 0; j < rs->rules[i]->nactions; j++) {
+			struct action	*a = &rs->rules[i]->actions[j];
+
+			if (a->activity != d)
+				continue;
+			progress |= a->kind == ACTION_PROGRESS;
+			step |= a->kind == ACTION_STEP;
+		}
+	}
+	d->type = progress && !step ? TYPE_PROGRESS : TYPE_SEGMENTED_PROGRESS;
+}
+
+static void
+resolve_action(struct ruleset *rs, struct rule *r, struct action *a)
+{
+	const char	**names;
+	char		  hint[64];
+	size_t		  i;
+
+	if (a->activity_name == NULL)
+		return;
+	if ((a->activity = ruleset_activity(rs, a->activity_name)) != NULL)
+		return;
+	names = xcalloc(rs->nactivities + 1, sizeof *names);
+	for (i = 0; i < rs->nactivities; i++)
+		names[i] = rs->activities[i]->name;
+	ruleset_error(rs, xasprintf("%s:%u:%u: no activity named '%s'%s; "
+	    "declare it with 'activity %s'", r->file, a->line, a->col,
+	    a->activity_name, did_you_mean(a->activity_name, names, hint,
+	    sizeof hint), a->activity_name));
+	free(names);
+}
+
+static void
+check_action_type(struct ruleset *rs, struct rule *r, struct action *a)
+{
+	enum activity_type	type;
+
+	if (a->activity == NULL)
+		return;
+	type = a->activity->type;
+	if (a->kind == ACTION_STEP && type != TYPE_SEGMENTED_PROGRESS)
+		ruleset_error(rs, xasprintf("%s:%u:%u: step needs a "
+		    "segmented_progress activity; '%s' is %s", r->file,
+		    a->line, a->col, a->activity->name, type_words[type]));
+	if (a->kind == ACTION_PROGRESS && type != TYPE_PROGRESS)
+		ruleset_error(rs, xasprintf("%s:%u:%u: progress needs a "
+		    "progress activity; '%s' is %s", r->file, a->line, a->col,
+		    a->activity->name, type_words[type]));
+}
+
+size_t
+ruleset_finish(struct ruleset *rs)
+{
+	size_t	i, j, errors = rs->nerrors;
+
+	for (i = 0; i < rs->nrules; i++)
+		for (j = 0; j < rs->rules[i]->nactions; j++)
+			resolve_action(rs, rs->rules[i],
+			    &rs->rules[i]->actions[j]);
+	for (i = 0; i < rs->nactivities; i++)
+		if (!rs->activities[i]->type_set)
+			infer_type(rs, rs->activities[i]);
+	for (i = 0; i < rs->nrules; i++)
+		for (j = 0; j < rs->rules[i]->nactions; j++)
+			check_action_type(rs, rs->rules[i],
+			    &rs->rules[i]->actions[j]);
+	return rs->nerrors - errors;
+}
+
+struct ruleset *
+ruleset_new(void)
+{
+	return xcalloc(1, sizeof(struct ruleset));
+}
+
+void
+ruleset_free(struct ruleset *rs)
+{
+	size_t	i;
+
+	if (rs == NULL)
+		return;
+	for (i = 0; i < rs->nrules; i++)
+		rule_free(rs->rules[i]);
+	for (i = 0; i < rs->nactivities; i++)
+		activity_decl_free(rs->activities[i]);
+	for (i = 0; i < rs->nfiles; i++)
+		free(rs->files[i]);
+	for (i = 0; i < rs->nerrors; i++)
+		free(rs->errors[i]);
+	free(rs->rules);
+	free(rs->activities);
+	free(rs->files);
+	free(rs->errors);
+	free(rs);
+}
+
+/* Return a new path if dir/name.rules exists. */
+static char *
+find_in(const char *dir, const char *name)
+{
+	char	*path;
+
+	path = xasprintf("%s/%s.rules", dir, name);
+	if (access(path, R_OK) == 0)
+		return path;
+	free(path);
+	return NULL;
+}
+
+/* The rules/ directory beside the running binary (a source tree). */
+static char *
+source_rules_dir(void)
+{
+	char	 exe[PATH_MAX], *slash;
+	ssize_t	 n;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return NULL;
+	*slash = '\0';
+	return xasprintf("%s/rules", exe);
+}
+
+char *
+ruleset_find(const char *name)
+{
+	const char	*xdg, *home;
+	char		*dir, *path;
+
+	if (access(name, F_OK) == 0 || strchr(name, '/') != NULL)
+		return xstrdup(name);
+	if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && *xdg != '\0')
+		dir = xasprintf("%s/as-tail/rules", xdg);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+		dir = xasprintf("%s/.config/as-tail/rules", home);
+	else
+		dir = NULL;
+	path = dir == NULL ? NULL : find_in(dir, name);
+	free(dir);
+	if (path == NULL)
+		path = find_in(AS_TAIL_RULESDIR, name);
+	if (path == NULL && (dir = source_rules_dir()) != NULL) {
+		path = find_in(dir, name);
+		free(dir);
+	}
+	return path;
+}

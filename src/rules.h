@@ -1,0 +1,172 @@
+/*
+ * rules.h: a rules file, loaded.  struct ruleset holds the activity
+ * declarations and the rules in file order (includes expanded in place); each
+ * rule has its compiled regex, its options and its actions.  See
+ * as-tail.rules(5) for the language.
+ */
+#ifndef AS_TAIL_RULES_H
+#define AS_TAIL_RULES_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "template.h"
+
+enum action_kind {
+	ACTION_PUSH,
+	ACTION_START,
+	ACTION_STEP,
+	ACTION_PROGRESS,
+	ACTION_UPDATE,
+	ACTION_END,
+	ACTION_FAIL,
+	ACTION_METRIC,
+	ACTION_BADGE
+};
+
+/* The key=value arguments an action may take. */
+enum field {
+	FIELD_TITLE,
+	FIELD_SUBTITLE,
+	FIELD_MESSAGE,
+	FIELD_URL,
+	FIELD_CHANNELS,
+	FIELD_CURRENT,
+	FIELD_TOTAL,
+	FIELD_PERCENT,
+	FIELD_VALUE,
+	FIELD_MAX,
+	FIELD_COLOR,
+	FIELD_STEP_COLOR,
+	FIELD_COUNT,
+	FIELD_LAST
+};
+
+enum activity_type {
+	TYPE_SEGMENTED_PROGRESS,
+	TYPE_PROGRESS,
+	TYPE_TIMER,
+	TYPE_ALERT,
+	TYPE_METRICS,
+	TYPE_STATS
+};
+
+enum api_kind {
+	API_DEFAULT,		/* whatever --api says; classic if nothing */
+	API_CLASSIC,
+	API_STREAM
+};
+
+enum outcome {
+	OUTCOME_NONE,		/* "end NAME": success unless a fail matched */
+	OUTCOME_SUCCESS,
+	OUTCOME_FAILURE
+};
+
+/* One "metric.LABEL=VALUE" argument of a Live Activity action. */
+struct metric_arg {
+	char		*label;
+	struct template	*value;
+};
+
+/* "activity NAME ...": the defaults of one Live Activity. */
+struct activity_decl {
+	char			*name;
+	char			*file;
+	unsigned		 line;
+	enum activity_type	 type;
+	int			 type_set;
+	struct template		*title;		/* defaults to the name */
+	struct template		*subtitle;
+	struct template		*message;
+	struct template		*stream_key;	/* NULL: derived from name */
+	long			 steps;		/* 0 if unset */
+	long			 duration_s;	/* timer; 0: counts up */
+	long			 auto_dismiss_min; /* -1 if unset */
+	const char		*color;		/* static strings or NULL */
+	const char		*step_color;
+	const char		*success_color;
+	const char		*failure_color;
+	enum api_kind		 api;
+	char			**channels;	/* NULL-terminated, or NULL */
+};
+
+struct action {
+	enum action_kind	 kind;
+	unsigned		 line, col;
+	char			*activity_name;	/* Live Activity actions */
+	struct activity_decl	*activity;	/* resolved after loading */
+	enum outcome		 outcome;	/* end */
+	char			*metric_key;	/* metric */
+	struct template		*field[FIELD_LAST];
+	struct metric_arg	*metrics;
+	size_t			 nmetrics;
+	int			 warned;	/* run time: bad value seen */
+};
+
+/* How many matched lines a rule keeps for --explain. */
+#define RULE_SAMPLES 3
+
+struct rule {
+	char		*file;
+	unsigned	 line, col;
+	char		*pattern;	/* as written, without the slashes */
+	char		 flags[8];	/* as written after the closing slash */
+	uint32_t	 options;	/* PCRE2 compile options from flags */
+	pcre2_code	*re;		/* per-line pattern */
+	int		 once;
+	int		 stop;
+	uint64_t	 throttle_ms;
+	unsigned	 threshold_n;	/* 0: no threshold */
+	uint64_t	 threshold_ms;
+	struct action	*actions;
+	size_t		 nactions;
+
+	/* Run-time state, owned by action.c. */
+	uint64_t	 hits;		/* lines matched */
+	uint64_t	 fired;		/* matches that ran the actions */
+	uint64_t	 suppressed;	/* matches held back by an option */
+	uint64_t	 last_fired_ms;
+	uint64_t	*window;	/* threshold: times of recent matches */
+	unsigned	 window_len;
+	int		 match_error;	/* warned about a match error */
+	char		*samples[RULE_SAMPLES];
+};
+
+struct ruleset {
+	struct rule		**rules;
+	size_t			  nrules;
+	struct activity_decl	**activities;
+	size_t			  nactivities;
+	char			**files;	/* loaded so far, for cycles */
+	size_t			  nfiles;
+	char			**errors;	/* "FILE:LINE:COL: message" */
+	size_t			  nerrors;
+};
+
+/* Return a new empty ruleset; free with ruleset_free. */
+struct ruleset	*ruleset_new(void);
+void		 ruleset_free(struct ruleset *);
+/*
+ * Load a rules file into rs, following includes.  Every problem found is
+ * appended to rs->errors; returns the number of errors (0 when all is well).
+ */
+size_t		 ruleset_load(struct ruleset *, const char *);
+/* Check what can only be checked once all files are loaded; as above. */
+size_t		 ruleset_finish(struct ruleset *);
+/*
+ * Find the rules file for -r NAME: NAME itself if it names a file, else
+ * NAME.rules in the user's and then the installed rules directories.
+ * Returns a new string, or NULL if nothing was found.
+ */
+char		*ruleset_find(const char *);
+/* Borrowed: the color names of the API, or NULL if s is not one. */
+const char	*rules_color(const char *);
+/* Parse "500ms", "30s", "5m", "2h"; return 0 or -1. */
+int		 rules_parse_duration(const char *, uint64_t *);
+/* Borrowed: the name of a type as the API spells it. */
+const char	*rules_type_name(enum activity_type);
+
+#endif /* AS_TAIL_RULES_H */

@@ -1,0 +1,46 @@
+/*
+ * template.h: the text fields of a rule ("Build ${env:PROJECT}: $1") parsed
+ * once when the rules are loaded and expanded each time the rule fires.
+ */
+#ifndef AS_TAIL_TEMPLATE_H
+#define AS_TAIL_TEMPLATE_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+struct template;
+
+/* What a template can refer to when it is expanded; unset fields expand empty. */
+struct template_env {
+	const char		*line;		/* the matched line */
+	size_t			 line_len;
+	const PCRE2_SIZE	*ovector;	/* captures, NULL without a match */
+	uint32_t		 npairs;
+	const char		*file;		/* input name, "-" for stdin */
+	uint64_t		 count;		/* the rule's match count */
+	uint64_t		 elapsed_ms;	/* since as-tail started */
+	const char		*command;	/* wrapped command, or NULL */
+	int			 exit_status;	/* -1 while unknown */
+	int			 signal;	/* 0 unless killed by a signal */
+};
+
+/*
+ * Parse text.  re (may be NULL) is the rule's regex: numbered and named
+ * captures are checked against it.  Returns a new template (free with
+ * template_free), or NULL with *cause set to a new message and *errcol to the
+ * byte offset in text where the problem is.
+ */
+struct template	*template_parse(const char *, const pcre2_code *, char **,
+		    size_t *);
+void		 template_free(struct template *);
+/* Whether the template is plain text, with no references; and that text. */
+int		 template_is_literal(const struct template *);
+const char	*template_literal(const struct template *);
+/* Append the expansion to b as clean UTF-8 (see buf_addtext). */
+void		 template_expand(const struct template *,
+		    const struct template_env *, struct buf *);
+
+#endif /* AS_TAIL_TEMPLATE_H */
