@@ -182,6 +182,7 @@ enum lines_status
 lines_read(struct lines *l, struct matcher *m, match_cb cb, void *arg)
 {
 	ssize_t	n;
+	int	werrno = 0;
 
 	n = read(l->fd, l->buf + l->have, l->size - l->have);
 	if (n == -1)
@@ -193,8 +194,12 @@ lines_read(struct lines *l, struct matcher *m, match_cb cb, void *arg)
 	}
 	l->nbytes += (uint64_t)n;
 	if (l->out != -1 && write_all(l->out, l->buf + l->have, (size_t)n) != 0)
-		return LINES_WRITE_ERROR;
+		werrno = errno;
 	l->have += (size_t)n;
 	lines_match(l, m, cb, arg, 0);
+	if (werrno != 0) {
+		errno = werrno;
+		return LINES_WRITE_ERROR;
+	}
 	return LINES_OK;
 }

@@ -20,6 +20,7 @@ struct lexer {
 	const char	*p, *end;
 	unsigned	 line, col;
 	char		*cause;
+	unsigned	 err_line, err_col;	/* where the cause is */
 };
 
 static int
@@ -60,6 +61,8 @@ lex_quoted(struct lexer *lx)
 	struct buf	b;
 	char		q = *lx->p, c;
 
+	lx->err_line = lx->line;
+	lx->err_col = lx->col;
 	buf_init(&b, (size_t)-1);
 	buf_add(&b, "", 0);
 	lex_advance(lx);
@@ -113,6 +116,8 @@ lex_regex(struct lexer *lx, struct token *t)
 	struct buf	b;
 	size_t		cap = 0, n = 0;
 
+	lx->err_line = lx->line;
+	lx->err_col = lx->col;
 	buf_init(&b, (size_t)-1);
 	buf_add(&b, "", 0);
 	lex_advance(lx);
@@ -186,17 +191,17 @@ token_clear(struct token *t)
 	free(t->map);
 }
 
-/* Record the error at line:col, drop the broken token, skip the line. */
+/* Record the error, drop the broken token, skip the rest of the line. */
 static void
-lex_error(struct lexer *lx, struct tokens *tv, unsigned line, unsigned col)
+lex_error(struct lexer *lx, struct tokens *tv)
 {
 	struct lex_error	*e;
 
 	tv->errors = xreallocarray(tv->errors, tv->nerrors + 1,
 	    sizeof *tv->errors);
 	e = &tv->errors[tv->nerrors++];
-	e->line = line;
-	e->col = col;
+	e->line = lx->err_line;
+	e->col = lx->err_col;
 	e->cause = lx->cause;
 	lx->cause = NULL;
 	token_clear(&tv->v[--tv->n]);
@@ -207,8 +212,7 @@ lex_error(struct lexer *lx, struct tokens *tv, unsigned line, unsigned col)
 void
 tokens_lex(const char *text, size_t len, struct tokens *tv)
 {
-	struct lexer	lx = { text, text + len, 1, 1, NULL };
-	unsigned	line, col;
+	struct lexer	lx = { text, text + len, 1, 1, NULL, 0, 0 };
 
 	memset(tv, 0, sizeof *tv);
 	while (lx.p < lx.end) {
@@ -221,10 +225,8 @@ tokens_lex(const char *text, size_t len, struct tokens *tv)
 				lex_advance(&lx);
 			continue;
 		}
-		line = lx.line;
-		col = lx.col;
 		if (lex_token(&lx, tv) != 0)
-			lex_error(&lx, tv, line, col);
+			lex_error(&lx, tv);
 	}
 }
 

@@ -44,6 +44,9 @@ static const char *option_words[] = { "once", "stop", "throttle", "cooldown",
     "threshold", NULL };
 static const char *action_words[] = { "push", "start", "step", "progress",
     "update", "end", "fail", "metric", "badge", NULL };
+static const char *rule_words[] = { "once", "stop", "throttle", "cooldown",
+    "threshold", "push", "start", "step", "progress", "update", "end", "fail",
+    "metric", "badge", NULL };
 static const char *field_words[] = { "title", "subtitle", "message", "url",
     "channels", "current", "total", "percent", "value", "max", "color",
     "step_color", "count", NULL };
@@ -99,31 +102,36 @@ parser_error(struct parser *p, unsigned line, unsigned col, const char *fmt,
 	    msg));
 }
 
-/* Levenshtein distance, for did-you-mean; short words only. */
+/*
+ * Edit distance counting a swap of two neighbours as one edit (optimal
+ * string alignment), for did-you-mean; words of up to 31 bytes.
+ */
 static size_t
 edit_distance(const char *a, const char *b)
 {
-	size_t	la = strlen(a), lb = strlen(b), i, j, prev, tmp;
-	size_t	row[64];
+	size_t	la = strlen(a), lb = strlen(b), i, j, d, best;
+	size_t	m[32][32];
 
-	if (la >= 64 || lb >= 64)
+	if (la >= 32 || lb >= 32)
 		return SIZE_MAX;
+	for (i = 0; i <= la; i++)
+		m[i][0] = i;
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
+		m[0][j] = j;
 	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
 		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			row[j] = prev + (a[i - 1] != b[j - 1]);
-			if (row[j - 1] + 1 < row[j])
-				row[j] = row[j - 1] + 1;
-			if (tmp + 1 < row[j])
-				row[j] = tmp + 1;
-			prev = tmp;
+			best = m[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if ((d = m[i - 1][j] + 1) < best)
+				best = d;
+			if ((d = m[i][j - 1] + 1) < best)
+				best = d;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && (d = m[i - 2][j - 2] + 1) < best)
+				best = d;
+			m[i][j] = best;
 		}
 	}
-	return row[lb];
+	return m[la][lb];
 }
 
 /* Return " (did you mean 'x'?)" for the closest word, or "". */
@@ -473,6 +481,7 @@ parse_action(struct parser *p, size_t i, struct rule *r)
 	struct token	*t = &p->tok[i];
 	struct action	*a;
 	char		 hint[64];
+	size_t		 errors = p->rs->nerrors;
 
 	r->actions = xreallocarray(r->actions, r->nactions + 1,
 	    sizeof *r->actions);
@@ -500,7 +509,8 @@ parse_action(struct parser *p, size_t i, struct rule *r)
 		    action_words[a->kind], t->kind != TOK_WORD ? "" :
 		    did_you_mean(t->text, action_words, hint, sizeof hint));
 	}
-	check_action(p, a);
+	if (p->rs->nerrors == errors)
+		check_action(p, a);
 	return i;
 }
 
@@ -670,11 +680,13 @@ parse_match(struct parser *p)
 			i++;
 			continue;
 		}
-		parser_error(p, t->line, t->col, "unknown %s '%s'%s",
-		    "option or action", t->text,
-		    t->kind == TOK_REGEX ? "" : did_you_mean(t->text,
-		    action_words, hint, sizeof hint));
-		i++;
+		parser_error(p, t->line, t->col, "unknown option or action "
+		    "'%s'%s", t->text, t->kind == TOK_REGEX ? "" :
+		    did_you_mean(t->text, rule_words, hint, sizeof hint));
+		/* Its arguments would only add noise: skip to what follows. */
+		for (i++; i < p->ntok && p->tok[i].kind != TOK_SEMI &&
+		    word_index(p->tok[i].text, rule_words) < 0; i++)
+			;
 	}
 	if (r->nactions == 0 && p->rs->nerrors == errors)
 		parser_error(p, r->line, r->col, "match has no action");
@@ -839,6 +851,11 @@ parse_activity(struct parser *p)
 		    "use letters, digits, '_' and '-'", t->text);
 		return;
 	}
+	if (word_index(t->text, action_words) >= 0) {
+		parser_error(p, t->line, t->col, "'%s' is an action; an "
+		    "activity cannot be called that", t->text);
+		return;
+	}
 	if ((old = ruleset_activity(p->rs, t->text)) != NULL) {
 		parser_error(p, t->line, t->col, "activity '%s' is already "
 		    "declared at %s:%u", t->text, old->file, old->line);
@@ -963,6 +980,18 @@ read_file(const char *path, size_t *len)
 	return text;
 }
 
+/* Whether the lexer failed on a line in [first, next): a broken statement. */
+static int
+lex_failed_within(const struct tokens *tv, unsigned first, unsigned next)
+{
+	size_t	i;
+
+	for (i = 0; i < tv->nerrors; i++)
+		if (tv->errors[i].line >= first && tv->errors[i].line < next)
+			return 1;
+	return 0;
+}
+
 static size_t
 ruleset_load_file(struct ruleset *rs, const char *path, int depth,
     const char *from, unsigned line, unsigned col)
@@ -1000,7 +1029,9 @@ ruleset_load_file(struct ruleset *rs, const char *path, int depth,
 			;
 		p.tok = &tv.v[start];
 		p.ntok = i - start;
-		parse_statement(&p);
+		if (!lex_failed_within(&tv, p.tok[0].line, i < tv.n ?
+		    tv.v[i].line : UINT_MAX))
+			parse_statement(&p);
 	}
 	tokens_free(&tv);
 	free(text);
@@ -1132,9 +1163,9 @@ find_in(const char *dir, const char *name)
 	return NULL;
 }
 
-/* The rules/ directory beside the running binary (a source tree). */
+/* The directory holding the running binary, as a new string, or NULL. */
 static char *
-source_rules_dir(void)
+exe_dir(void)
 {
 	char	 exe[PATH_MAX], *slash;
 	ssize_t	 n;
@@ -1145,30 +1176,50 @@ source_rules_dir(void)
 	if ((slash = strrchr(exe, '/')) == NULL)
 		return NULL;
 	*slash = '\0';
-	return xasprintf("%s/rules", exe);
+	return xstrdup(exe);
 }
 
+/* Look for name.rules in dir, if dir is not NULL; free dir. */
+static char *
+find_in_owned(char *dir, const char *name)
+{
+	char	*path;
+
+	if (dir == NULL)
+		return NULL;
+	path = find_in(dir, name);
+	free(dir);
+	return path;
+}
+
+/*
+ * Search order: the user's directory, the share directory beside the binary
+ * (wherever PREFIX was), the compiled-in one, and rules/ beside the binary
+ * (running from a source tree).
+ */
 char *
 ruleset_find(const char *name)
 {
 	const char	*xdg, *home;
-	char		*dir, *path;
+	char		*dir, *path = NULL;
 
 	if (access(name, F_OK) == 0 || strchr(name, '/') != NULL)
 		return xstrdup(name);
 	if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && *xdg != '\0')
-		dir = xasprintf("%s/as-tail/rules", xdg);
+		path = find_in_owned(xasprintf("%s/as-tail/rules", xdg), name);
 	else if ((home = getenv("HOME")) != NULL && *home != '\0')
-		dir = xasprintf("%s/.config/as-tail/rules", home);
-	else
-		dir = NULL;
-	path = dir == NULL ? NULL : find_in(dir, name);
-	free(dir);
-	if (path == NULL)
-		path = find_in(AS_TAIL_RULESDIR, name);
-	if (path == NULL && (dir = source_rules_dir()) != NULL) {
-		path = find_in(dir, name);
+		path = find_in_owned(xasprintf("%s/.config/as-tail/rules",
+		    home), name);
+	if (path == NULL && (dir = exe_dir()) != NULL) {
+		path = find_in_owned(xasprintf("%s/../share/as-tail/rules",
+		    dir), name);
+		if (path == NULL)
+			path = find_in(AS_TAIL_RULESDIR, name);
+		if (path == NULL)
+			path = find_in_owned(xasprintf("%s/rules", dir), name);
 		free(dir);
 	}
+	if (path == NULL)
+		path = find_in(AS_TAIL_RULESDIR, name);
 	return path;
 }

@@ -109,9 +109,10 @@ template_add_name(struct template *t, const char *name, const pcre2_code *re,
 		}
 		if (re == NULL || n > ncap) {
 			*cause = re == NULL ?
-			    xasprintf("${%s}: no regex to capture from", name) :
-			    xasprintf("${%s}: the regex has only %u capture%s",
-			    name, ncap, ncap == 1 ? "" : "s");
+			    xasprintf("capture %s: no regex to capture from",
+			    name) :
+			    xasprintf("capture %s: the regex has only %u "
+			    "capture%s", name, ncap, ncap == 1 ? "" : "s");
 			return -1;
 		}
 		template_add(t, TPART_CAPTURE)->capture = (uint32_t)n;

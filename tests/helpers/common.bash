@@ -1,0 +1,61 @@
+# common.bash: what every as-tail test loads.
+#
+# AS_TAIL is the binary under test (the one in the source tree unless set);
+# AS_TAIL_WRAPPER runs it under a tool (make check-valgrind sets valgrind).
+# Everything a test writes goes to its own $BATS_TEST_TMPDIR.
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+AS_TAIL=${AS_TAIL:-$TOP/as-tail}
+RULES=$TOP/rules
+FIXTURES=$TOP/tests/fixtures
+export XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/config
+unset ACTIVITYSMITH_API_KEY ACTIVITYSMITH_API_URL
+
+# as_tail ARGS...: run as-tail (wrapped if asked) with a time limit.
+as_tail() {
+	timeout 60 ${AS_TAIL_WRAPPER:-} "$AS_TAIL" "$@"
+}
+
+# rules TEXT: write a rules file into the test's directory; print its path.
+rules() {
+	printf '%s\n' "$1" > "$BATS_TEST_TMPDIR/t.rules"
+	echo "$BATS_TEST_TMPDIR/t.rules"
+}
+
+# dry INPUT RULES-TEXT [ARGS...]: feed INPUT (printf format) to a dry run;
+# the requests land in $BATS_TEST_TMPDIR/trace, stdout in .../out.
+dry() {
+	local input=$1 text=$2
+	shift 2
+	printf "$input" | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" \
+	    -r "$(rules "$text")" "$@"
+}
+
+# requests: the trace as "METHOD PATH" lines.
+requests() {
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    print(r["method"], r["path"])' "$BATS_TEST_TMPDIR/trace"
+}
+
+# body N: the body of the Nth request (1-based), as compact JSON.
+body() {
+	sed -n "${1}p" "$BATS_TEST_TMPDIR/trace" | python3 -c '
+import json, sys
+print(json.dumps(json.load(sys.stdin)["body"], separators=(",", ":")))'
+}
+
+# field N EXPR: a Python expression on the Nth body, e.g. 'b["content_state"]["current_step"]'.
+field() {
+	sed -n "${1}p" "$BATS_TEST_TMPDIR/trace" | python3 -c '
+import json, sys
+b = json.load(sys.stdin)["body"]
+print(eval(sys.argv[1]))' "$2"
+}
+
+# valid_trace: every request in the trace passes the API validator.
+valid_trace() {
+	python3 "$TOP/tests/validate-requests.py" "$BATS_TEST_TMPDIR/trace"
+}

@@ -1,0 +1,244 @@
+#!/usr/bin/env bats
+# rules.bats: the rules language: loading, --check diagnostics, templates,
+# rule options and the order rules fire in.
+
+load helpers/common
+
+check() {
+	run as_tail --check -r "$(rules "$1")"
+}
+
+@test "--check accepts the shipped rule packs without reading input" {
+	for f in "$RULES"/*.rules; do
+		run as_tail --check -r "$f" < /dev/tty 2>/dev/null || run as_tail --check -r "$f"
+		[ "$status" -eq 0 ]
+		[ -z "$output" ]
+	done
+}
+
+@test "--check reports a bad regex with PCRE2's message and its column" {
+	check 'activity a
+match /ab(c/ start a'
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:2:12: bad regex: missing closing parenthesis (at offset 4)" ]
+}
+
+@test "a misspelt keyword gets a did-you-mean" {
+	check 'activty a'
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:1:1: unknown keyword 'activty' (did you mean 'activity'?)" ]
+}
+
+@test "a misspelt action, option and field each get a did-you-mean" {
+	check 'activity a
+match /x/ stpe a
+match /y/ step a curent=1
+match /z/ oncee push title=x'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"t.rules:2:11: unknown option or action 'stpe' (did you mean 'step'?)"* ]]
+	[[ "$output" == *"t.rules:3:18: step takes no 'curent' (did you mean 'current'?)"* ]]
+	[[ "$output" == *"t.rules:4:11: unknown option or action 'oncee' (did you mean 'once'?)"* ]]
+	[ "${#lines[@]}" -eq 4 ]
+}
+
+@test "every error is reported before exiting, with a count" {
+	check 'activity a type=bogus color=pink
+match /ok/ push
+match /(/ push title=x
+match /x/ step b current=1
+frobnicate'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"1:17: unknown type 'bogus'"* ]]
+	[[ "$output" == *"1:29: unknown color 'pink'"* ]]
+	[[ "$output" == *"2:12: push needs title="* ]]
+	[[ "$output" == *"3:9: bad regex: missing closing parenthesis"* ]]
+	[[ "$output" == *"5:1: unknown keyword 'frobnicate'"* ]]
+	[[ "${lines[-1]}" == "as-tail: 5 errors in the rules; nothing was read or sent" ]]
+}
+
+@test "an undeclared activity is an error with a did-you-mean" {
+	check 'activity build
+match /x/ step biuld current=1'
+	[ "$status" -eq 2 ]
+	[[ "${lines[0]}" == *"t.rules:2:11: no activity named 'biuld' (did you mean 'build'?); declare it with 'activity biuld'" ]]
+}
+
+@test "references to missing captures are errors at their column" {
+	check 'activity a
+match /(\d+)/ step a current=$2
+match /(?<n>\d+)/ step a current=${nn}'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"2:30: capture 2: the regex has only 1 capture"* ]]
+	[[ "$output" == *"3:34: unknown reference \${nn}"* ]]
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "an unterminated regex or string is reported and parsing goes on" {
+	check 'match /abc push title=x
+match /x/ push title="open
+bogus'
+	[ "$status" -eq 2 ]
+	[[ "${lines[0]}" == *"t.rules:1:7: unterminated regex: missing closing '/'" ]]
+	[[ "${lines[1]}" == *"t.rules:2:22: unterminated \"double-quoted\" string" ]]
+	[[ "${lines[2]}" == *"t.rules:3:1: unknown keyword 'bogus'" ]]
+	[ "${#lines[@]}" -eq 4 ]
+}
+
+@test "static values are checked like the API does" {
+	check 'activity a
+match /x/ progress a percent=120
+match /x/ step a current=1 total=0
+match /x/ push title=t url=http://example.com
+match /x/ metric Bad.Key value=1
+match /x/ step a current=1 color=teal'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"2:30: percent must be a number from 0 to 100"* ]]
+	[[ "$output" == *"3:34: total must be at least 1"* ]]
+	[[ "$output" == *"4:28: url must start with https:// or shortcuts://"* ]]
+	[[ "$output" == *"5:18: bad metric key 'Bad.Key'"* ]]
+	[[ "$output" == *"6:34: unknown color 'teal'"* ]]
+}
+
+@test "step and progress must fit the activity's type" {
+	check 'activity a type=progress
+match /x/ step a current=1'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"2:11: step needs a segmented_progress activity; 'a' is progress"* ]]
+}
+
+@test "a missing rules file exits 2 and says so" {
+	run as_tail -n -r "$BATS_TEST_TMPDIR/nope.rules" < /dev/null
+	[ "$status" -eq 2 ]
+	[[ "${lines[0]}" == "as-tail: $BATS_TEST_TMPDIR/nope.rules: No such file or directory" ]]
+}
+
+@test "no -r at all is a usage error" {
+	run as_tail -n < /dev/null
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: no rules: give one with -r FILE or -r NAME" ]
+	[ "${lines[1]}" = "Try 'as-tail --help' for more information." ]
+}
+
+@test "include reads a file relative to the including one; loops are errors" {
+	mkdir -p "$BATS_TEST_TMPDIR/d"
+	printf 'activity a\nmatch /^x (\\d)/ step a current=$1 total=9\n' > "$BATS_TEST_TMPDIR/d/inner.rules"
+	printf 'include inner.rules\n' > "$BATS_TEST_TMPDIR/d/outer.rules"
+	printf 'x 3\n' | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$BATS_TEST_TMPDIR/d/outer.rules"
+	[ "$(field 1 'b["content_state"]["current_step"]')" = 3 ]
+	printf 'include outer.rules\n' >> "$BATS_TEST_TMPDIR/d/inner.rules"
+	run as_tail --check -r "$BATS_TEST_TMPDIR/d/outer.rules"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"inner.rules:3:9: $BATS_TEST_TMPDIR/d/outer.rules is included twice (or in a loop)"* ]]
+}
+
+@test "-r NAME finds NAME.rules in \$XDG_CONFIG_HOME/as-tail/rules" {
+	mkdir -p "$XDG_CONFIG_HOME/as-tail/rules"
+	printf 'activity mine\nmatch /^go/ start mine\n' > "$XDG_CONFIG_HOME/as-tail/rules/mine.rules"
+	cd "$BATS_TEST_TMPDIR"
+	printf 'go\n' | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r mine
+	[ "$(requests | head -1)" = "POST /live-activity/start" ]
+}
+
+@test "-r NAME finds the shipped packs from the source tree" {
+	cd "$BATS_TEST_TMPDIR"
+	run as_tail --check -r build
+	[ "$status" -eq 0 ]
+}
+
+@test "comments, quoting and continuation lines" {
+	dry 'deploy web v1.2\n' '# a comment line
+activity d   # trailing comment
+match /^deploy (\S+) (\S+)/   # the rule continues on indented lines
+    start d title="Deploying \"$1\"" subtitle='"'"'version $2 #1'"'"'
+    ; push title=done message=a#b'
+	[ "$(field 1 'b["content_state"]["title"]')" = 'Deploying "web"' ]
+	[ "$(field 1 'b["content_state"]["subtitle"]')" = 'version v1.2 #1' ]
+	[ "$(field 2 'b["message"]')" = 'a#b' ]
+}
+
+@test "templates expand captures, the line, file, host, env, count and elapsed" {
+	export DEPLOY_ENV=prod
+	dry 'ok web\nok db\n' 'match /^ok (?<svc>\w+)/ push title="$1/${svc}" message="${line}|$0|${file}|${env:DEPLOY_ENV}|${count}|${elapsed}|$$" subtitle=${host}'
+	[ "$(field 1 'b["title"]')" = "web/web" ]
+	[ "$(field 1 'b["message"]')" = 'ok web|ok web|-|prod|1|0s|$' ]
+	[ "$(field 2 'b["message"]')" = 'ok db|ok db|-|prod|2|0s|$' ]
+	[ "$(field 1 'b["subtitle"]')" = "$(hostname)" ]
+}
+
+@test "invalid UTF-8 and control bytes in captures become valid JSON text" {
+	dry 'oops \xff\xfe bad\x01 end\n' 'match /^oops (.*)/ push title=t message=$1'
+	[ "$(field 1 'b["message"]')" = $'\xef\xbf\xbd\xef\xbf\xbd bad  end' ]
+}
+
+@test "the i flag makes a regex case-insensitive" {
+	dry 'FATAL boom\n' 'match /^fatal/i push title=x'
+	[ "$(requests)" = "POST /push-notification" ]
+}
+
+@test "every rule that matches a line fires, in file order" {
+	dry 'alpha\n' 'match /alpha/ push title=one
+match /^a/ push title=two
+match /ph/ push title=three'
+	[ "$(field 1 'b["title"]') $(field 2 'b["title"]') $(field 3 'b["title"]')" = "one two three" ]
+}
+
+@test "stop makes later rules skip the line" {
+	dry 'alpha\nbeta\n' 'match /alpha/ stop push title=one
+match /a/ push title=two'
+	[ "$(requests | wc -l)" -eq 2 ]
+	[ "$(field 1 'b["title"]') $(field 2 'b["title"]')" = "one two" ]
+	[ "$(field 2 'b["title"]')" = "two" ]
+}
+
+@test "once fires on the first match only and counts the rest" {
+	dry 'e 1\ne 2\ne 3\n' 'match /^e (\d)/ once push title=$1' --explain 2> "$BATS_TEST_TMPDIR/err"
+	[ "$(requests | wc -l)" -eq 1 ]
+	[ "$(field 1 'b["title"]')" = 1 ]
+	grep -q 'hits 3 fired 1 suppressed 2' "$BATS_TEST_TMPDIR/err"
+}
+
+@test "throttle fires at most once per interval" {
+	R=$(rules 'match /^e (\d)/ throttle=1s push title=$1')
+	{ printf 'e 1\ne 2\n'; sleep 1.3; printf 'e 3\ne 4\n'; } |
+	    as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$R"
+	[ "$(requests | wc -l)" -eq 2 ]
+	[ "$(field 1 'b["title"]') $(field 2 'b["title"]')" = "1 3" ]
+}
+
+@test "threshold fires when N matches fall within the interval" {
+	dry 'e 1\ne 2\ne 3\ne 4\ne 5\ne 6\ne 7\n' 'match /^e (\d)/ threshold=3/1m push title=$1'
+	[ "$(requests | wc -l)" -eq 2 ]
+	[ "$(field 1 'b["title"]') $(field 2 'b["title"]')" = "3 6" ]
+}
+
+@test "threshold forgets matches older than the interval" {
+	R=$(rules 'match /^e (\d)/ threshold=2/500ms push title=$1')
+	{ printf 'e 1\n'; sleep 0.8; printf 'e 2\n'; sleep 0.8; printf 'e 3\ne 4\n'; } |
+	    as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$R"
+	[ "$(requests | wc -l)" -eq 1 ]
+	[ "$(field 1 'b["title"]')" = 4 ]
+}
+
+@test "rules with lookbehind or anchors on the subject still match every line" {
+	dry 'xfoo\nbar\nfoo\nafoo\n' 'match /(?<!a)foo\z/ push title=$0
+match /\Abar/ push title=$0'
+	[ "$(requests | wc -l)" -eq 3 ]
+	[ "$(field 1 'b["title"]') $(field 2 'b["title"]') $(field 3 'b["title"]')" = "foo bar foo" ]
+}
+
+@test "a regex that cannot cross lines does not see the next line" {
+	dry 'error\n: x\nerror: y\n' 'match /error\s*: (\w)/ push title=$1'
+	[ "$(requests | wc -l)" -eq 1 ]
+	[ "$(field 1 'b["title"]')" = y ]
+}
+
+@test "--explain reports lines, per-rule hits and the first lines matched" {
+	printf 'a 1\nb\na 2\n' | as_tail -n -q --trace /dev/null --explain -r "$(rules 'match /^a (\d)/ push title=$1
+match /zzz/ push title=z')" 2> "$BATS_TEST_TMPDIR/err"
+	grep -q '^lines read: 3 (0.0 MB) in [0-9.]*s, [0-9]* lines/s$' "$BATS_TEST_TMPDIR/err"
+	grep -q '^rules: 2, 0 tried on every line$' "$BATS_TEST_TMPDIR/err"
+	grep -q 't.rules:1: /^a (\\d)/ hits 2 fired 2 suppressed 0$' "$BATS_TEST_TMPDIR/err"
+	grep -q '^    | a 1$' "$BATS_TEST_TMPDIR/err"
+	grep -q '^    | a 2$' "$BATS_TEST_TMPDIR/err"
+	grep -q 't.rules:2: /zzz/ hits 0 fired 0 suppressed 0$' "$BATS_TEST_TMPDIR/err"
+}
