@@ -5,6 +5,7 @@
 #   make check-asan      the same suite against an ASan+UBSan build
 #   make check-valgrind  the pipe tests under valgrind
 #   make bench           throughput and memory benchmark (see bench/README.md)
+#   make demo            a dry run of the build rules on a real build log
 #   make install PREFIX=/usr/local DESTDIR=
 
 VERSION  = 0.1.0
@@ -24,7 +25,6 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lpthread
 SRCS = $(wildcard src/*.c)
 OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard src/*.h)
-UNIT = tests/unit/unit-ratelimit tests/unit/unit-template
 
 all: as-tail
 
@@ -53,6 +53,9 @@ lint-man:
 bench: as-tail
 	bash bench/run.sh
 
+demo: as-tail
+	./as-tail -n -r build tests/fixtures/sample/build.log
+
 install: as-tail
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(RULESDIR)
 	install -m 755 as-tail $(DESTDIR)$(BINDIR)/as-tail
@@ -61,6 +64,6 @@ install: as-tail
 	install -m 644 rules/*.rules $(DESTDIR)$(RULESDIR)/
 
 clean:
-	rm -f as-tail $(OBJS) $(UNIT)
+	rm -f as-tail $(OBJS)
 
-.PHONY: all check check-asan check-valgrind lint-man bench install clean
+.PHONY: all check check-asan check-valgrind lint-man bench demo install clean

@@ -122,7 +122,8 @@ expand_new(const struct template *t, const struct template_env *env)
 		return NULL;
 	buf_init(&b, 4096);
 	template_expand(t, env, &b);
-	return xstrdup(buf_str(&b) == NULL ? "" : b.data);
+	buf_str(&b);
+	return b.data;		/* the buffer's memory becomes the string */
 }
 
 /* The state a new run starts from: the declaration's defaults. */
@@ -274,16 +275,8 @@ activity_stream_key(struct activity *a, const struct template_env *env)
 
 	if (a->decl->stream_key != NULL)
 		key = expand_new(a->decl->stream_key, env);
-	else {
-		char	*host = NULL;
-		struct template	*t;
-
-		t = template_parse("${host}", NULL, NULL, NULL);
-		host = expand_new(t, env);
-		template_free(t);
-		key = xasprintf("%s-%s", host, a->decl->name);
-		free(host);
-	}
+	else
+		key = xasprintf("%s-%s", template_host(), a->decl->name);
 	for (p = key; *p != '\0'; p++)
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
 			*p = '-';

@@ -147,9 +147,15 @@ template_parse(const char *text, const pcre2_code *re, char **cause,
 {
 	struct template	*t;
 	const char	*p = text, *start, *close;
-	char		*name;
+	char		*name, *ignored_cause = NULL;
 	char		 digit[2];
+	size_t		 ignored_col;
 	int		 rc;
+
+	if (cause == NULL)
+		cause = &ignored_cause;
+	if (errcol == NULL)
+		errcol = &ignored_col;
 
 	t = xcalloc(1, sizeof *t);
 	while (*p != '\0') {
@@ -187,6 +193,7 @@ template_parse(const char *text, const pcre2_code *re, char **cause,
 	return t;
 
 fail:
+	free(ignored_cause);
 	template_free(t);
 	return NULL;
 }
@@ -217,7 +224,7 @@ template_literal(const struct template *t)
 	return t->nparts == 0 ? "" : t->parts[0].text;
 }
 
-static const char *
+const char *
 template_host(void)
 {
 	static char	host[256];

@@ -31,7 +31,7 @@ struct template_env {
  * Parse text.  re (may be NULL) is the rule's regex: numbered and named
  * captures are checked against it.  Returns a new template (free with
  * template_free), or NULL with *cause set to a new message and *errcol to the
- * byte offset in text where the problem is.
+ * byte offset in text where the problem is (either may be NULL).
  */
 struct template	*template_parse(const char *, const pcre2_code *, char **,
 		    size_t *);
@@ -39,6 +39,8 @@ void		 template_free(struct template *);
 /* Whether the template is plain text, with no references; and that text. */
 int		 template_is_literal(const struct template *);
 const char	*template_literal(const struct template *);
+/* Borrowed: this machine's host name, as ${host} gives it. */
+const char	*template_host(void);
 /* Append the expansion to b as clean UTF-8 (see buf_addtext). */
 void		 template_expand(const struct template *,
 		    const struct template_env *, struct buf *);
