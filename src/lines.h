@@ -26,10 +26,11 @@ struct lines;
 
 /*
  * Return a new reader of fd (borrowed; the caller closes it), called name in
- * messages.  out is the pass-through fd, or -1 for none.  Free with
- * lines_free.
+ * messages.  out is the pass-through fd, or -1 for none; lines longer than
+ * max_line are matched on that many bytes; lines are counted only if asked
+ * (it costs a pass over the data).  Free with lines_free.
  */
-struct lines		*lines_new(int, const char *, int, size_t);
+struct lines		*lines_new(int, const char *, int, size_t, int);
 void			 lines_free(struct lines *);
 /*
  * Read once, pass the bytes through, and match the complete lines with m,
@@ -40,7 +41,7 @@ enum lines_status	 lines_read(struct lines *, struct matcher *, match_cb,
 			    void *);
 /* Borrowed: the input's name. */
 const char		*lines_name(const struct lines *);
-/* Lines and bytes read so far. */
+/* Lines (if counting) and bytes read so far. */
 uint64_t		 lines_count(const struct lines *);
 uint64_t		 lines_bytes(const struct lines *);
 

@@ -213,7 +213,8 @@ read_input(int fd, const char *name, const struct options *o,
 	enum lines_status	 st;
 	int			 rval = 0;
 
-	l = lines_new(fd, name, o->quiet ? -1 : STDOUT_FILENO, o->max_line);
+	l = lines_new(fd, name, o->quiet ? -1 : STDOUT_FILENO, o->max_line,
+	    o->explain);
 	env->file = name;
 	while ((st = lines_read(l, m, action_match, env)) == LINES_OK &&
 	    got_signal == 0)

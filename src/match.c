@@ -8,8 +8,9 @@
  *  - the rules anchored at a line start (^...) share one alternation, which
  *    PCRE2 only tries at line starts;
  *  - every other rule scans alone, so that PCRE2's first-character search
- *    (memchr-like in the JIT) skips most of the text.  A leading ".*" or ".+"
- *    is left out of the scan, since it would make PCRE2 try every line.
+ *    (memchr-like in the JIT) skips most of the text.  A leading broad
+ *    repeat (".*", "\\S+", "([^:]+)") is left out of the scan when a literal
+ *    follows it, since it would make PCRE2 try every line.
  *
  * A scanner hit only marks its line as a candidate.  Each candidate line is
  * then matched against every rule's own per-line regex, in file order: that
@@ -21,6 +22,7 @@
  * than a line (lookbehind, negative lookahead, \A, \z, \G, dot-all, inline
  * option changes, verbs) are "slow": they are tried on every line.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,21 +108,90 @@ pattern_self_referent(const char *p)
 	return 0;
 }
 
-/* The part of a pattern worth scanning for: without a leading .* or .+ */
+/* The end of the character class that starts at p, or NULL. */
 static const char *
-pattern_scan_part(const char *p)
+class_end(const char *p)
 {
-	const char	*q = p;
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p != '\0') {
+		if (*p == '\\' && p[1] != '\0')
+			p += 2;
+		else if (p[0] == '[' && p[1] == ':') {
+			if ((p = strstr(p + 2, ":]")) == NULL)
+				return NULL;
+			p += 2;
+		} else if (*p == ']')
+			return p + 1;
+		else
+			p++;
+	}
+	return NULL;
+}
 
-	if (*q == '^')
-		q++;
-	if (q[0] != '.' || (q[1] != '*' && q[1] != '+'))
-		return p;
-	q += 2;
-	if (*q == '?' || *q == '+')
-		q++;
-	return *q == '\0' || *q == '*' || *q == '+' || *q == '?' || *q == '{' ?
-	    p : q;
+/*
+ * If p starts with a broad repeat (".*", "\S+", "[^:]+", possibly as a
+ * group of its own such as "(?<file>[^\s:]+)"), return what follows it.
+ */
+static const char *
+skip_broad_repeat(const char *p)
+{
+	int	group = 0;
+
+	if (p[0] == '(') {
+		group = 1;
+		p++;
+		if (p[0] == '?' && p[1] == ':')
+			p += 2;
+		else if (p[0] == '?' && p[1] == '<' && p[2] != '=' &&
+		    p[2] != '!') {
+			if ((p = strchr(p, '>')) == NULL)
+				return NULL;
+			p++;
+		} else if (p[0] == '?')
+			return NULL;
+	}
+	if (p[0] == '.')
+		p++;
+	else if (p[0] == '\\' && p[1] != '\0' && strchr("SsWwDd", p[1]))
+		p += 2;
+	else if (p[0] != '[' || (p = class_end(p)) == NULL)
+		return NULL;
+	if (*p != '+' && *p != '*')
+		return NULL;
+	p++;
+	if (*p == '?' || *p == '+')
+		p++;
+	if (group && *p++ != ')')
+		return NULL;
+	return p;
+}
+
+/*
+ * The part of a pattern worth scanning for.  A leading broad repeat makes
+ * PCRE2 try every line start (or every byte) and run along the line; what
+ * follows it, when that starts with a literal, finds the same lines (and
+ * perhaps more, which the per-line match then drops) far faster.
+ */
+static const char *
+pattern_scan_part(const struct rule *r)
+{
+	const char	*p = r->pattern, *rest;
+
+	if (r->options & PCRE2_EXTENDED)
+		return r->pattern;
+	if (*p == '^')
+		p++;
+	if ((rest = skip_broad_repeat(p)) == NULL || *rest == '\0')
+		return r->pattern;
+	if (strchr("([.$|?*+{)^", *rest) != NULL ||
+	    (rest[0] == '\\' && (rest[1] == '\0' || isalnum((unsigned char)
+	    rest[1]))))
+		return r->pattern;
+	return rest;
 }
 
 static pcre2_code *
@@ -184,7 +255,7 @@ matcher_add_anchored(struct matcher *m, struct rule **v, size_t n)
 		buf_addstr(&b, i == 0 ? "(?:" : "|(?:");
 		if (v[i]->options & PCRE2_CASELESS)
 			buf_addstr(&b, "(?i)");
-		buf_addstr(&b, pattern_scan_part(v[i]->pattern));
+		buf_addstr(&b, pattern_scan_part(v[i]));
 		buf_addstr(&b, ")");
 	}
 	code = n == 1 ? NULL : scanner_compile(buf_str(&b), PCRE2_DUPNAMES);
@@ -195,7 +266,7 @@ matcher_add_anchored(struct matcher *m, struct rule **v, size_t n)
 	}
 	pcre2_code_free(code);
 	for (i = 0; i < n; i++) {
-		code = scanner_compile(pattern_scan_part(v[i]->pattern),
+		code = scanner_compile(pattern_scan_part(v[i]),
 		    v[i]->options);
 		if (code == NULL)
 			matcher_add_slow(m, v[i]);
@@ -220,7 +291,7 @@ matcher_plan(struct matcher *m)
 			matcher_add_slow(m, r);
 			continue;
 		}
-		code = scanner_compile(pattern_scan_part(r->pattern),
+		code = scanner_compile(pattern_scan_part(r),
 		    r->options);
 		if (code == NULL) {
 			matcher_add_slow(m, r);
