@@ -17,7 +17,7 @@ RULESDIR = $(PREFIX)/share/as-tail/rules
 CC      ?= cc
 PKGS     = libcurl libpcre2-8 json-c
 CFLAGS  ?= -O2 -g
-XCFLAGS  = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
+XCFLAGS  = -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700
 XCFLAGS += $(shell pkg-config --cflags $(PKGS))
 CPPFLAGS += -DAS_TAIL_VERSION='"$(VERSION)"' -DAS_TAIL_RULESDIR='"$(RULESDIR)"'
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lpthread

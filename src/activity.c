@@ -9,8 +9,9 @@
  * starts a new run.  Bad values (step 9 of 7, 120%) are warned about once per
  * activity and ignored; they never reach the API.
  *
- * Classic activities get a new struct instance per run, whose id the sender
- * fills in from the start's reply; stream activities are named by their key.
+ * Each run gets a new struct instance: for classic activities the sender
+ * fills in its id from the start's reply; stream activities are named by
+ * their key.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -33,8 +34,9 @@ struct activity {
 	int			 open;
 	int			 failed;
 	int			 warned;
-	struct instance		*instance;	/* classic: the current run */
+	struct instance		*instance;	/* the current run */
 	char			*stream_key;
+	int			 total_known;	/* steps= or total= seen */
 	struct content		 cur;		/* state after the last change */
 	struct content		 sent;		/* state in the last request */
 };
@@ -141,8 +143,9 @@ activity_defaults(struct activity *a, const struct template_env *env)
 	c->step_color = d->step_color;
 	c->duration_s = d->duration_s;
 	if (d->type == TYPE_SEGMENTED_PROGRESS) {
-		c->total = d->steps;
+		c->total = d->steps > 0 ? d->steps : 1;
 		c->current = 0;
+		a->total_known = d->steps > 0;
 	} else if (d->type == TYPE_PROGRESS)
 		c->percent = 0;
 }
@@ -170,20 +173,27 @@ replace(char **dst, const char *src)
 	*dst = *src == '\0' ? NULL : xstrdup(src);
 }
 
-/* Apply the step fields of a change, keeping the API's rules. */
+/*
+ * Apply the step fields of a change, keeping the API's rules.  Without a
+ * total from steps= or total=, the total grows with the step: a counted
+ * step, for tools that never say how many there will be.
+ */
 static void
 apply_step(struct activity *a, struct content *n,
     const struct activity_change *ch)
 {
-	long	total = ch->total > 0 ? ch->total : n->total;
+	long	total;
 
+	if (ch->total > 0)
+		a->total_known = 1;
+	total = ch->total > 0 ? ch->total : n->total;
 	if (ch->current < 0) {
 		if (ch->total > 0 && n->current <= ch->total)
 			n->total = ch->total;
 		return;
 	}
-	if (total <= 0)
-		total = ch->current > 0 ? ch->current : 1;
+	if (!a->total_known && ch->current > total)
+		total = ch->current;
 	if (ch->current > total) {
 		activity_warn(a, WARNED_STEP, ch->where,
 		    "step %ld is beyond %ld steps", ch->current, total);
@@ -318,10 +328,8 @@ activity_start(struct activities *as, struct activity *a,
 		return -1;
 	}
 	instance_unref(a->instance);
-	a->instance = NULL;
-	if (a->api == API_CLASSIC)
-		a->instance = instance_new();
-	else if (a->stream_key == NULL)
+	a->instance = instance_new();
+	if (a->api == API_STREAM && a->stream_key == NULL)
 		a->stream_key = activity_stream_key(a, env);
 	a->open = 1;
 	activity_send(as, a, a->api == API_CLASSIC ? REQUEST_START :

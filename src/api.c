@@ -324,8 +324,9 @@ api_live_activity(enum request_kind kind, int first, const char *name,
 	    channels != NULL && channels[0] != NULL)
 		json_object_object_add(r->body, "target",
 		    json_channels(channels));
-	if (in != NULL && stream_path_kind(kind) == NULL)
+	if (in != NULL)
 		r->instance = instance_ref(in);
+	r->first = first;
 	return r;
 }
 

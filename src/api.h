@@ -23,20 +23,23 @@ enum request_kind {
 };
 
 /*
- * One started classic Live Activity.  Its id is only known once the start
- * request has been answered; updates and ends of that activity hold a
- * reference and get the id filled in when they are sent.
+ * One run of a Live Activity, from its start to its end.  For the classic
+ * lifecycle its id is only known once the start has been answered; updates
+ * and ends hold a reference and get the id filled in when they are sent.
+ * Only the sender thread writes id and failed, under the outbox's lock.
  */
 struct instance {
 	int	 refs;
 	char	*id;		/* NULL until the start is answered */
+	int	 failed;	/* the start was given up on */
 };
 
 struct request {
 	enum request_kind	 kind;
 	char			*path;
 	struct json_object	*body;		/* owned; never NULL */
-	struct instance		*instance;	/* classic start/update/end */
+	struct instance		*instance;	/* Live Activity: its run */
+	int			 first;		/* starts the run */
 	char			*activity;	/* activity name, or NULL */
 };
 

@@ -10,18 +10,26 @@ explain_print(FILE *f, const struct ruleset *rs, const struct matcher *m,
     uint64_t nlines, uint64_t nbytes, uint64_t elapsed_ms)
 {
 	const struct rule	*r;
+	const char		*p;
 	double			 secs = (double)elapsed_ms / 1000.0;
 	size_t			 i, j;
 
-	fprintf(f, "lines read: %llu (%.1f MB) in %.2fs, %.0f lines/s\n",
-	    (unsigned long long)nlines, (double)nbytes / 1e6, secs,
-	    secs > 0 ? (double)nlines / secs : 0.0);
+	fprintf(f, "lines read: %llu (%.1f MB) in %.2fs", (unsigned long long)
+	    nlines, (double)nbytes / 1e6, secs);
+	if (secs > 0)
+		fprintf(f, ", %.0f lines/s", (double)nlines / secs);
+	fputc('\n', f);
 	fprintf(f, "rules: %zu, %zu tried on every line\n", rs->nrules,
 	    matcher_slow_rules(m));
 	for (i = 0; i < rs->nrules; i++) {
 		r = rs->rules[i];
-		fprintf(f, "%s:%u: /%s/%s hits %llu fired %llu suppressed "
-		    "%llu\n", r->file, r->line, r->pattern, r->flags,
+		fprintf(f, "%s:%u: /", r->file, r->line);
+		for (p = r->pattern; *p != '\0'; p++) {
+			if (*p == '/')
+				fputc('\\', f);
+			fputc(*p, f);
+		}
+		fprintf(f, "/%s hits %llu fired %llu suppressed %llu\n", r->flags,
 		    (unsigned long long)r->hits, (unsigned long long)r->fired,
 		    (unsigned long long)r->suppressed);
 		for (j = 0; j < RULE_SAMPLES && r->samples[j] != NULL; j++)

@@ -70,7 +70,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: as-tail [-hnqVv] [-r rules] [--api classic|stream] "
+	    "usage: as-tail [-hnqVv] -r rules [--api classic|stream] "
 	    "[--check]\n"
 	    "               [--explain] [--max-line bytes] [--trace file] "
 	    "[file ...]\n");
@@ -104,6 +104,8 @@ parse_size(const char *s)
 
 	errno = 0;
 	v = strtoul(s, &end, 10);
+	if (v > MAX_LINE_LIMIT)
+		v = MAX_LINE_LIMIT + 1;
 	if (*end == 'K' || *end == 'k')
 		v *= 1024, end++;
 	else if (*end == 'M' || *end == 'm')
@@ -121,6 +123,7 @@ parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof *o);
 	o->max_line = MAX_LINE_DEFAULT;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "hnqr:Vv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -164,9 +167,10 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_TRACE:
 			o->trace = optarg;
 			break;
+		case ':':
+			msg_usage("option '%s' needs a value", argv[optind - 1]);
 		default:
-			usage(stderr);
-			exit(2);
+			msg_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (o->nrules == 0)
@@ -193,8 +197,7 @@ load_rules(const struct options *o)
 		ruleset_load(rs, path);
 		free(path);
 	}
-	if (rs->nerrors == 0)
-		ruleset_finish(rs);
+	ruleset_finish(rs);
 	for (i = 0; i < rs->nerrors; i++)
 		msg_warnx("%s", rs->errors[i]);
 	if (rs->nerrors > 0)
@@ -203,7 +206,8 @@ load_rules(const struct options *o)
 	return rs;
 }
 
-/* Read one input to its end; return 0, or 1 after reporting an error. */
+/* Read one input to its end; return 0, 1 after a read error, -1 after a
+ * write error (nothing more can be passed through). */
 static int
 read_input(int fd, const char *name, const struct options *o,
     struct matcher *m, struct action_env *env, uint64_t *nlines,
@@ -224,7 +228,7 @@ read_input(int fd, const char *name, const struct options *o,
 		rval = 1;
 	} else if (st == LINES_WRITE_ERROR) {
 		msg_warn("stdout");
-		rval = 1;
+		rval = -1;
 	}
 	*nlines += lines_count(l);
 	*nbytes += lines_bytes(l);
@@ -238,10 +242,11 @@ read_inputs(int argc, char **argv, const struct options *o,
     struct matcher *m, struct action_env *env, uint64_t *nlines,
     uint64_t *nbytes)
 {
-	int	i, fd, rval = 0;
+	int	i, fd, rc, rval = 0;
 
 	if (argc == 0)
-		return read_input(STDIN_FILENO, "-", o, m, env, nlines, nbytes);
+		return read_input(STDIN_FILENO, "-", o, m, env, nlines,
+		    nbytes) != 0;
 	for (i = 0; i < argc && got_signal == 0; i++) {
 		if (strcmp(argv[i], "-") == 0)
 			fd = STDIN_FILENO;
@@ -250,11 +255,12 @@ read_inputs(int argc, char **argv, const struct options *o,
 			rval = 1;
 			continue;
 		}
-		if (read_input(fd, argv[i], o, m, env, nlines, nbytes) != 0)
-			rval = 1;
+		rc = read_input(fd, argv[i], o, m, env, nlines, nbytes);
 		if (fd != STDIN_FILENO)
 			close(fd);
-		if (rval != 0 && errno == EPIPE)
+		if (rc != 0)
+			rval = 1;
+		if (rc < 0)
 			break;
 	}
 	return rval;
@@ -292,8 +298,9 @@ main(int argc, char **argv)
 	argv += optind;
 	rs = load_rules(&o);
 	if (o.check) {
-		msg_verbose(1, "rules ok: %zu rules, %zu activities",
-		    rs->nrules, rs->nactivities);
+		msg_verbose(1, "rules ok: %zu rule%s, %zu activit%s",
+		    rs->nrules, rs->nrules == 1 ? "" : "s", rs->nactivities,
+		    rs->nactivities == 1 ? "y" : "ies");
 		ruleset_free(rs);
 		free(o.rules);
 		return 0;
@@ -304,7 +311,7 @@ main(int argc, char **argv)
 	trace = open_trace(&o);
 	catch_signals();
 
-	ob = outbox_new(trace);
+	ob = outbox_new(trace, o.dry_run, 16);
 	memset(&env, 0, sizeof env);
 	env.outbox = ob;
 	env.activities = activities_new(rs, ob, o.api);

@@ -1,43 +1,122 @@
 /*
- * outbox.c: the hand-over point between the rules and delivery.
+ * outbox.c: the queue between the rules and the sender.
  *
- * In --dry-run no request leaves the machine: each one is written to the
- * trace as one JSON line and answered as the service would, so that a classic
- * start gets an activity id ("dry-run-1", ...) that its updates and end then
- * carry, exactly as they would on the wire.
+ * Requests live in "lanes": one per Live Activity (by name), one per metric
+ * (by path), one for the badge.  A lane is sent strictly in order, one
+ * request at a time, so a classic update never overtakes the start that
+ * gives it its activity id.  Pushes have a queue of their own, bounded by
+ * push_max.  The sender picks among the heads of the lanes and of the push
+ * queue by priority: ends, then starts, then pushes, then the rest; oldest
+ * first within a priority.
+ *
+ * Coalescing happens when a request is added, at the tail of its lane and
+ * only on entries not yet in flight; see outbox.h for the rules.  The cost
+ * of outbox_pick is O(lanes), and there are as many lanes as activities and
+ * metrics in the rules.
+ *
+ * One mutex guards everything; the condition variable wakes the sender on a
+ * new request and the drainer when a request finishes.
  */
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <time.h>
 
-#include "outbox.h"
+#include "clock.h"
 #include "msg.h"
+#include "outbox.h"
 #include "xmalloc.h"
 
+struct entry {
+	struct request		*req;
+	uint64_t		 seq;
+	uint64_t		 not_before_ms;
+	int			 in_flight;
+	unsigned		 folded;	/* pushes folded into this one */
+	char			*message;	/* folded push: its own message */
+	TAILQ_ENTRY(entry)	 link;
+};
+TAILQ_HEAD(entries, entry);
+
+struct lane {
+	char		*key;
+	struct entries	 entries;
+};
+
 struct outbox {
-	FILE		*trace;
-	unsigned long	 count;
-	unsigned long	 next_id;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	FILE			*trace;
+	int			 trace_failed;
+	int			 dry_run;
+	unsigned long		 next_dry_id;
+	unsigned		 push_max;
+	unsigned		 npushes;
+	struct entries		 pushes;
+	struct lane		*lanes;
+	size_t			 nlanes;
+	uint64_t		 seq;
+	unsigned long		 queued;	/* entries in lanes and pushes */
+	struct outbox_stats	 stats;
 };
 
 struct outbox *
-outbox_new(FILE *trace)
+outbox_new(FILE *trace, int dry_run, unsigned push_max)
 {
 	struct outbox	*ob;
 
 	ob = xcalloc(1, sizeof *ob);
+	pthread_mutex_init(&ob->lock, NULL);
+	pthread_cond_init(&ob->cond, NULL);
 	ob->trace = trace;
+	ob->dry_run = dry_run;
+	ob->push_max = push_max < 1 ? 1 : push_max;
+	TAILQ_INIT(&ob->pushes);
 	return ob;
+}
+
+static void
+entry_free(struct entry *e)
+{
+	request_free(e->req);
+	free(e->message);
+	free(e);
+}
+
+static void
+entries_free(struct entries *q)
+{
+	struct entry	*e;
+
+	while ((e = TAILQ_FIRST(q)) != NULL) {
+		TAILQ_REMOVE(q, e, link);
+		entry_free(e);
+	}
 }
 
 void
 outbox_free(struct outbox *ob)
 {
+	size_t	i;
+
+	if (ob == NULL)
+		return;
+	entries_free(&ob->pushes);
+	for (i = 0; i < ob->nlanes; i++) {
+		entries_free(&ob->lanes[i].entries);
+		free(ob->lanes[i].key);
+	}
+	free(ob->lanes);
+	pthread_cond_destroy(&ob->cond);
+	pthread_mutex_destroy(&ob->lock);
 	free(ob);
 }
 
-static void
+void
 outbox_trace(struct outbox *ob, const struct request *r)
 {
-	struct json_object	*line, *path;
+	struct json_object	*line;
 	char			*body;
 
 	if (ob->trace == NULL)
@@ -46,30 +125,425 @@ outbox_trace(struct outbox *ob, const struct request *r)
 	line = json_object_new_object();
 	json_object_object_add(line, "method",
 	    json_object_new_string(request_method(r)));
-	path = json_object_new_string(r->path);
-	json_object_object_add(line, "path", path);
+	json_object_object_add(line, "path", json_object_new_string(r->path));
 	json_object_object_add(line, "body", json_tokener_parse(body));
 	fprintf(ob->trace, "%s\n", json_object_to_json_string_ext(line,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	if (fflush(ob->trace) == EOF)
+	if (fflush(ob->trace) == EOF && !ob->trace_failed) {
 		msg_warn("trace");
+		ob->trace_failed = 1;
+	}
 	json_object_put(line);
 	free(body);
+}
+
+/* The lane a request belongs to, made if needed; NULL for pushes. */
+static struct lane *
+outbox_lane(struct outbox *ob, const struct request *r)
+{
+	const char	*key;
+	size_t		 i;
+
+	if (r->kind == REQUEST_PUSH)
+		return NULL;
+	key = r->activity != NULL ? r->activity : r->path;
+	for (i = 0; i < ob->nlanes; i++)
+		if (strcmp(ob->lanes[i].key, key) == 0)
+			return &ob->lanes[i];
+	ob->lanes = xreallocarray(ob->lanes, ob->nlanes + 1,
+	    sizeof *ob->lanes);
+	ob->lanes[ob->nlanes].key = xstrdup(key);
+	TAILQ_INIT(&ob->lanes[ob->nlanes].entries);
+	return &ob->lanes[ob->nlanes++];
+}
+
+static int
+is_end(const struct request *r)
+{
+	return r->kind == REQUEST_END || r->kind == REQUEST_STREAM_DELETE;
+}
+
+/* A state update that a later state of the same run makes pointless. */
+static int
+is_update(const struct request *r)
+{
+	return r->kind == REQUEST_UPDATE || r->kind == REQUEST_METRIC ||
+	    r->kind == REQUEST_BADGE ||
+	    (r->kind == REQUEST_STREAM_PUT && !r->first);
+}
+
+static void
+outbox_remove(struct outbox *ob, struct entries *q, struct entry *e)
+{
+	TAILQ_REMOVE(q, e, link);
+	if (e->req->kind == REQUEST_PUSH)
+		ob->npushes--;
+	ob->queued--;
+	entry_free(e);
+}
+
+/* Drop waiting updates of the same run at the tail of the lane. */
+static void
+lane_drop_updates(struct outbox *ob, struct lane *l, const struct request *r)
+{
+	struct entry	*e;
+
+	while ((e = TAILQ_LAST(&l->entries, entries)) != NULL &&
+	    !e->in_flight && is_update(e->req) &&
+	    e->req->instance == r->instance) {
+		outbox_remove(ob, &l->entries, e);
+		ob->stats.coalesced++;
+	}
+}
+
+/*
+ * A new run is starting: if the lane ends with a whole earlier run that has
+ * not left yet (its start and its end both waiting), drop that run.
+ */
+static void
+lane_drop_unsent_run(struct outbox *ob, struct lane *l)
+{
+	struct entry	*last, *e;
+	struct instance	*in;
+
+	last = TAILQ_LAST(&l->entries, entries);
+	if (last == NULL || last->in_flight || !is_end(last->req))
+		return;
+	in = last->req->instance;
+	for (e = last; e != NULL; e = TAILQ_PREV(e, entries, link)) {
+		if (e->in_flight || e->req->instance != in)
+			return;
+		if (e->req->first)
+			break;
+	}
+	if (e == NULL)
+		return;
+	while ((last = TAILQ_LAST(&l->entries, entries)) != e) {
+		outbox_remove(ob, &l->entries, last);
+		ob->stats.coalesced++;
+	}
+	outbox_remove(ob, &l->entries, e);
+	ob->stats.coalesced++;
+}
+
+static struct entry *
+entry_new(struct outbox *ob, struct request *r)
+{
+	struct entry	*e;
+
+	e = xcalloc(1, sizeof *e);
+	e->req = r;
+	e->seq = ++ob->seq;
+	ob->queued++;
+	return e;
+}
+
+static void
+lane_add(struct outbox *ob, struct lane *l, struct request *r)
+{
+	struct entry	*tail;
+
+	tail = TAILQ_LAST(&l->entries, entries);
+	if (is_update(r) && tail != NULL && !tail->in_flight &&
+	    is_update(tail->req) && tail->req->kind == r->kind &&
+	    tail->req->instance == r->instance) {
+		request_free(tail->req);
+		tail->req = r;
+		ob->stats.coalesced++;
+		return;
+	}
+	if (is_end(r))
+		lane_drop_updates(ob, l, r);
+	if (r->first)
+		lane_drop_unsent_run(ob, l);
+	TAILQ_INSERT_TAIL(&l->entries, entry_new(ob, r), link);
+}
+
+/* Fold a push that does not fit into the last waiting one. */
+static void
+push_fold(struct outbox *ob, struct request *r)
+{
+	struct json_object	*msg;
+	struct entry		*e;
+	char			*text;
+
+	TAILQ_FOREACH_REVERSE(e, &ob->pushes, entries, link)
+		if (!e->in_flight)
+			break;
+	ob->stats.folded++;
+	request_free(r);
+	if (e == NULL)
+		return;
+	if (e->folded++ == 0 && json_object_object_get_ex(e->req->body,
+	    "message", &msg))
+		e->message = xstrdup(json_object_get_string(msg));
+	if (e->message != NULL)
+		text = xasprintf("%s\n… and %u more", e->message, e->folded);
+	else
+		text = xasprintf("… and %u more", e->folded);
+	json_object_object_add(e->req->body, "message",
+	    json_object_new_string(text));
+	free(text);
+}
+
+static void
+outbox_dry_run(struct outbox *ob, struct request *r)
+{
+	if (r->first && r->kind == REQUEST_START && r->instance->id == NULL)
+		r->instance->id = xasprintf("dry-run-%lu", ++ob->next_dry_id);
+	outbox_trace(ob, r);
+	ob->stats.sent++;
+	request_free(r);
 }
 
 void
 outbox_add(struct outbox *ob, struct request *r)
 {
-	if (r->kind == REQUEST_START && r->instance != NULL &&
-	    r->instance->id == NULL)
-		r->instance->id = xasprintf("dry-run-%lu", ++ob->next_id);
-	outbox_trace(ob, r);
-	ob->count++;
-	request_free(r);
+	struct lane	*l;
+
+	pthread_mutex_lock(&ob->lock);
+	ob->stats.added++;
+	if (ob->dry_run)
+		outbox_dry_run(ob, r);
+	else if ((l = outbox_lane(ob, r)) != NULL)
+		lane_add(ob, l, r);
+	else if (ob->npushes >= ob->push_max)
+		push_fold(ob, r);
+	else {
+		TAILQ_INSERT_TAIL(&ob->pushes, entry_new(ob, r), link);
+		ob->npushes++;
+	}
+	pthread_cond_broadcast(&ob->cond);
+	pthread_mutex_unlock(&ob->lock);
+}
+
+static int
+priority(const struct request *r)
+{
+	if (is_end(r))
+		return 3;
+	if (r->first)
+		return 2;
+	if (r->kind == REQUEST_PUSH)
+		return 1;
+	return 0;
+}
+
+/* Whether e should go before best. */
+static int
+entry_better(const struct entry *e, const struct entry *best)
+{
+	int	pe, pb;
+
+	if (best == NULL)
+		return 1;
+	pe = priority(e->req);
+	pb = priority(best->req);
+	return pe > pb || (pe == pb && e->seq < best->seq);
+}
+
+/*
+ * Drop the head of a lane if it can never be sent: a classic update or end
+ * whose start was given up on.  Returns the head that remains.
+ */
+static struct entry *
+lane_head(struct outbox *ob, struct lane *l)
+{
+	struct entry	*e;
+
+	while ((e = TAILQ_FIRST(&l->entries)) != NULL && !e->in_flight &&
+	    !e->req->first && e->req->instance != NULL &&
+	    e->req->instance->failed) {
+		outbox_remove(ob, &l->entries, e);
+		ob->stats.failed++;
+	}
+	return e;
+}
+
+/* Consider e as the next request; track the earliest held-back time. */
+static void
+consider(struct entry *e, uint64_t now, struct entry **best, uint64_t *wait)
+{
+	if (e == NULL || e->in_flight)
+		return;
+	if (e->not_before_ms > now) {
+		if (e->not_before_ms - now < *wait)
+			*wait = e->not_before_ms - now;
+		return;
+	}
+	if (entry_better(e, *best))
+		*best = e;
+}
+
+struct request *
+outbox_pick(struct outbox *ob, uint64_t now, uint64_t *wait_ms)
+{
+	struct entry	*best = NULL, *e;
+	size_t		 i;
+
+	pthread_mutex_lock(&ob->lock);
+	*wait_ms = UINT64_MAX;
+	for (i = 0; i < ob->nlanes; i++)
+		consider(lane_head(ob, &ob->lanes[i]), now, &best, wait_ms);
+	TAILQ_FOREACH(e, &ob->pushes, link) {
+		if (!e->in_flight) {
+			consider(e, now, &best, wait_ms);
+			break;
+		}
+	}
+	if (best != NULL)
+		best->in_flight = 1;
+	pthread_mutex_unlock(&ob->lock);
+	return best == NULL ? NULL : best->req;
+}
+
+/* Find the entry of an in-flight request, and its queue. */
+static struct entry *
+outbox_find(struct outbox *ob, const struct request *r, struct entries **q)
+{
+	struct lane	*l;
+	struct entry	*e;
+
+	if ((l = outbox_lane(ob, r)) == NULL)
+		*q = &ob->pushes;
+	else
+		*q = &l->entries;
+	TAILQ_FOREACH(e, *q, link)
+		if (e->req == r)
+			return e;
+	msg_fatalx(1, "internal error: %s %s is not in the outbox",
+	    request_method(r), r->path);
+}
+
+void
+outbox_sent(struct outbox *ob, struct request *r)
+{
+	struct entries	*q;
+	struct entry	*e;
+
+	pthread_mutex_lock(&ob->lock);
+	e = outbox_find(ob, r, &q);
+	ob->stats.sent++;
+	outbox_remove(ob, q, e);
+	pthread_cond_broadcast(&ob->cond);
+	pthread_mutex_unlock(&ob->lock);
+}
+
+void
+outbox_retry(struct outbox *ob, struct request *r, uint64_t not_before)
+{
+	struct entries	*q;
+	struct entry	*e;
+
+	pthread_mutex_lock(&ob->lock);
+	e = outbox_find(ob, r, &q);
+	e->in_flight = 0;
+	e->not_before_ms = not_before;
+	ob->stats.retried++;
+	pthread_cond_broadcast(&ob->cond);
+	pthread_mutex_unlock(&ob->lock);
+}
+
+void
+outbox_failed(struct outbox *ob, struct request *r)
+{
+	struct entries	*q;
+	struct entry	*e;
+
+	pthread_mutex_lock(&ob->lock);
+	e = outbox_find(ob, r, &q);
+	if (r->first && r->instance != NULL)
+		r->instance->failed = 1;
+	ob->stats.failed++;
+	outbox_remove(ob, q, e);
+	pthread_cond_broadcast(&ob->cond);
+	pthread_mutex_unlock(&ob->lock);
+}
+
+/* Drop every entry of q that is not in flight; count them as failed. */
+static void
+entries_abandon(struct outbox *ob, struct entries *q)
+{
+	struct entry	*e, *next;
+
+	for (e = TAILQ_FIRST(q); e != NULL; e = next) {
+		next = TAILQ_NEXT(e, link);
+		if (e->in_flight)
+			continue;
+		outbox_remove(ob, q, e);
+		ob->stats.failed++;
+	}
 }
 
 unsigned long
-outbox_count(const struct outbox *ob)
+outbox_abandon(struct outbox *ob)
 {
-	return ob->count;
+	unsigned long	before;
+	size_t		i;
+
+	pthread_mutex_lock(&ob->lock);
+	before = ob->stats.failed;
+	entries_abandon(ob, &ob->pushes);
+	for (i = 0; i < ob->nlanes; i++)
+		entries_abandon(ob, &ob->lanes[i].entries);
+	before = ob->stats.failed - before;
+	pthread_cond_broadcast(&ob->cond);
+	pthread_mutex_unlock(&ob->lock);
+	return before;
+}
+
+/* Wait on the condition variable until the given monotonic time. */
+static void
+outbox_timedwait(struct outbox *ob, uint64_t ms)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (ms > 24ULL * 3600 * 1000)
+		ms = 24ULL * 3600 * 1000;
+	ts.tv_sec += (time_t)(ms / 1000);
+	ts.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(&ob->cond, &ob->lock, &ts);
+}
+
+void
+outbox_wait(struct outbox *ob, uint64_t ms)
+{
+	pthread_mutex_lock(&ob->lock);
+	outbox_timedwait(ob, ms);
+	pthread_mutex_unlock(&ob->lock);
+}
+
+unsigned long
+outbox_drain(struct outbox *ob, uint64_t deadline_ms)
+{
+	unsigned long	left;
+	uint64_t	now;
+
+	pthread_mutex_lock(&ob->lock);
+	while (ob->queued > 0 && (now = clock_now_ms()) < deadline_ms)
+		outbox_timedwait(ob, deadline_ms - now);
+	left = ob->queued;
+	pthread_mutex_unlock(&ob->lock);
+	return left;
+}
+
+void
+outbox_wake(struct outbox *ob)
+{
+	pthread_mutex_lock(&ob->lock);
+	pthread_cond_broadcast(&ob->cond);
+	pthread_mutex_unlock(&ob->lock);
+}
+
+void
+outbox_stats(struct outbox *ob, struct outbox_stats *st)
+{
+	pthread_mutex_lock(&ob->lock);
+	*st = ob->stats;
+	pthread_mutex_unlock(&ob->lock);
 }

@@ -1,27 +1,75 @@
 /*
- * outbox.h: where requests go once the rules have produced them.  The outbox
- * owns every request handed to it.  In a dry run there is no sender: each
- * request is traced and taken as delivered at once.
+ * outbox.h: requests waiting for the sender.
+ *
+ * The reader adds requests (outbox_add never waits for the network); the
+ * sender thread takes the most urgent one that may go (outbox_next), and
+ * says how it went.  On the way the outbox keeps the queue small and honest:
+ *
+ *  - each Live Activity's requests stay in order; an update replaces the
+ *    update still waiting before it (latest state wins), an end drops the
+ *    updates waiting before it, and a whole run that never left is dropped
+ *    when the next run starts;
+ *  - ends go first, then starts, then pushes, then updates, metrics, badges;
+ *  - at most push_max pushes wait; more are folded into the last one
+ *    ("... and 12 more") rather than lost;
+ *  - metrics and the badge keep only their latest value.
+ *
+ * Every request dropped, folded or given up on is counted.  In a dry run
+ * nothing is queued: each request is traced at once and taken as delivered.
  */
 #ifndef AS_TAIL_OUTBOX_H
 #define AS_TAIL_OUTBOX_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "api.h"
 
 struct outbox;
 
+struct outbox_stats {
+	unsigned long	added;
+	unsigned long	sent;
+	unsigned long	coalesced;	/* replaced by a later state */
+	unsigned long	folded;		/* pushes folded into a summary */
+	unsigned long	retried;
+	unsigned long	failed;		/* given up on */
+};
+
 /*
- * Return a new outbox.  trace (may be NULL) gets each request as one JSON
- * line {"method":...,"path":...,"body":{...}}; borrowed, kept open by the
- * caller.  Free with outbox_free.
+ * Return a new outbox holding at most push_max pushes.  trace (may be
+ * NULL; borrowed) gets each request as one JSON line when it is sent, or in
+ * a dry run when it is added.  Free with outbox_free.
  */
-struct outbox	*outbox_new(FILE *);
+struct outbox	*outbox_new(FILE *, int, unsigned);
 void		 outbox_free(struct outbox *);
-/* Queue a request; takes ownership. */
+/* Queue a request; takes ownership.  Safe from any thread. */
 void		 outbox_add(struct outbox *, struct request *);
-/* How many requests went through. */
-unsigned long	 outbox_count(const struct outbox *);
+
+/*
+ * The sender's side; these lock the outbox themselves.  outbox_pick returns
+ * the request to send at time now, marked in flight and still owned by the
+ * outbox, or NULL; then *wait_ms says when a held-back request becomes due
+ * (UINT64_MAX if none).
+ */
+struct request	*outbox_pick(struct outbox *, uint64_t, uint64_t *);
+/* The request was delivered: drop it. */
+void		 outbox_sent(struct outbox *, struct request *);
+/* Try the request again, not before the given time. */
+void		 outbox_retry(struct outbox *, struct request *, uint64_t);
+/* Give up on the request, and on what depends on it. */
+void		 outbox_failed(struct outbox *, struct request *);
+/* Give up on everything queued (after a 401); returns how many. */
+unsigned long	 outbox_abandon(struct outbox *);
+/* Wait up to ms for a change (a request added or one finished). */
+void		 outbox_wait(struct outbox *, uint64_t);
+/* Wait until nothing is queued or in flight, or until deadline_ms (on
+ * the clock of clock_now_ms); returns how many requests are left. */
+unsigned long	 outbox_drain(struct outbox *, uint64_t);
+/* Wake every waiter (the sender is stopping). */
+void		 outbox_wake(struct outbox *);
+void		 outbox_stats(struct outbox *, struct outbox_stats *);
+/* Write the trace line for a request. */
+void		 outbox_trace(struct outbox *, const struct request *);
 
 #endif /* AS_TAIL_OUTBOX_H */

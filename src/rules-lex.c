@@ -3,7 +3,7 @@
  *
  * Words end at white space or ';'.  A word whose first '=' is not at its start
  * is a key=value pair; the value runs to the next blank or ';' unless it is
- * quoted.  "..." strings take \" \\ \n and \t escapes, '...' strings none.
+ * quoted.  "..." strings take \" and \\ escapes, '...' strings none.
  * A token that starts with '/' is a regex running to the next unescaped '/';
  * "\/" in it stands for '/', every other escape is kept for PCRE2.  '#' at the
  * start of a token comments out the rest of the line.
@@ -70,20 +70,9 @@ lex_quoted(struct lexer *lx)
 		c = *lx->p;
 		if (q == '"' && c == '\\' && lx->p + 1 < lx->end) {
 			lex_advance(lx);
-			switch (c = *lx->p) {
-			case 'n':
-				c = '\n';
-				break;
-			case 't':
-				c = '\t';
-				break;
-			case '"':
-			case '\\':
-				break;
-			default:
+			c = *lx->p;
+			if (c != '"' && c != '\\')
 				buf_add(&b, "\\", 1);
-				break;
-			}
 		}
 		buf_add(&b, &c, 1);
 		lex_advance(lx);

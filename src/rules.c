@@ -184,10 +184,16 @@ rules_parse_duration(const char *s, uint64_t *ms)
 	char		*end;
 	double		 v;
 	uint64_t	 unit;
+	size_t		 n;
 
-	errno = 0;
+	/* Digits, an optional fraction, a unit: no signs, hex or exponents. */
+	n = strspn(s, "0123456789");
+	if (n == 0)
+		return -1;
+	if (s[n] == '.' && strspn(s + n + 1, "0123456789") > 0)
+		n += 1 + strspn(s + n + 1, "0123456789");
 	v = strtod(s, &end);
-	if (end == s || errno != 0 || v < 0 || !isdigit((unsigned char)*s))
+	if (end != s + n)
 		return -1;
 	if (strcmp(end, "ms") == 0)
 		unit = 1;
@@ -779,9 +785,11 @@ parse_activity_pair(struct parser *p, struct token *t,
 	case 5: {
 		uint64_t	ms;
 
-		if (rules_parse_duration(t->value, &ms) != 0 || ms < 1000)
+		if (rules_parse_duration(t->value, &ms) != 0 || ms < 1000 ||
+		    ms % 1000 != 0)
 			parser_error(p, t->line, t->value_col,
-			    "bad duration '%s': at least 1s", t->value);
+			    "bad duration '%s': whole seconds, at least 1s",
+			    t->value);
 		d->duration_s = (long)(ms / 1000);
 		break;
 	}
@@ -883,24 +891,23 @@ parse_activity(struct parser *p)
 	p->rs->activities[p->rs->nactivities++] = d;
 }
 
-/* Resolve an include against the including file's directory. */
+static char	*rules_search(const char *);
+
+/* Resolve an include: beside the including file, else in the rules dirs. */
 static char *
 include_path(const char *from, const char *name)
 {
 	const char	*slash;
-	char		*path;
+	char		*path, *found;
 
 	if (name[0] == '/' || (slash = strrchr(from, '/')) == NULL)
 		path = xstrdup(name);
 	else
 		path = xasprintf("%.*s/%s", (int)(slash - from), from, name);
-	if (access(path, F_OK) != 0 && strchr(name, '/') == NULL) {
-		char	*found = ruleset_find(name);
-
-		if (found != NULL) {
-			free(path);
-			return found;
-		}
+	if (access(path, F_OK) != 0 && strchr(name, '/') == NULL &&
+	    (found = rules_search(name)) != NULL) {
+		free(path);
+		return found;
 	}
 	return path;
 }
@@ -998,14 +1005,16 @@ ruleset_load_file(struct ruleset *rs, const char *path, int depth,
 {
 	struct parser	 p = { rs, path, NULL, 0, depth };
 	struct tokens	 tv;
-	char		*text;
+	char		*text, *real;
 	size_t		 len = 0, i, start, errors = rs->nerrors;
 
+	/* A file already loaded is not loaded again (include once). */
+	if ((real = realpath(path, NULL)) == NULL)
+		real = xstrdup(path);
 	for (i = 0; i < rs->nfiles; i++) {
-		if (strcmp(rs->files[i], path) == 0 && from != NULL) {
-			ruleset_error(rs, xasprintf("%s:%u:%u: %s is included "
-			    "twice (or in a loop)", from, line, col, path));
-			return rs->nerrors - errors;
+		if (strcmp(rs->files[i], real) == 0) {
+			free(real);
+			return 0;
 		}
 	}
 	if ((text = read_file(path, &len)) == NULL) {
@@ -1015,10 +1024,11 @@ ruleset_load_file(struct ruleset *rs, const char *path, int depth,
 		else
 			ruleset_error(rs, xasprintf("%s: %s", path,
 			    strerror(errno)));
+		free(real);
 		return rs->nerrors - errors;
 	}
 	rs->files = xreallocarray(rs->files, rs->nfiles + 1, sizeof *rs->files);
-	rs->files[rs->nfiles++] = xstrdup(path);
+	rs->files[rs->nfiles++] = real;
 
 	tokens_lex(text, len, &tv);
 	for (i = 0; i < tv.nerrors; i++)
@@ -1193,33 +1203,46 @@ find_in_owned(char *dir, const char *name)
 }
 
 /*
- * Search order: the user's directory, the share directory beside the binary
- * (wherever PREFIX was), the compiled-in one, and rules/ beside the binary
- * (running from a source tree).
+ * Look for NAME.rules (or NAME, if it ends in .rules) in the user's
+ * directory, the share directory beside the binary (wherever PREFIX was),
+ * the compiled-in one, and rules/ beside the binary (a source tree).
+ * Returns a new path, or NULL.
  */
-char *
-ruleset_find(const char *name)
+static char *
+rules_search(const char *name)
 {
 	const char	*xdg, *home;
-	char		*dir, *path = NULL;
+	char		*base, *dir, *path = NULL;
+	size_t		 len = strlen(name);
 
-	if (access(name, F_OK) == 0 || strchr(name, '/') != NULL)
-		return xstrdup(name);
+	if (len > 6 && strcmp(name + len - 6, ".rules") == 0)
+		base = xstrndup(name, len - 6);
+	else
+		base = xstrdup(name);
 	if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && *xdg != '\0')
-		path = find_in_owned(xasprintf("%s/as-tail/rules", xdg), name);
+		path = find_in_owned(xasprintf("%s/as-tail/rules", xdg), base);
 	else if ((home = getenv("HOME")) != NULL && *home != '\0')
 		path = find_in_owned(xasprintf("%s/.config/as-tail/rules",
-		    home), name);
+		    home), base);
 	if (path == NULL && (dir = exe_dir()) != NULL) {
 		path = find_in_owned(xasprintf("%s/../share/as-tail/rules",
-		    dir), name);
+		    dir), base);
 		if (path == NULL)
-			path = find_in(AS_TAIL_RULESDIR, name);
+			path = find_in(AS_TAIL_RULESDIR, base);
 		if (path == NULL)
-			path = find_in_owned(xasprintf("%s/rules", dir), name);
+			path = find_in_owned(xasprintf("%s/rules", dir), base);
 		free(dir);
 	}
 	if (path == NULL)
-		path = find_in(AS_TAIL_RULESDIR, name);
+		path = find_in(AS_TAIL_RULESDIR, base);
+	free(base);
 	return path;
+}
+
+char *
+ruleset_find(const char *name)
+{
+	if (strchr(name, '/') != NULL || access(name, F_OK) == 0)
+		return xstrdup(name);
+	return rules_search(name);
 }

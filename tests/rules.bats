@@ -53,7 +53,8 @@ frobnicate'
 	[[ "$output" == *"2:12: push needs title="* ]]
 	[[ "$output" == *"3:9: bad regex: missing closing parenthesis"* ]]
 	[[ "$output" == *"5:1: unknown keyword 'frobnicate'"* ]]
-	[[ "${lines[-1]}" == "as-tail: 5 errors in the rules; nothing was read or sent" ]]
+	[[ "$output" == *"4:11: no activity named 'b'"* ]]
+	[[ "${lines[-1]}" == "as-tail: 6 errors in the rules; nothing was read or sent" ]]
 }
 
 @test "an undeclared activity is an error with a did-you-mean" {
@@ -119,16 +120,18 @@ match /x/ step a current=1'
 	[ "${lines[1]}" = "Try 'as-tail --help' for more information." ]
 }
 
-@test "include reads a file relative to the including one; loops are errors" {
+@test "include reads a file relative to the including one, once" {
 	mkdir -p "$BATS_TEST_TMPDIR/d"
 	printf 'activity a\nmatch /^x (\\d)/ step a current=$1 total=9\n' > "$BATS_TEST_TMPDIR/d/inner.rules"
 	printf 'include inner.rules\n' > "$BATS_TEST_TMPDIR/d/outer.rules"
 	printf 'x 3\n' | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$BATS_TEST_TMPDIR/d/outer.rules"
 	[ "$(field 1 'b["content_state"]["current_step"]')" = 3 ]
+	# Included again (and in a loop): loaded once, so no activity twice.
+	printf 'include ../d/inner.rules\ninclude outer.rules\n' >> "$BATS_TEST_TMPDIR/d/outer.rules"
 	printf 'include outer.rules\n' >> "$BATS_TEST_TMPDIR/d/inner.rules"
 	run as_tail --check -r "$BATS_TEST_TMPDIR/d/outer.rules"
-	[ "$status" -eq 2 ]
-	[[ "$output" == *"inner.rules:3:9: $BATS_TEST_TMPDIR/d/outer.rules is included twice (or in a loop)"* ]]
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 }
 
 @test "-r NAME finds NAME.rules in \$XDG_CONFIG_HOME/as-tail/rules" {
@@ -235,7 +238,7 @@ match /\Abar/ push title=$0'
 @test "--explain reports lines, per-rule hits and the first lines matched" {
 	printf 'a 1\nb\na 2\n' | as_tail -n -q --trace /dev/null --explain -r "$(rules 'match /^a (\d)/ push title=$1
 match /zzz/ push title=z')" 2> "$BATS_TEST_TMPDIR/err"
-	grep -q '^lines read: 3 (0.0 MB) in [0-9.]*s, [0-9]* lines/s$' "$BATS_TEST_TMPDIR/err"
+	grep -Eq '^lines read: 3 \(0.0 MB\) in [0-9.]+s(, [0-9]+ lines/s)?$' "$BATS_TEST_TMPDIR/err"
 	grep -q '^rules: 2, 0 tried on every line$' "$BATS_TEST_TMPDIR/err"
 	grep -q 't.rules:1: /^a (\\d)/ hits 2 fired 2 suppressed 0$' "$BATS_TEST_TMPDIR/err"
 	grep -q '^    | a 1$' "$BATS_TEST_TMPDIR/err"
