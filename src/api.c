@@ -342,6 +342,50 @@ request_free(struct request *r)
 	free(r);
 }
 
+static char *
+reply_string(struct json_object *o, const char *key)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return xstrdup(json_object_get_string(v));
+}
+
+void
+api_reply_parse(const char *body, struct api_reply *reply)
+{
+	struct json_object	*o, *v;
+
+	memset(reply, 0, sizeof *reply);
+	if ((o = json_tokener_parse(body)) == NULL)
+		return;
+	if (json_object_is_type(o, json_type_object)) {
+		reply->activity_id = reply_string(o, "activity_id");
+		reply->operation = reply_string(o, "operation");
+		reply->error = reply_string(o, "error");
+		reply->message = reply_string(o, "message");
+		if (json_object_object_get_ex(o, "limit", &v)) {
+			reply->limit = 1;
+			reply->limit_max = json_object_get_int64(v);
+		}
+		if (json_object_object_get_ex(o, "active", &v))
+			reply->limit_active = json_object_get_int64(v);
+	}
+	json_object_put(o);
+}
+
+void
+api_reply_free(struct api_reply *reply)
+{
+	free(reply->activity_id);
+	free(reply->operation);
+	free(reply->error);
+	free(reply->message);
+	memset(reply, 0, sizeof *reply);
+}
+
 const char *
 request_method(const struct request *r)
 {

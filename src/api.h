@@ -8,6 +8,7 @@
 #define AS_TAIL_API_H
 
 #include <json-c/json.h>
+#include <stdint.h>
 
 #include "rules.h"
 
@@ -41,6 +42,8 @@ struct request {
 	struct instance		*instance;	/* Live Activity: its run */
 	int			 first;		/* starts the run */
 	char			*activity;	/* activity name, or NULL */
+	unsigned		 tries;		/* sender: attempts so far */
+	uint64_t		 first_try_ms;	/* sender: when it first went */
 };
 
 /* A Live Activity's content_state, as far as as-tail sets it. */
@@ -90,6 +93,21 @@ struct request	*api_live_activity(enum request_kind, int, const char *,
 		    enum activity_type, const struct content *, long, char **,
 		    struct instance *, const char *);
 void		 request_free(struct request *);
+
+/* What as-tail reads from a reply body; every field may be unset. */
+struct api_reply {
+	char	*activity_id;	/* start, stream PUT */
+	char	*operation;	/* stream: started, updated, noop, ended ... */
+	char	*error;		/* error bodies */
+	char	*message;
+	int	 limit;		/* a 429 LiveActivityLimitError */
+	long	 limit_max;
+	long	 limit_active;
+};
+
+/* Parse a reply body (any text, JSON or not) into reply. */
+void		 api_reply_parse(const char *, struct api_reply *);
+void		 api_reply_free(struct api_reply *);
 /* Borrowed: "POST", "PUT" or "DELETE". */
 const char	*request_method(const struct request *);
 /*

@@ -15,19 +15,27 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "action.h"
 #include "activity.h"
 #include "clock.h"
 #include "explain.h"
+#include "http.h"
+#include "key.h"
 #include "lines.h"
 #include "match.h"
 #include "msg.h"
 #include "outbox.h"
 #include "rules.h"
+#include "sender.h"
 #include "xmalloc.h"
 
 #define MAX_LINE_DEFAULT	(64 * 1024)
 #define MAX_LINE_LIMIT		(64 * 1024 * 1024)
+#define API_URL_DEFAULT		"https://activitysmith.com/api"
+/* Pushes that may wait; more are folded into a summary. */
+#define PUSH_QUEUE_MAX		16
 
 struct options {
 	char		**rules;
@@ -39,29 +47,53 @@ struct options {
 	const char	 *trace;
 	size_t		  max_line;
 	enum api_kind	  api;
+	const char	 *api_url;
+	const char	 *key_file;
+	const char	 *cacert;
+	unsigned	  rate;
+	long		  timeout_s;
+	long		  retry_max_s;
+	long		  drain_s;
+	int		  strict;
 };
 
 enum {
 	OPT_API = 256,
+	OPT_API_KEY_FILE,
+	OPT_API_URL,
+	OPT_CACERT,
 	OPT_CHECK,
+	OPT_DRAIN_TIMEOUT,
 	OPT_EXPLAIN,
 	OPT_MAX_LINE,
+	OPT_RATE,
+	OPT_RETRY_MAX_TIME,
+	OPT_STRICT,
+	OPT_TIMEOUT,
 	OPT_TRACE
 };
 
 static const struct option longopts[] = {
-	{ "api",	required_argument,	NULL,	OPT_API },
-	{ "check",	no_argument,		NULL,	OPT_CHECK },
-	{ "dry-run",	no_argument,		NULL,	'n' },
-	{ "explain",	no_argument,		NULL,	OPT_EXPLAIN },
-	{ "help",	no_argument,		NULL,	'h' },
-	{ "max-line",	required_argument,	NULL,	OPT_MAX_LINE },
-	{ "quiet",	no_argument,		NULL,	'q' },
-	{ "rules",	required_argument,	NULL,	'r' },
-	{ "trace",	required_argument,	NULL,	OPT_TRACE },
-	{ "verbose",	no_argument,		NULL,	'v' },
-	{ "version",	no_argument,		NULL,	'V' },
-	{ NULL,		0,			NULL,	0 }
+	{ "api",		required_argument,	NULL,	OPT_API },
+	{ "api-key-file",	required_argument,	NULL,	OPT_API_KEY_FILE },
+	{ "api-url",		required_argument,	NULL,	OPT_API_URL },
+	{ "cacert",		required_argument,	NULL,	OPT_CACERT },
+	{ "check",		no_argument,		NULL,	OPT_CHECK },
+	{ "drain-timeout",	required_argument,	NULL,	OPT_DRAIN_TIMEOUT },
+	{ "dry-run",		no_argument,		NULL,	'n' },
+	{ "explain",		no_argument,		NULL,	OPT_EXPLAIN },
+	{ "help",		no_argument,		NULL,	'h' },
+	{ "max-line",		required_argument,	NULL,	OPT_MAX_LINE },
+	{ "quiet",		no_argument,		NULL,	'q' },
+	{ "rate",		required_argument,	NULL,	OPT_RATE },
+	{ "retry-max-time",	required_argument,	NULL,	OPT_RETRY_MAX_TIME },
+	{ "rules",		required_argument,	NULL,	'r' },
+	{ "strict",		no_argument,		NULL,	OPT_STRICT },
+	{ "timeout",		required_argument,	NULL,	OPT_TIMEOUT },
+	{ "trace",		required_argument,	NULL,	OPT_TRACE },
+	{ "verbose",		no_argument,		NULL,	'v' },
+	{ "version",		no_argument,		NULL,	'V' },
+	{ NULL,			0,			NULL,	0 }
 };
 
 static volatile sig_atomic_t	got_signal;
@@ -71,14 +103,21 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: as-tail [-hnqVv] -r rules [--api classic|stream] "
-	    "[--check]\n"
-	    "               [--explain] [--max-line bytes] [--trace file] "
-	    "[file ...]\n");
+	    "[--api-key-file file]\n"
+	    "               [--api-url url] [--cacert file] [--check] "
+	    "[--drain-timeout seconds]\n"
+	    "               [--explain] [--max-line bytes] [--rate n/min]\n"
+	    "               [--retry-max-time seconds] [--strict] "
+	    "[--timeout seconds]\n"
+	    "               [--trace file] [file ...]\n");
 }
 
+/* The first SIGINT or SIGTERM stops reading; a second one exits at once. */
 static void
 on_signal(int sig)
 {
+	if (got_signal != 0)
+		_exit(128 + sig);
 	got_signal = sig;
 }
 
@@ -116,6 +155,40 @@ parse_size(const char *s)
 	return v;
 }
 
+/* A whole number of seconds from min to max, for option name. */
+static long
+parse_seconds(const char *name, const char *s, long min, long max)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < min || v > max)
+		msg_usage("%s: '%s' is not a number of seconds from %ld to %ld",
+		    name, s, min, max);
+	return v;
+}
+
+/* "60", "60/min" or "1/s": requests a minute, from 1 to 6000. */
+static unsigned
+parse_rate(const char *s)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (strcmp(end, "/s") == 0)
+		v *= 60;
+	else if (*end != '\0' && strcmp(end, "/min") != 0)
+		v = 0;
+	if (end == s || errno != 0 || v < 1 || v > 6000)
+		msg_usage("--rate: '%s' is not a rate like 60/min (at most "
+		    "6000/min)", s);
+	return (unsigned)v;
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -123,6 +196,10 @@ parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof *o);
 	o->max_line = MAX_LINE_DEFAULT;
+	o->rate = 60;
+	o->timeout_s = 30;
+	o->retry_max_s = 300;
+	o->drain_s = 10;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "hnqr:Vv", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -155,8 +232,35 @@ parse_options(int argc, char **argv, struct options *o)
 				msg_usage("--api: '%s' is not classic or "
 				    "stream", optarg);
 			break;
+		case OPT_API_KEY_FILE:
+			o->key_file = optarg;
+			break;
+		case OPT_API_URL:
+			o->api_url = optarg;
+			break;
+		case OPT_CACERT:
+			o->cacert = optarg;
+			break;
 		case OPT_CHECK:
 			o->check = 1;
+			break;
+		case OPT_DRAIN_TIMEOUT:
+			o->drain_s = parse_seconds("--drain-timeout", optarg,
+			    0, 3600);
+			break;
+		case OPT_RATE:
+			o->rate = parse_rate(optarg);
+			break;
+		case OPT_RETRY_MAX_TIME:
+			o->retry_max_s = parse_seconds("--retry-max-time",
+			    optarg, 0, 86400);
+			break;
+		case OPT_STRICT:
+			o->strict = 1;
+			break;
+		case OPT_TIMEOUT:
+			o->timeout_s = parse_seconds("--timeout", optarg, 1,
+			    600);
 			break;
 		case OPT_EXPLAIN:
 			o->explain = 1;
@@ -280,6 +384,60 @@ open_trace(const struct options *o)
 	return f;
 }
 
+/*
+ * Set up delivery: the key, the URL, libcurl, and the sender thread.
+ * Without a key there is nothing to do but explain how to set one.
+ */
+static struct sender *
+start_sender(const struct options *o, struct outbox *ob, char **key)
+{
+	struct sender_config	 cfg;
+	const char		*url;
+	char			*cause, *base;
+	struct sender		*s;
+	size_t			 len;
+
+	if ((*key = key_load(o->key_file)) == NULL)
+		msg_fatalx(2, "no API key: set ACTIVITYSMITH_API_KEY or use "
+		    "--api-key-file FILE (or -n for a dry run)");
+	if ((url = o->api_url) == NULL &&
+	    ((url = getenv("ACTIVITYSMITH_API_URL")) == NULL || *url == '\0'))
+		url = API_URL_DEFAULT;
+	if (http_check_url(url, &cause) != 0)
+		msg_fatalx(2, "%s", cause);
+	base = xstrdup(url);
+	if ((len = strlen(base)) > 0 && base[len - 1] == '/')
+		base[len - 1] = '\0';
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		msg_fatalx(1, "cannot initialise libcurl");
+	memset(&cfg, 0, sizeof cfg);
+	cfg.url = base;
+	cfg.key = *key;
+	cfg.cacert = o->cacert;
+	cfg.rate = o->rate;
+	cfg.timeout_s = o->timeout_s;
+	cfg.retry_max_ms = (uint64_t)o->retry_max_s * 1000;
+	s = sender_start(ob, &cfg);
+	free(base);
+	return s;
+}
+
+/* Report what became of the requests; return how many were not delivered. */
+static unsigned long
+report_delivery(struct outbox *ob, unsigned long left)
+{
+	struct outbox_stats	st;
+
+	outbox_stats(ob, &st);
+	msg_verbose(1, "requests: %lu sent, %lu coalesced, %lu folded, %lu "
+	    "retried, %lu failed, %lu unsent", st.sent, st.coalesced,
+	    st.folded, st.retried, st.failed, left);
+	if (st.failed + left > 0)
+		msg_warnx("%lu request%s not delivered", st.failed + left,
+		    st.failed + left == 1 ? "" : "s");
+	return st.failed + left;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -287,9 +445,12 @@ main(int argc, char **argv)
 	struct ruleset		*rs;
 	struct matcher		*m;
 	struct outbox		*ob;
+	struct sender		*sender = NULL;
 	struct action_env	 env;
 	FILE			*trace;
+	char			*key = NULL;
 	uint64_t		 start, nlines = 0, nbytes = 0;
+	unsigned long		 left = 0;
 	int			 rval;
 
 	start = clock_now_ms();
@@ -305,13 +466,12 @@ main(int argc, char **argv)
 		free(o.rules);
 		return 0;
 	}
-	if (!o.dry_run)
-		msg_fatalx(2, "sending to ActivitySmith is not available in "
-		    "this version; use -n (--dry-run) to see the requests");
 	trace = open_trace(&o);
+	ob = outbox_new(trace, o.dry_run, PUSH_QUEUE_MAX);
+	if (!o.dry_run)
+		sender = start_sender(&o, ob, &key);
 	catch_signals();
 
-	ob = outbox_new(trace, o.dry_run, 16);
 	memset(&env, 0, sizeof env);
 	env.outbox = ob;
 	env.activities = activities_new(rs, ob, o.api);
@@ -324,6 +484,11 @@ main(int argc, char **argv)
 	if (o.explain)
 		explain_print(stderr, rs, m, nlines, nbytes,
 		    clock_now_ms() - start);
+	if (sender != NULL)
+		left = sender_finish(sender, clock_now_ms() +
+		    (uint64_t)o.drain_s * 1000);
+	if (report_delivery(ob, left) > 0 && o.strict && rval == 0)
+		rval = 1;
 
 	matcher_free(m);
 	activities_free(env.activities);
@@ -332,8 +497,11 @@ main(int argc, char **argv)
 		msg_warn("%s", o.trace);
 		rval = 1;
 	}
+	key_free(key);
 	ruleset_free(rs);
 	free(o.rules);
+	if (sender != NULL)
+		curl_global_cleanup();
 	if (got_signal != 0)
 		return 128 + got_signal;
 	return rval;

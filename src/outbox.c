@@ -54,10 +54,12 @@ struct outbox {
 	unsigned		 push_max;
 	unsigned		 npushes;
 	struct entries		 pushes;
-	struct lane		*lanes;
+	struct lane		**lanes;	/* each allocated alone: a TAILQ
+						   head must not move */
 	size_t			 nlanes;
 	uint64_t		 seq;
 	unsigned long		 queued;	/* entries in lanes and pushes */
+	uint64_t		 changes;	/* bumped on every change */
 	struct outbox_stats	 stats;
 };
 
@@ -104,8 +106,9 @@ outbox_free(struct outbox *ob)
 		return;
 	entries_free(&ob->pushes);
 	for (i = 0; i < ob->nlanes; i++) {
-		entries_free(&ob->lanes[i].entries);
-		free(ob->lanes[i].key);
+		entries_free(&ob->lanes[i]->entries);
+		free(ob->lanes[i]->key);
+		free(ob->lanes[i]);
 	}
 	free(ob->lanes);
 	pthread_cond_destroy(&ob->cond);
@@ -141,6 +144,7 @@ outbox_trace(struct outbox *ob, const struct request *r)
 static struct lane *
 outbox_lane(struct outbox *ob, const struct request *r)
 {
+	struct lane	*l;
 	const char	*key;
 	size_t		 i;
 
@@ -148,13 +152,15 @@ outbox_lane(struct outbox *ob, const struct request *r)
 		return NULL;
 	key = r->activity != NULL ? r->activity : r->path;
 	for (i = 0; i < ob->nlanes; i++)
-		if (strcmp(ob->lanes[i].key, key) == 0)
-			return &ob->lanes[i];
+		if (strcmp(ob->lanes[i]->key, key) == 0)
+			return ob->lanes[i];
+	l = xcalloc(1, sizeof *l);
+	l->key = xstrdup(key);
+	TAILQ_INIT(&l->entries);
 	ob->lanes = xreallocarray(ob->lanes, ob->nlanes + 1,
 	    sizeof *ob->lanes);
-	ob->lanes[ob->nlanes].key = xstrdup(key);
-	TAILQ_INIT(&ob->lanes[ob->nlanes].entries);
-	return &ob->lanes[ob->nlanes++];
+	ob->lanes[ob->nlanes++] = l;
+	return l;
 }
 
 static int
@@ -241,7 +247,7 @@ entry_new(struct outbox *ob, struct request *r)
 static void
 lane_add(struct outbox *ob, struct lane *l, struct request *r)
 {
-	struct entry	*tail;
+	struct entry	*tail, *e;
 
 	tail = TAILQ_LAST(&l->entries, entries);
 	if (is_update(r) && tail != NULL && !tail->in_flight &&
@@ -256,7 +262,8 @@ lane_add(struct outbox *ob, struct lane *l, struct request *r)
 		lane_drop_updates(ob, l, r);
 	if (r->first)
 		lane_drop_unsent_run(ob, l);
-	TAILQ_INSERT_TAIL(&l->entries, entry_new(ob, r), link);
+	e = entry_new(ob, r);	/* not inside the macro: it evaluates twice */
+	TAILQ_INSERT_TAIL(&l->entries, e, link);
 }
 
 /* Fold a push that does not fit into the last waiting one. */
@@ -300,6 +307,7 @@ void
 outbox_add(struct outbox *ob, struct request *r)
 {
 	struct lane	*l;
+	struct entry	*e;
 
 	pthread_mutex_lock(&ob->lock);
 	ob->stats.added++;
@@ -310,9 +318,11 @@ outbox_add(struct outbox *ob, struct request *r)
 	else if (ob->npushes >= ob->push_max)
 		push_fold(ob, r);
 	else {
-		TAILQ_INSERT_TAIL(&ob->pushes, entry_new(ob, r), link);
+		e = entry_new(ob, r);
+		TAILQ_INSERT_TAIL(&ob->pushes, e, link);
 		ob->npushes++;
 	}
+	ob->changes++;
 	pthread_cond_broadcast(&ob->cond);
 	pthread_mutex_unlock(&ob->lock);
 }
@@ -384,7 +394,7 @@ outbox_pick(struct outbox *ob, uint64_t now, uint64_t *wait_ms)
 	pthread_mutex_lock(&ob->lock);
 	*wait_ms = UINT64_MAX;
 	for (i = 0; i < ob->nlanes; i++)
-		consider(lane_head(ob, &ob->lanes[i]), now, &best, wait_ms);
+		consider(lane_head(ob, ob->lanes[i]), now, &best, wait_ms);
 	TAILQ_FOREACH(e, &ob->pushes, link) {
 		if (!e->in_flight) {
 			consider(e, now, &best, wait_ms);
@@ -425,6 +435,7 @@ outbox_sent(struct outbox *ob, struct request *r)
 	e = outbox_find(ob, r, &q);
 	ob->stats.sent++;
 	outbox_remove(ob, q, e);
+	ob->changes++;
 	pthread_cond_broadcast(&ob->cond);
 	pthread_mutex_unlock(&ob->lock);
 }
@@ -440,6 +451,7 @@ outbox_retry(struct outbox *ob, struct request *r, uint64_t not_before)
 	e->in_flight = 0;
 	e->not_before_ms = not_before;
 	ob->stats.retried++;
+	ob->changes++;
 	pthread_cond_broadcast(&ob->cond);
 	pthread_mutex_unlock(&ob->lock);
 }
@@ -456,6 +468,7 @@ outbox_failed(struct outbox *ob, struct request *r)
 		r->instance->failed = 1;
 	ob->stats.failed++;
 	outbox_remove(ob, q, e);
+	ob->changes++;
 	pthread_cond_broadcast(&ob->cond);
 	pthread_mutex_unlock(&ob->lock);
 }
@@ -485,8 +498,9 @@ outbox_abandon(struct outbox *ob)
 	before = ob->stats.failed;
 	entries_abandon(ob, &ob->pushes);
 	for (i = 0; i < ob->nlanes; i++)
-		entries_abandon(ob, &ob->lanes[i].entries);
+		entries_abandon(ob, &ob->lanes[i]->entries);
 	before = ob->stats.failed - before;
+	ob->changes++;
 	pthread_cond_broadcast(&ob->cond);
 	pthread_mutex_unlock(&ob->lock);
 	return before;
@@ -510,11 +524,23 @@ outbox_timedwait(struct outbox *ob, uint64_t ms)
 	pthread_cond_timedwait(&ob->cond, &ob->lock, &ts);
 }
 
+uint64_t
+outbox_changes(struct outbox *ob)
+{
+	uint64_t	n;
+
+	pthread_mutex_lock(&ob->lock);
+	n = ob->changes;
+	pthread_mutex_unlock(&ob->lock);
+	return n;
+}
+
 void
-outbox_wait(struct outbox *ob, uint64_t ms)
+outbox_wait(struct outbox *ob, uint64_t since, uint64_t ms)
 {
 	pthread_mutex_lock(&ob->lock);
-	outbox_timedwait(ob, ms);
+	if (ob->changes == since)
+		outbox_timedwait(ob, ms);
 	pthread_mutex_unlock(&ob->lock);
 }
 
@@ -536,6 +562,7 @@ void
 outbox_wake(struct outbox *ob)
 {
 	pthread_mutex_lock(&ob->lock);
+	ob->changes++;
 	pthread_cond_broadcast(&ob->cond);
 	pthread_mutex_unlock(&ob->lock);
 }

@@ -61,8 +61,10 @@ void		 outbox_retry(struct outbox *, struct request *, uint64_t);
 void		 outbox_failed(struct outbox *, struct request *);
 /* Give up on everything queued (after a 401); returns how many. */
 unsigned long	 outbox_abandon(struct outbox *);
-/* Wait up to ms for a change (a request added or one finished). */
-void		 outbox_wait(struct outbox *, uint64_t);
+/* A counter that moves on every change (a request added or finished). */
+uint64_t	 outbox_changes(struct outbox *);
+/* Wait up to ms for a change after the one outbox_changes returned. */
+void		 outbox_wait(struct outbox *, uint64_t, uint64_t);
 /* Wait until nothing is queued or in flight, or until deadline_ms (on
  * the clock of clock_now_ms); returns how many requests are left. */
 unsigned long	 outbox_drain(struct outbox *, uint64_t);

@@ -1,0 +1,168 @@
+/*
+ * http.c: the libcurl side of delivery.  Nothing here decides what a reply
+ * means (sender.c does); it only moves one request and its reply, bounded in
+ * time by the timeout and by the abort flag, and in size by REPLY_MAX.
+ */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "msg.h"
+#include "xmalloc.h"
+
+#define REPLY_MAX	(64 * 1024)
+
+/* Overwrite a secret in a way the compiler may not optimise away. */
+static void
+wipe(char *p, size_t n)
+{
+	volatile char	*v = p;
+
+	while (n-- > 0)
+		*v++ = '\0';
+}
+
+struct http {
+	CURL			*curl;
+	char			*base_url;
+	struct curl_slist	*headers;
+	atomic_int		*abort;
+	long			 timeout_s;
+};
+
+static size_t
+http_write(char *data, size_t size, size_t n, void *arg)
+{
+	buf_add(arg, data, size * n);
+	return size * n;
+}
+
+static int
+http_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct http	*h = arg;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return atomic_load(h->abort) != 0;
+}
+
+struct http *
+http_new(const char *base_url, const char *key, const char *cacert,
+    long timeout_s, atomic_int *abort_flag)
+{
+	struct http	*h;
+	char		*auth;
+
+	h = xcalloc(1, sizeof *h);
+	if ((h->curl = curl_easy_init()) == NULL)
+		msg_fatalx(1, "cannot start libcurl");
+	h->base_url = xstrdup(base_url);
+	h->abort = abort_flag;
+	h->timeout_s = timeout_s;
+	auth = xasprintf("Authorization: Bearer %s", key);
+	h->headers = curl_slist_append(NULL, auth);
+	wipe(auth, strlen(auth));
+	free(auth);
+	h->headers = curl_slist_append(h->headers,
+	    "Content-Type: application/json");
+	h->headers = curl_slist_append(h->headers, "Accept: application/json");
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->headers);
+	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, "as-tail/" AS_TAIL_VERSION);
+	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT, timeout_s < 10 ?
+	    timeout_s : 10L);
+	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT, timeout_s);
+	curl_easy_setopt(h->curl, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION, http_progress);
+	curl_easy_setopt(h->curl, CURLOPT_XFERINFODATA, h);
+	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, http_write);
+	if (cacert != NULL)
+		curl_easy_setopt(h->curl, CURLOPT_CAINFO, cacert);
+	return h;
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	curl_easy_cleanup(h->curl);
+	curl_slist_free_all(h->headers);
+	free(h->base_url);
+	free(h);
+}
+
+void
+http_send(struct http *h, const char *method, const char *path,
+    const char *json, struct http_reply *reply)
+{
+	char		 errbuf[CURL_ERROR_SIZE] = "";
+	char		*url;
+	curl_off_t	 retry_after = 0;
+	CURLcode	 rc;
+
+	memset(reply, 0, sizeof *reply);
+	buf_init(&reply->body, REPLY_MAX);
+	reply->retry_after_s = -1;
+	url = xasprintf("%s%s", h->base_url, path);
+	curl_easy_setopt(h->curl, CURLOPT_URL, url);
+	curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, json);
+	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(json));
+	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, &reply->body);
+	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, errbuf);
+	rc = curl_easy_perform(h->curl);
+	free(url);
+	buf_str(&reply->body);
+	if (rc != CURLE_OK) {
+		reply->aborted = rc == CURLE_ABORTED_BY_CALLBACK;
+		snprintf(reply->error, sizeof reply->error, "%s",
+		    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
+		return;
+	}
+	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &reply->status);
+	if (curl_easy_getinfo(h->curl, CURLINFO_RETRY_AFTER, &retry_after) ==
+	    CURLE_OK && retry_after > 0)
+		reply->retry_after_s = (long)retry_after;
+}
+
+int
+http_check_url(const char *url, char **cause)
+{
+	CURLU	*u;
+	char	*scheme = NULL, *host = NULL;
+	int	 rc = -1;
+
+	u = curl_url();
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+		*cause = xasprintf("%s: not a URL", url);
+	else if (strcmp(scheme, "https") == 0)
+		rc = 0;
+	else if (strcmp(scheme, "http") != 0)
+		*cause = xasprintf("%s: only https is spoken", url);
+	else if (strcmp(host, "127.0.0.1") == 0 ||
+	    strcmp(host, "[::1]") == 0 || strcmp(host, "localhost") == 0)
+		rc = 0;
+	else
+		*cause = xasprintf("%s: plain http only to a loopback address; "
+		    "the key would cross the network in clear", url);
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+void
+http_reply_free(struct http_reply *reply)
+{
+	buf_free(&reply->body);
+}

@@ -1,0 +1,331 @@
+/*
+ * sender.c: delivery, and what to do when it fails.
+ *
+ * The loop: wait for a token from the bucket, take the most urgent request
+ * the outbox has, send it, and sort the reply (as curl's tool does with an
+ * enum of reasons):
+ *
+ *   2xx              done; a start's activity id is kept for its run
+ *   DELETE 404       done: the stream had already ended
+ *   429              the budget is spent: wait Retry-After (or one bucket
+ *                    interval), then retry; with "limit" it is the 4-activity
+ *                    cap instead, reported and not retried
+ *   5xx, no reply    retry after 1 s, 2 s, 4 s ... (at most 60 s, with
+ *                    jitter) until --retry-max-time has passed since the first
+ *                    try; ends get twice as long
+ *   401              the key is wrong: say so once, send nothing more
+ *   other 4xx        report the API's error and message, do not retry
+ *
+ * Messages name the request ("POST /live-activity/end") and never contain
+ * the key: error text from the server is searched for it first.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "http.h"
+#include "msg.h"
+#include "ratelimit.h"
+#include "sender.h"
+#include "xmalloc.h"
+
+#define BACKOFF_FIRST_MS	1000
+#define BACKOFF_MAX_MS		60000
+/* The account's concurrent Live Activities. */
+#define ACTIVITY_LIMIT		4
+
+enum verdict {
+	VERDICT_DONE,
+	VERDICT_RETRY,
+	VERDICT_RATE_LIMITED,
+	VERDICT_GIVE_UP,
+	VERDICT_KEY_REFUSED
+};
+
+struct sender {
+	pthread_t		 thread;
+	struct outbox		*outbox;
+	struct sender_config	 config;
+	struct http		*http;
+	struct ratelimit	 rl;
+	atomic_int		 stop;		/* leave the loop */
+	atomic_int		 abort;		/* and drop what is in flight */
+	int			 key_refused;
+	int			 open;		/* Live Activities we started */
+	unsigned int		 seed;
+};
+
+/* Copy text into out with every occurrence of the key blanked. */
+static void
+redact(const struct sender *s, const char *text, char *out, size_t size)
+{
+	const char	*key = s->config.key, *p;
+	size_t		 klen = strlen(key), n = 0;
+
+	for (p = text; *p != '\0' && n + 1 < size; ) {
+		if (klen >= 4 && strncmp(p, key, klen) == 0) {
+			n += (size_t)snprintf(out + n, size - n, "[key]");
+			if (n >= size)
+				n = size - 1;
+			p += klen;
+		} else
+			out[n++] = *p++;
+	}
+	out[n] = '\0';
+}
+
+/* "HTTP 400: Bad Request: message" or the transfer error, for messages. */
+static void
+describe(const struct sender *s, const struct http_reply *reply,
+    const struct api_reply *ar, char *out, size_t size)
+{
+	char	text[512];
+
+	if (reply->status == 0)
+		snprintf(text, sizeof text, "%s", reply->error);
+	else if (ar->error != NULL && ar->message != NULL)
+		snprintf(text, sizeof text, "HTTP %ld: %s: %s", reply->status,
+		    ar->error, ar->message);
+	else if (ar->error != NULL)
+		snprintf(text, sizeof text, "HTTP %ld: %s", reply->status,
+		    ar->error);
+	else
+		snprintf(text, sizeof text, "HTTP %ld", reply->status);
+	redact(s, text, out, size);
+}
+
+/* Backoff before try n (1-based): 1 s, 2 s, 4 s ... with jitter. */
+static uint64_t
+backoff_ms(struct sender *s, unsigned tries)
+{
+	uint64_t	ms = BACKOFF_FIRST_MS;
+
+	while (--tries > 0 && ms < BACKOFF_MAX_MS)
+		ms *= 2;
+	if (ms > BACKOFF_MAX_MS)
+		ms = BACKOFF_MAX_MS;
+	/* Between 75% and 100% of it, so that clients do not march in step. */
+	return ms - (uint64_t)(rand_r(&s->seed) % (unsigned)(ms / 4 + 1));
+}
+
+static int
+is_end(const struct request *r)
+{
+	return r->kind == REQUEST_END || r->kind == REQUEST_STREAM_DELETE;
+}
+
+/* Note what a successful reply tells about the run. */
+static void
+sender_success(struct sender *s, struct request *r,
+    const struct api_reply *ar)
+{
+	if (r->kind == REQUEST_START && ar->activity_id != NULL &&
+	    r->instance != NULL) {
+		free(r->instance->id);
+		r->instance->id = xstrdup(ar->activity_id);
+	}
+	if (r->kind == REQUEST_START || (r->kind == REQUEST_STREAM_PUT &&
+	    ar->operation != NULL && strcmp(ar->operation, "started") == 0))
+		s->open++;
+	if (is_end(r) && s->open > 0)
+		s->open--;
+}
+
+static enum verdict
+sender_judge(struct sender *s, struct request *r,
+    const struct http_reply *reply, const struct api_reply *ar)
+{
+	if (reply->status >= 200 && reply->status < 300) {
+		sender_success(s, r, ar);
+		return VERDICT_DONE;
+	}
+	if (reply->status == 404 && r->kind == REQUEST_STREAM_DELETE)
+		return VERDICT_DONE;
+	if (reply->status == 429)
+		return ar->limit ? VERDICT_GIVE_UP : VERDICT_RATE_LIMITED;
+	if (reply->status == 401)
+		return VERDICT_KEY_REFUSED;
+	if (reply->status == 0 || reply->status >= 500 || reply->status == 408)
+		return VERDICT_RETRY;
+	return VERDICT_GIVE_UP;
+}
+
+static void
+sender_retry(struct sender *s, struct request *r, const char *what,
+    uint64_t now)
+{
+	uint64_t	delay, budget = s->config.retry_max_ms;
+
+	if (is_end(r))
+		budget *= 2;
+	delay = backoff_ms(s, r->tries);
+	if (now + delay - r->first_try_ms > budget) {
+		msg_warnx("%s %s: %s; giving up after %u tr%s",
+		    request_method(r), r->path, what, r->tries,
+		    r->tries == 1 ? "y" : "ies");
+		outbox_failed(s->outbox, r);
+		return;
+	}
+	msg_warnx("%s %s: %s, retry %u in %llus", request_method(r), r->path,
+	    what, r->tries, (unsigned long long)(delay + 999) / 1000);
+	outbox_retry(s->outbox, r, now + delay);
+}
+
+static void
+sender_give_up(struct sender *s, struct request *r, const char *what,
+    const struct api_reply *ar)
+{
+	if (ar->limit)
+		msg_warnx("%s %s: Live Activity limit reached (%ld of %ld "
+		    "active); not retried", request_method(r), r->path,
+		    ar->limit_active, ar->limit_max);
+	else
+		msg_warnx("%s %s: %s; not retried", request_method(r), r->path,
+		    what);
+	outbox_failed(s->outbox, r);
+}
+
+static void
+sender_key_refused(struct sender *s, struct request *r)
+{
+	unsigned long	n;
+
+	s->key_refused = 1;
+	outbox_failed(s->outbox, r);
+	n = outbox_abandon(s->outbox);
+	msg_warnx("%s %s: HTTP 401: the API key was refused; nothing more "
+	    "will be sent (%lu request%s dropped)", request_method(r), r->path,
+	    n + 1, n == 0 ? "" : "s");
+}
+
+/* Warn before a start that would exceed the account's activity limit. */
+static void
+sender_check_limit(struct sender *s, const struct request *r)
+{
+	if (!r->first || s->open < ACTIVITY_LIMIT)
+		return;
+	msg_warnx("%s %s: starting Live Activity number %d; the account "
+	    "allows %d at once", request_method(r), r->path, s->open + 1,
+	    ACTIVITY_LIMIT);
+}
+
+static void
+sender_deliver(struct sender *s, struct request *r, uint64_t now)
+{
+	struct http_reply	 reply;
+	struct api_reply	 ar;
+	char			*body, what[600];
+
+	if (s->key_refused) {
+		outbox_failed(s->outbox, r);
+		return;
+	}
+	if (r->tries++ == 0)
+		r->first_try_ms = now;
+	sender_check_limit(s, r);
+	body = request_body_json(r);
+	outbox_trace(s->outbox, r);
+	http_send(s->http, request_method(r), r->path, body, &reply);
+	free(body);
+	api_reply_parse(reply.body.data, &ar);
+	describe(s, &reply, &ar, what, sizeof what);
+	now = clock_now_ms();
+	if (reply.aborted)
+		outbox_retry(s->outbox, r, now);
+	else {
+		switch (sender_judge(s, r, &reply, &ar)) {
+		case VERDICT_DONE:
+			outbox_sent(s->outbox, r);
+			break;
+		case VERDICT_RETRY:
+			sender_retry(s, r, what, now);
+			break;
+		case VERDICT_RATE_LIMITED:
+			ratelimit_block(&s->rl, now, reply.retry_after_s >= 0 ?
+			    (uint64_t)reply.retry_after_s * 1000 :
+			    s->rl.interval_ms);
+			msg_verbose(1, "%s %s: HTTP 429, rate limited; retry in "
+			    "%llus", request_method(r), r->path,
+			    (unsigned long long)(ratelimit_wait_ms(&s->rl,
+			    now) + 999) / 1000);
+			outbox_retry(s->outbox, r, now);
+			break;
+		case VERDICT_GIVE_UP:
+			sender_give_up(s, r, what, &ar);
+			break;
+		case VERDICT_KEY_REFUSED:
+			sender_key_refused(s, r);
+			break;
+		}
+	}
+	api_reply_free(&ar);
+	http_reply_free(&reply);
+}
+
+static void *
+sender_main(void *arg)
+{
+	struct sender	*s = arg;
+	struct request	*r;
+	uint64_t	 now, wait, since;
+
+	while (!atomic_load(&s->stop)) {
+		now = clock_now_ms();
+		if ((wait = ratelimit_wait_ms(&s->rl, now)) > 0) {
+			outbox_wait(s->outbox, outbox_changes(s->outbox), wait);
+			continue;
+		}
+		since = outbox_changes(s->outbox);
+		if ((r = outbox_pick(s->outbox, now, &wait)) == NULL) {
+			outbox_wait(s->outbox, since, wait);
+			continue;
+		}
+		ratelimit_take(&s->rl, now);
+		sender_deliver(s, r, now);
+	}
+	return NULL;
+}
+
+struct sender *
+sender_start(struct outbox *ob, const struct sender_config *config)
+{
+	struct sender	*s;
+	sigset_t	 block, old;
+
+	s = xcalloc(1, sizeof *s);
+	s->outbox = ob;
+	s->config = *config;
+	s->seed = (unsigned int)clock_now_ms();
+	ratelimit_init(&s->rl, config->rate, clock_now_ms());
+	s->http = http_new(config->url, config->key, config->cacert,
+	    config->timeout_s, &s->abort);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	if (pthread_create(&s->thread, NULL, sender_main, s) != 0)
+		msg_fatalx(1, "cannot start the sender thread");
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return s;
+}
+
+unsigned long
+sender_finish(struct sender *s, uint64_t deadline_ms)
+{
+	unsigned long	left;
+
+	left = outbox_drain(s->outbox, deadline_ms);
+	atomic_store(&s->abort, 1);
+	atomic_store(&s->stop, 1);
+	outbox_wake(s->outbox);
+	pthread_join(s->thread, NULL);
+	http_free(s->http);
+	free(s);
+	return left;
+}

@@ -1,0 +1,34 @@
+/*
+ * sender.h: the thread that delivers the outbox to ActivitySmith.  It spends
+ * the request budget (ratelimit.c), sends one request at a time (http.c),
+ * and decides from each reply whether the request is done, to be retried
+ * later, or given up on.  The reader never waits for it.
+ */
+#ifndef AS_TAIL_SENDER_H
+#define AS_TAIL_SENDER_H
+
+#include <stdint.h>
+
+#include "outbox.h"
+
+struct sender_config {
+	const char	*url;		/* base URL, without a trailing slash */
+	const char	*key;		/* the API key; never printed */
+	const char	*cacert;	/* NULL for the system's CAs */
+	unsigned	 rate;		/* requests a minute */
+	long		 timeout_s;	/* per request */
+	uint64_t	 retry_max_ms;	/* give up after this long; ends x2 */
+};
+
+struct sender;
+
+/* Start the thread (with SIGINT and SIGTERM blocked in it). */
+struct sender	*sender_start(struct outbox *, const struct sender_config *);
+/*
+ * Let the sender empty the outbox until deadline_ms, then stop it, abandoning
+ * a request in flight.  Returns how many requests were left unsent.  Frees
+ * the sender.
+ */
+unsigned long	 sender_finish(struct sender *, uint64_t);
+
+#endif /* AS_TAIL_SENDER_H */
