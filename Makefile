@@ -25,6 +25,7 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 SRCS = $(wildcard src/*.c)
 OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard src/*.h)
+UNIT = tests/unit/unit-ratelimit tests/unit/unit-outbox
 
 all: as-tail
 
@@ -34,12 +35,15 @@ as-tail: $(OBJS)
 src/%.o: src/%.c $(HDRS)
 	$(CC) $(XCFLAGS) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-check: as-tail
+tests/unit/unit-%: tests/unit/unit-%.c $(filter-out src/main.o,$(OBJS)) $(HDRS)
+	$(CC) $(XCFLAGS) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $< $(filter-out src/main.o,$(OBJS)) $(LDLIBS)
+
+check: as-tail $(UNIT)
 	bats tests
 
 check-asan:
 	$(MAKE) clean
-	$(MAKE) CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' as-tail
+	$(MAKE) CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' as-tail $(UNIT)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bats tests
 	$(MAKE) clean
 
@@ -64,6 +68,6 @@ install: as-tail
 	install -m 644 rules/*.rules $(DESTDIR)$(RULESDIR)/
 
 clean:
-	rm -f as-tail $(OBJS)
+	rm -f as-tail $(OBJS) $(UNIT)
 
 .PHONY: all check check-asan check-valgrind lint-man bench demo install clean

@@ -193,13 +193,14 @@ static void
 sender_key_refused(struct sender *s, struct request *r)
 {
 	unsigned long	n;
+	char		what[600];
 
+	snprintf(what, sizeof what, "%s %s", request_method(r), r->path);
 	s->key_refused = 1;
-	outbox_failed(s->outbox, r);
+	outbox_failed(s->outbox, r);	/* frees r */
 	n = outbox_abandon(s->outbox);
-	msg_warnx("%s %s: HTTP 401: the API key was refused; nothing more "
-	    "will be sent (%lu request%s dropped)", request_method(r), r->path,
-	    n + 1, n == 0 ? "" : "s");
+	msg_warnx("%s: HTTP 401: the API key was refused; nothing more will "
+	    "be sent (%lu request%s dropped)", what, n + 1, n == 0 ? "" : "s");
 }
 
 /* Warn before a start that would exceed the account's activity limit. */

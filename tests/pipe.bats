@@ -66,7 +66,7 @@ passes() {
 	done
 	grep -q 'first line' "$BATS_TEST_TMPDIR/out"
 	exec 5>&-
-	wait
+	wait $!
 }
 
 @test "requests are made as lines arrive, before the input ends" {
@@ -80,7 +80,7 @@ passes() {
 	done
 	grep -q '"current_step":1' "$BATS_TEST_TMPDIR/trace"
 	exec 5>&-
-	wait
+	wait $!
 }
 
 @test "carriage returns end lines for matching, so progress redraws match" {
@@ -98,7 +98,7 @@ match /^hit (\d+)$/ step a current=$1 total=9'
 	sleep 0.2
 	printf '\nhit 2\r\n' >&5
 	exec 5>&-
-	wait
+	wait $!
 	grep -q '^lines read: 2 ' "$BATS_TEST_TMPDIR/err"
 }
 

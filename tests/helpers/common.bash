@@ -59,3 +59,24 @@ print(eval(sys.argv[1]))' "$2"
 valid_trace() {
 	python3 "$TOP/tests/validate-requests.py" "$BATS_TEST_TMPDIR/trace"
 }
+
+# send INPUT RULES-TEXT [ARGS...]: feed INPUT (printf format) to as-tail
+# delivering to the fake server; stderr lands in $BATS_TEST_TMPDIR/err.
+send() {
+	local input=$1 text=$2
+	shift 2
+	printf "$input" | as_tail -q --api-url "$FAKE_URL" \
+	    -r "$(rules "$text")" "$@" 2> "$BATS_TEST_TMPDIR/err"
+}
+
+# served: the fake server's log as "METHOD PATH STATUS" lines.
+served() {
+	fake_log_paths
+}
+
+# served_body N: the body of the Nth request the server logged.
+served_body() {
+	sed -n "${1}p" "$FAKE_LOG" | python3 -c '
+import json, sys
+print(json.dumps(json.load(sys.stdin)["body"], separators=(",", ":"), ensure_ascii=False))'
+}

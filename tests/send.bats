@@ -1,0 +1,159 @@
+#!/usr/bin/env bats
+# send.bats: delivery to the (fake) service: every endpoint, the wire format,
+# the key, and what as-tail refuses to do.
+
+load helpers/common
+load helpers/fake-server
+
+setup() {
+	fake_server_start --metric deploy.seconds
+}
+
+teardown() {
+	fake_server_stop
+}
+
+STEPS='activity b title=Build steps=3
+match /^Step (\d+)/ step b current=$1
+match /^DONE/ end b'
+
+# feed RULES-TEXT LINE N [LINE N ...]: write each LINE to as-tail, then wait
+# until the server has logged N requests, so that nothing is coalesced.
+feed() {
+	local text=$1
+	shift
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	as_tail -q --api-url "$FAKE_URL" -r "$(rules "$text")" \
+	    < "$BATS_TEST_TMPDIR/fifo" 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	local pid=$! rc=0
+	exec 5> "$BATS_TEST_TMPDIR/fifo"
+	while [ $# -ge 2 ] && [ $rc -eq 0 ]; do
+		printf '%s\n' "$1" >&5
+		wait_for_log_lines "$2" 10 || rc=1
+		shift 2
+	done
+	exec 5>&-
+	wait $pid
+	return $rc
+}
+
+@test "classic lifecycle: start, then updates and end carry the start's activity id" {
+	feed "$STEPS" 'Step 1' 1 'Step 2' 2 'DONE' 3
+	[ "$(served)" = "POST /live-activity/start 200
+POST /live-activity/update 200
+POST /live-activity/end 200" ]
+	[ "$(served_body 2)" = '{"activity_id":"act_1","content_state":{"title":"Build","number_of_steps":3,"current_step":2}}' ]
+	[ "$(served_body 3)" = '{"activity_id":"act_1","content_state":{"title":"Build","number_of_steps":3,"current_step":2,"color":"green"}}' ]
+}
+
+@test "updates waiting behind an end are dropped: the end carries the last state" {
+	send 'Step 1\nStep 2\nStep 3\nDONE\n' "$STEPS"
+	[ "$(served | head -1)" = "POST /live-activity/start 200" ]
+	[ "$(served | tail -1)" = "POST /live-activity/end 200" ]
+	[ "$(served_body '$')" = '{"activity_id":"act_1","content_state":{"title":"Build","number_of_steps":3,"current_step":3,"color":"green"}}' ]
+}
+
+@test "stream lifecycle: PUT started, PUT updated, DELETE ended" {
+	feed 'activity b title=Build steps=3 stream=ci-42
+match /^Step (\d+)/ step b current=$1
+match /^DONE/ end b' 'Step 1' 1 'Step 2' 2 'DONE' 3
+	[ "$(served)" = "PUT /live-activity/stream/ci-42 200
+PUT /live-activity/stream/ci-42 200
+DELETE /live-activity/stream/ci-42 200" ]
+	[ "$(python3 -c 'import json,sys; print(" ".join(json.loads(l).get("operation","") for l in open(sys.argv[1])))' "$FAKE_LOG")" = "started updated ended" ]
+}
+
+@test "push, metric and badge are delivered as the rules say" {
+	send 'deployed v2 in 42s\n' 'match /^deployed (\S+) in (\d+)s/
+    push title="Deployed $1" message="took $2s"
+    metric deploy.seconds value=$2
+    badge count=3'
+	[ "$(served | sort)" = "POST /badge 200
+POST /metrics/deploy.seconds/value 200
+POST /push-notification 200" ]
+	[ "$(fake_state | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["badge"], s["metrics"]["deploy.seconds"])')" = "3 42" ]
+}
+
+@test "the reader is not slowed by delivery: output equals input" {
+	seq 1 200000 > "$BATS_TEST_TMPDIR/in"
+	as_tail --api-url "$FAKE_URL" -r "$(rules "$STEPS")" < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err"
+	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
+}
+
+@test "the key is sent as a bearer token and a wrong key is reported once" {
+	ACTIVITYSMITH_API_KEY=ask_wrong_key_123 send 'Step 1\nStep 2\nDONE\n' "$STEPS"
+	[ "$(served | head -1)" = "POST /live-activity/start 401" ]
+	[ "$(served | wc -l)" -eq 1 ]
+	grep -q 'HTTP 401: the API key was refused; nothing more will be sent' "$BATS_TEST_TMPDIR/err"
+	[ "$(grep -c 401 "$BATS_TEST_TMPDIR/err")" -eq 1 ]
+	! grep -q ask_wrong_key_123 "$BATS_TEST_TMPDIR/err"
+}
+
+@test "the key is never printed, not in -v, traces or echoed errors" {
+	fake_fault '[{"path":"/push", "status":400, "body":{"error":"Bad Request","message":"bad key ask_test_key here"}}]'
+	printf 'x\n' | as_tail -v -v -q --trace "$BATS_TEST_TMPDIR/trace" --api-url "$FAKE_URL" \
+	    -r "$(rules 'match /x/ push title=t')" 2> "$BATS_TEST_TMPDIR/err"
+	grep -q 'HTTP 400: Bad Request: bad key \[key\] here; not retried' "$BATS_TEST_TMPDIR/err"
+	! grep -rq ask_test_key "$BATS_TEST_TMPDIR/err" "$BATS_TEST_TMPDIR/trace"
+}
+
+@test "no key and no --dry-run: exit 2 with how to set one, nothing read" {
+	unset ACTIVITYSMITH_API_KEY
+	run sh -c "printf 'Step 1\n' | timeout 20 $AS_TAIL -r $(rules "$STEPS")"
+	[ "$status" -eq 2 ]
+	[ "$output" = "as-tail: no API key: set ACTIVITYSMITH_API_KEY or use --api-key-file FILE (or -n for a dry run)" ]
+}
+
+@test "--api-key-file reads the key and warns when others can read the file" {
+	unset ACTIVITYSMITH_API_KEY
+	printf '  ask_test_key  \n' > "$BATS_TEST_TMPDIR/key"
+	chmod 600 "$BATS_TEST_TMPDIR/key"
+	send 'Step 1\n' "$STEPS" --api-key-file "$BATS_TEST_TMPDIR/key"
+	[ "$(served | head -1)" = "POST /live-activity/start 200" ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	chmod 644 "$BATS_TEST_TMPDIR/key"
+	send 'Step 1\n' "$STEPS" --api-key-file "$BATS_TEST_TMPDIR/key"
+	grep -q "key: readable by group or others; chmod 600 it" "$BATS_TEST_TMPDIR/err"
+}
+
+@test "plain http is refused for anything but loopback" {
+	run as_tail --api-url http://example.com/api -r "$(rules "$STEPS")" < /dev/null
+	[ "$status" -eq 2 ]
+	[ "$output" = "as-tail: http://example.com/api: plain http only to a loopback address; the key would cross the network in clear" ]
+}
+
+@test "ACTIVITYSMITH_API_URL sets the base URL" {
+	printf 'Step 1\n' | ACTIVITYSMITH_API_URL=$FAKE_URL as_tail -q -r "$(rules "$STEPS")"
+	[ "$(served | head -1)" = "POST /live-activity/start 200" ]
+}
+
+@test "HTTPS with --cacert; without it the private CA is not trusted" {
+	command -v openssl || skip "no openssl"
+	fake_server_stop
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+	    -addext subjectAltName=IP:127.0.0.1 -keyout "$BATS_TEST_TMPDIR/tls.key" \
+	    -out "$BATS_TEST_TMPDIR/tls.crt" 2>/dev/null
+	fake_server_start --tls-cert "$BATS_TEST_TMPDIR/tls.crt" --tls-key "$BATS_TEST_TMPDIR/tls.key"
+	[[ "$FAKE_URL" == https://* ]]
+	send 'Step 1\n' "$STEPS" --cacert "$BATS_TEST_TMPDIR/tls.crt"
+	[ "$(served | head -1)" = "POST /live-activity/start 200" ]
+	: > "$FAKE_LOG"
+	send 'Step 1\n' "$STEPS" --retry-max-time 0
+	[ ! -s "$FAKE_LOG" ]
+	grep -q 'POST /live-activity/start: SSL certificate problem' "$BATS_TEST_TMPDIR/err"
+}
+
+@test "-v prints a delivery summary at exit" {
+	send 'Step 1\nStep 2\nStep 3\nDONE\n' "$STEPS" -v
+	grep -Eq '^as-tail: requests: [0-9]+ sent, [0-9]+ coalesced, 0 folded, 0 retried, 0 failed, 0 unsent$' "$BATS_TEST_TMPDIR/err"
+}
+
+@test "the final state always arrives: the end carries the last step" {
+	seq 1 100000 | sed 's/^/Step /' > "$BATS_TEST_TMPDIR/in"
+	as_tail -q --api-url "$FAKE_URL" -r "$(rules 'activity b title=Build steps=100000
+match /^Step (\d+)/ step b current=$1')" < "$BATS_TEST_TMPDIR/in" 2> "$BATS_TEST_TMPDIR/err"
+	[ "$(served | head -1)" = "POST /live-activity/start 200" ]
+	[ "$(served | tail -1)" = "POST /live-activity/end 200" ]
+	[ "$(served | wc -l)" -le 10 ]
+	[ "$(sed -n '$p' "$FAKE_LOG" | python3 -c 'import json,sys; print(json.load(sys.stdin)["body"]["content_state"]["current_step"])')" = 100000 ]
+}

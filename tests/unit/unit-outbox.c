@@ -1,0 +1,186 @@
+/*
+ * unit-outbox.c: drives src/outbox.c without a sender: requests are added as
+ * the activity layer would, then picked at chosen times, and the order and
+ * the counters are checked.  Prints "ok NAME" or "not ok NAME: why"; exits
+ * 1 if any check failed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/api.h"
+#include "../../src/outbox.h"
+
+static int failed;
+
+static void
+expect_str(const char *name, const char *got, const char *want)
+{
+	if (got != NULL && strcmp(got, want) == 0)
+		printf("ok %s\n", name);
+	else {
+		printf("not ok %s: got '%s', want '%s'\n", name,
+		    got == NULL ? "(null)" : got, want);
+		failed = 1;
+	}
+}
+
+static void
+expect_num(const char *name, unsigned long got, unsigned long want)
+{
+	if (got == want)
+		printf("ok %s\n", name);
+	else {
+		printf("not ok %s: got %lu, want %lu\n", name, got, want);
+		failed = 1;
+	}
+}
+
+static struct request *
+la(enum request_kind kind, int first, struct instance *in, long step)
+{
+	struct content	c;
+	struct request	*r;
+
+	content_init(&c);
+	c.title = strdup("Build");
+	c.total = 100;
+	c.current = step;
+	r = api_live_activity(kind, first, "build", TYPE_SEGMENTED_PROGRESS,
+	    &c, -1, NULL, in, "k");
+	content_free(&c);
+	return r;
+}
+
+/* Pick everything due at now and describe it: "start:1 update:5 push". */
+static void
+drain(struct outbox *ob, char *out, size_t size)
+{
+	static const char	*names[] = { "push", "badge", "metric", "start",
+	    "update", "end", "put", "delete" };
+	struct request		*r;
+	struct json_object	*cs, *step;
+	uint64_t		 wait;
+	size_t			 n = 0;
+
+	out[0] = '\0';
+	while ((r = outbox_pick(ob, 1000, &wait)) != NULL) {
+		n += (size_t)snprintf(out + n, size - n, "%s%s", n ? " " : "",
+		    names[r->kind]);
+		if (json_object_object_get_ex(r->body, "content_state", &cs) &&
+		    json_object_object_get_ex(cs, "current_step", &step))
+			n += (size_t)snprintf(out + n, size - n, ":%d",
+			    json_object_get_int(step));
+		if (r->kind == REQUEST_START && r->instance->id == NULL)
+			r->instance->id = strdup("a1");
+		outbox_sent(ob, r);
+	}
+}
+
+int
+main(void)
+{
+	struct outbox		*ob;
+	struct outbox_stats	 st;
+	struct instance		*run1, *run2;
+	struct request		*r;
+	uint64_t		 wait;
+	char			 got[512];
+	int			 i;
+
+	/* Updates coalesce: only the latest state waits. */
+	ob = outbox_new(NULL, 0, 4);
+	run1 = instance_new();
+	outbox_add(ob, la(REQUEST_START, 1, run1, 1));
+	for (i = 2; i <= 1000; i++)
+		outbox_add(ob, la(REQUEST_UPDATE, 0, run1, i));
+	drain(ob, got, sizeof got);
+	expect_str("updates coalesce behind the start", got,
+	    "start:1 update:1000");
+	outbox_stats(ob, &st);
+	expect_num("coalesced count", st.coalesced, 998);
+
+	/* An end drops the updates waiting before it. */
+	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 1001));
+	outbox_add(ob, la(REQUEST_END, 0, run1, 1002));
+	drain(ob, got, sizeof got);
+	expect_str("an end drops waiting updates", got, "end:1002");
+
+	/* An update in flight is never replaced. */
+	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 7));
+	r = outbox_pick(ob, 1000, &wait);
+	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 8));
+	outbox_sent(ob, r);
+	drain(ob, got, sizeof got);
+	expect_str("the update after one in flight still goes", got,
+	    "update:8");
+
+	/* Priority: end, then start, then push, then update. */
+	run2 = instance_new();
+	outbox_add(ob, api_badge(3));
+	outbox_add(ob, api_push("p1", NULL, NULL, NULL, NULL));
+	outbox_add(ob, la(REQUEST_START, 1, run2, 1));
+	outbox_add(ob, la(REQUEST_END, 0, run2, 2));
+	drain(ob, got, sizeof got);
+	expect_str("a start, then its end, before a push, before a badge", got,
+	    "start:1 end:2 push badge");
+
+	/* A whole run that never left is dropped when the next one starts. */
+	outbox_free(ob);
+	ob = outbox_new(NULL, 0, 4);
+	instance_unref(run1);
+	run1 = instance_new();
+	instance_unref(run2);
+	run2 = instance_new();
+	outbox_add(ob, la(REQUEST_START, 1, run1, 1));
+	outbox_add(ob, la(REQUEST_END, 0, run1, 5));
+	outbox_add(ob, la(REQUEST_START, 1, run2, 1));
+	drain(ob, got, sizeof got);
+	expect_str("an unsent run gives way to the next", got, "start:1");
+
+	/* Pushes beyond the queue fold into the last one. */
+	for (i = 1; i <= 10; i++) {
+		char	title[16];
+
+		snprintf(title, sizeof title, "p%d", i);
+		outbox_add(ob, api_push(title, "boom", NULL, NULL, NULL));
+	}
+	outbox_stats(ob, &st);
+	expect_num("folded count", st.folded, 6);
+	for (i = 0; i < 3; i++)
+		outbox_sent(ob, outbox_pick(ob, 1000, &wait));
+	r = outbox_pick(ob, 1000, &wait);
+	expect_str("the summary push", json_object_to_json_string_ext(r->body,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+	    "{\"title\":\"p4\",\"message\":\"boom\\n… and 6 more\"}");
+	outbox_sent(ob, r);
+
+	/* A held-back retry is not picked before its time. */
+	outbox_add(ob, api_push("later", NULL, NULL, NULL, NULL));
+	r = outbox_pick(ob, 1000, &wait);
+	outbox_retry(ob, r, 5000);
+	expect_num("nothing due before the retry time",
+	    outbox_pick(ob, 4999, &wait) == NULL, 1);
+	expect_num("the wait until it is due", wait, 1);
+	r = outbox_pick(ob, 5000, &wait);
+	expect_num("due at its time", r != NULL, 1);
+
+	/* Giving up on a start drops the rest of its run. */
+	outbox_sent(ob, r);
+	instance_unref(run1);
+	run1 = instance_new();
+	outbox_add(ob, la(REQUEST_START, 1, run1, 1));
+	r = outbox_pick(ob, 1000, &wait);
+	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 2));
+	outbox_add(ob, la(REQUEST_END, 0, run1, 3));
+	outbox_failed(ob, r);
+	drain(ob, got, sizeof got);
+	expect_str("nothing of a failed run is sent", got, "");
+	outbox_stats(ob, &st);
+	expect_num("the failed run is counted", st.failed, 2);
+
+	instance_unref(run1);
+	instance_unref(run2);
+	outbox_free(ob);
+	return failed;
+}
