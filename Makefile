@@ -58,7 +58,7 @@ bench: as-tail
 	bash bench/run.sh
 
 demo: as-tail
-	./as-tail -n -r build tests/fixtures/sample/build.log
+	./as-tail -n -r build tests/fixtures/build/cmake-make-failure.log
 
 install: as-tail
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(RULESDIR)

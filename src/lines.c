@@ -10,13 +10,15 @@
  * beyond LINES_BLOCK + max_line.
  *
  * Terminators are "\n", "\r" and "\r\n"; a "\r\n" split between two reads is
- * still one terminator.
+ * still one terminator.  Escape sequences (colors) are passed through but
+ * taken out of what is matched.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ansi.h"
 #include "lines.h"
 #include "xmalloc.h"
 
@@ -26,6 +28,7 @@ struct lines {
 	char		*name;
 	size_t		 max_line;
 	char		*buf;
+	char		*clean;		/* buf without escape sequences */
 	size_t		 have;		/* bytes of the partial line */
 	size_t		 size;
 	int		 counting;	/* count lines (for --explain) */
@@ -48,6 +51,7 @@ lines_new(int fd, const char *name, int out, size_t max_line, int counting)
 	l->max_line = max_line;
 	l->size = LINES_BLOCK + max_line;
 	l->buf = xmalloc(l->size);
+	l->clean = xmalloc(l->size);
 	return l;
 }
 
@@ -58,6 +62,7 @@ lines_free(struct lines *l)
 		return;
 	free(l->name);
 	free(l->buf);
+	free(l->clean);
 	free(l);
 }
 
@@ -171,12 +176,28 @@ lines_skip(struct lines *l)
 	lines_consume(l, i + 1);
 }
 
+/*
+ * The text to match for buf[0..len): the same bytes, unless they hold
+ * escape sequences (colors), which the matcher should not see.
+ */
+static const char *
+lines_text(struct lines *l, size_t len, size_t *out_len)
+{
+	if (memchr(l->buf, '\033', len) == NULL) {
+		*out_len = len;
+		return l->buf;
+	}
+	*out_len = ansi_strip(l->buf, len, l->clean);
+	return l->clean;
+}
+
 /* Match what the buffer holds; at EOF also a last unterminated line. */
 static void
 lines_match(struct lines *l, struct matcher *m, match_cb cb, void *arg,
     int eof)
 {
-	size_t	end;
+	const char	*text;
+	size_t		 end, len;
 
 	if (l->skipping)
 		lines_skip(l);
@@ -186,14 +207,16 @@ lines_match(struct lines *l, struct matcher *m, match_cb cb, void *arg,
 			lines_consume(l, 1);
 	}
 	if ((end = last_line_end(l->buf, l->have)) > 0) {
-		matcher_scan(m, l->buf, end, cb, arg);
+		text = lines_text(l, end, &len);
+		matcher_scan(m, text, len, cb, arg);
 		if (l->counting)
 			l->nlines += count_lines(l->buf, end);
 		l->after_cr = l->buf[end - 1] == '\r';
 		lines_consume(l, end);
 	}
 	if (l->have >= l->max_line || (eof && l->have > 0)) {
-		matcher_line(m, l->buf, l->have, cb, arg);
+		text = lines_text(l, l->have, &len);
+		matcher_line(m, text, len, cb, arg);
 		l->skipping = !eof;
 		if (eof)
 			l->nlines++;

@@ -20,6 +20,7 @@
 #include "action.h"
 #include "activity.h"
 #include "clock.h"
+#include "example.h"
 #include "explain.h"
 #include "http.h"
 #include "key.h"
@@ -65,6 +66,7 @@ enum {
 	OPT_CHECK,
 	OPT_DRAIN_TIMEOUT,
 	OPT_EXPLAIN,
+	OPT_LIST_RULES,
 	OPT_MAX_LINE,
 	OPT_RATE,
 	OPT_RETRY_MAX_TIME,
@@ -83,6 +85,7 @@ static const struct option longopts[] = {
 	{ "dry-run",		no_argument,		NULL,	'n' },
 	{ "explain",		no_argument,		NULL,	OPT_EXPLAIN },
 	{ "help",		no_argument,		NULL,	'h' },
+	{ "list-rules",		no_argument,		NULL,	OPT_LIST_RULES },
 	{ "max-line",		required_argument,	NULL,	OPT_MAX_LINE },
 	{ "quiet",		no_argument,		NULL,	'q' },
 	{ "rate",		required_argument,	NULL,	OPT_RATE },
@@ -106,7 +109,8 @@ usage(FILE *f)
 	    "[--api-key-file file]\n"
 	    "               [--api-url url] [--cacert file] [--check] "
 	    "[--drain-timeout seconds]\n"
-	    "               [--explain] [--max-line bytes] [--rate n/min]\n"
+	    "               [--explain] [--list-rules] [--max-line bytes] "
+	    "[--rate n/min]\n"
 	    "               [--retry-max-time seconds] [--strict] "
 	    "[--timeout seconds]\n"
 	    "               [--trace file] [file ...]\n");
@@ -265,6 +269,9 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_EXPLAIN:
 			o->explain = 1;
 			break;
+		case OPT_LIST_RULES:
+			rules_list();
+			exit(0);
 		case OPT_MAX_LINE:
 			o->max_line = parse_size(optarg);
 			break;
@@ -384,6 +391,31 @@ open_trace(const struct options *o)
 	return f;
 }
 
+/* --check: the rules loaded; now their examples.  Returns the exit status. */
+static int
+check_examples(struct ruleset *rs, struct options *o)
+{
+	struct matcher	*m;
+	size_t		 i, failures;
+
+	m = matcher_new(rs, o->max_line);
+	failures = examples_check(rs, m);
+	for (i = 0; i < rs->nerrors; i++)
+		msg_warnx("%s", rs->errors[i]);
+	if (failures > 0)
+		msg_warnx("%zu of %zu example%s failed", failures,
+		    rs->nexamples, rs->nexamples == 1 ? "" : "s");
+	else
+		msg_verbose(1, "rules ok: %zu rule%s, %zu activit%s, %zu "
+		    "example%s", rs->nrules, rs->nrules == 1 ? "" : "s",
+		    rs->nactivities, rs->nactivities == 1 ? "y" : "ies",
+		    rs->nexamples, rs->nexamples == 1 ? "" : "s");
+	matcher_free(m);
+	ruleset_free(rs);
+	free(o->rules);
+	return failures > 0 ? 2 : 0;
+}
+
 /*
  * Set up delivery: the key, the URL, libcurl, and the sender thread.
  * Without a key there is nothing to do but explain how to set one.
@@ -458,14 +490,8 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	rs = load_rules(&o);
-	if (o.check) {
-		msg_verbose(1, "rules ok: %zu rule%s, %zu activit%s",
-		    rs->nrules, rs->nrules == 1 ? "" : "s", rs->nactivities,
-		    rs->nactivities == 1 ? "y" : "ies");
-		ruleset_free(rs);
-		free(o.rules);
-		return 0;
-	}
+	if (o.check)
+		return check_examples(rs, &o);
 	trace = open_trace(&o);
 	ob = outbox_new(trace, o.dry_run, PUSH_QUEUE_MAX);
 	if (!o.dry_run)

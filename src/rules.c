@@ -9,6 +9,7 @@
  * --check reports everything in one run (as tmux's cfg.c does).
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -36,10 +37,11 @@ struct parser {
 	struct token	*tok;		/* the current statement */
 	size_t		 ntok;
 	int		 depth;
+	int		 in_example;	/* actions are expectations */
 };
 
 static const char *statement_words[] = { "include", "activity", "match",
-    NULL };
+    "example", NULL };
 static const char *option_words[] = { "once", "stop", "throttle", "cooldown",
     "threshold", NULL };
 static const char *action_words[] = { "push", "start", "step", "progress",
@@ -176,6 +178,18 @@ const char *
 rules_type_name(enum activity_type type)
 {
 	return type_words[type];
+}
+
+const char *
+rules_action_name(enum action_kind kind)
+{
+	return action_words[kind];
+}
+
+const char *
+rules_field_name(enum field f)
+{
+	return field_words[f];
 }
 
 int
@@ -515,7 +529,7 @@ parse_action(struct parser *p, size_t i, struct rule *r)
 		    action_words[a->kind], t->kind != TOK_WORD ? "" :
 		    did_you_mean(t->text, action_words, hint, sizeof hint));
 	}
-	if (p->rs->nerrors == errors)
+	if (p->rs->nerrors == errors && !p->in_example)
 		check_action(p, a);
 	return i;
 }
@@ -703,6 +717,63 @@ parse_match(struct parser *p)
 	p->rs->rules = xreallocarray(p->rs->rules, p->rs->nrules + 1,
 	    sizeof *p->rs->rules);
 	p->rs->rules[p->rs->nrules++] = r;
+}
+
+static void
+example_free(struct example *ex)
+{
+	if (ex == NULL)
+		return;
+	rule_free(ex->expect);
+	free(ex->text);
+	free(ex->file);
+	free(ex);
+}
+
+/* "example "LINE" nothing" or "example "LINE" ACTION... [; ACTION...]". */
+static void
+parse_example(struct parser *p)
+{
+	struct example	*ex;
+	struct token	*t;
+	size_t		 i, errors = p->rs->nerrors;
+
+	if (p->ntok < 3 || p->tok[1].kind != TOK_STRING) {
+		t = &p->tok[p->ntok < 2 ? 0 : 1];
+		parser_error(p, t->line, t->col, "example needs a \"line\" and "
+		    "the actions it makes, or nothing");
+		return;
+	}
+	ex = xcalloc(1, sizeof *ex);
+	ex->file = xstrdup(p->file);
+	ex->line = p->tok[0].line;
+	ex->col = p->tok[0].col;
+	ex->text = xstrdup(p->tok[1].text);
+	ex->expect = xcalloc(1, sizeof *ex->expect);
+	ex->expect->file = xstrdup(p->file);
+	if (p->ntok == 3 && p->tok[2].kind == TOK_WORD &&
+	    strcmp(p->tok[2].text, "nothing") == 0)
+		ex->nothing = 1;
+	p->in_example = 1;
+	for (i = 2; i < p->ntok && !ex->nothing; ) {
+		t = &p->tok[i];
+		if (t->kind == TOK_WORD &&
+		    word_index(t->text, action_words) >= 0) {
+			i = parse_action(p, i, ex->expect);
+			continue;
+		}
+		parser_error(p, t->line, t->col, "expected an action or "
+		    "'nothing', not '%s'", t->text);
+		break;
+	}
+	p->in_example = 0;
+	if (p->rs->nerrors != errors) {
+		example_free(ex);
+		return;
+	}
+	p->rs->examples = xreallocarray(p->rs->examples, p->rs->nexamples + 1,
+	    sizeof *p->rs->examples);
+	p->rs->examples[p->rs->nexamples++] = ex;
 }
 
 static struct activity_decl *
@@ -949,6 +1020,8 @@ parse_statement(struct parser *p)
 		parse_activity(p);
 	else if (t->kind == TOK_WORD && strcmp(t->text, "include") == 0)
 		parse_include(p);
+	else if (t->kind == TOK_WORD && strcmp(t->text, "example") == 0)
+		parse_example(p);
 	else
 		parser_error(p, t->line, t->col, "unknown keyword '%s'%s",
 		    t->text, did_you_mean(t->text, statement_words, hint,
@@ -1003,7 +1076,7 @@ static size_t
 ruleset_load_file(struct ruleset *rs, const char *path, int depth,
     const char *from, unsigned line, unsigned col)
 {
-	struct parser	 p = { rs, path, NULL, 0, depth };
+	struct parser	 p = { rs, path, NULL, 0, depth, 0 };
 	struct tokens	 tv;
 	char		*text, *real;
 	size_t		 len = 0, i, start, errors = rs->nerrors;
@@ -1149,6 +1222,9 @@ ruleset_free(struct ruleset *rs)
 		rule_free(rs->rules[i]);
 	for (i = 0; i < rs->nactivities; i++)
 		activity_decl_free(rs->activities[i]);
+	for (i = 0; i < rs->nexamples; i++)
+		example_free(rs->examples[i]);
+	free(rs->examples);
 	for (i = 0; i < rs->nfiles; i++)
 		free(rs->files[i]);
 	for (i = 0; i < rs->nerrors; i++)
@@ -1171,6 +1247,12 @@ find_in(const char *dir, const char *name)
 		return path;
 	free(path);
 	return NULL;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char * const *)a, *(char * const *)b);
 }
 
 /* The directory holding the running binary, as a new string, or NULL. */
@@ -1237,6 +1319,91 @@ rules_search(const char *name)
 		path = find_in(AS_TAIL_RULESDIR, base);
 	free(base);
 	return path;
+}
+
+/* The description on the first comment line: "# NAME.rules: TEXT". */
+static void
+rules_list_file(const char *path, const char *name)
+{
+	FILE	*f;
+	char	 line[512], *text;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	if (fgets(line, sizeof line, f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	text = strstr(line, ".rules:");
+	text = text == NULL ? "" : text + strlen(".rules:");
+	while (*text == ' ')
+		text++;
+	printf("%-12s %s\n", name, text);
+}
+
+/* List dir's packs not listed already (names in seen). */
+static void
+rules_list_dir(const char *dir, char ***seen, size_t *nseen)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		**names = NULL, *path;
+	size_t		  n = 0, i, j, len;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 6 || strcmp(de->d_name + len - 6, ".rules") != 0)
+			continue;
+		names = xreallocarray(names, n + 1, sizeof *names);
+		names[n++] = xstrndup(de->d_name, len - 6);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_str);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < *nseen; j++)
+			if (strcmp((*seen)[j], names[i]) == 0)
+				break;
+		if (j < *nseen) {
+			free(names[i]);
+			continue;
+		}
+		path = xasprintf("%s/%s.rules", dir, names[i]);
+		rules_list_file(path, names[i]);
+		free(path);
+		*seen = xreallocarray(*seen, *nseen + 1, sizeof **seen);
+		(*seen)[(*nseen)++] = names[i];
+	}
+	free(names);
+}
+
+void
+rules_list(void)
+{
+	const char	*xdg, *home;
+	char		*dirs[4] = { NULL, NULL, NULL, NULL }, *exe;
+	char		**seen = NULL;
+	size_t		  nseen = 0, i;
+
+	if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && *xdg != '\0')
+		dirs[0] = xasprintf("%s/as-tail/rules", xdg);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+		dirs[0] = xasprintf("%s/.config/as-tail/rules", home);
+	if ((exe = exe_dir()) != NULL) {
+		dirs[1] = xasprintf("%s/../share/as-tail/rules", exe);
+		dirs[3] = xasprintf("%s/rules", exe);
+		free(exe);
+	}
+	dirs[2] = xstrdup(AS_TAIL_RULESDIR);
+	for (i = 0; i < 4; i++) {
+		if (dirs[i] != NULL)
+			rules_list_dir(dirs[i], &seen, &nseen);
+		free(dirs[i]);
+	}
+	for (i = 0; i < nseen; i++)
+		free(seen[i]);
+	free(seen);
 }
 
 char *

@@ -135,9 +135,23 @@ struct rule {
 	char		*samples[RULE_SAMPLES];
 };
 
+/*
+ * "example "LINE" ACTION...": what a rule file promises that LINE does.  The
+ * expected actions hold literal fields only; expect->re is NULL.
+ */
+struct example {
+	char		*file;
+	unsigned	 line, col;
+	char		*text;
+	int		 nothing;	/* "nothing": no rule may fire */
+	struct rule	*expect;	/* its actions are the expectation */
+};
+
 struct ruleset {
 	struct rule		**rules;
 	size_t			  nrules;
+	struct example		**examples;
+	size_t			  nexamples;
 	struct activity_decl	**activities;
 	size_t			  nactivities;
 	char			**files;	/* loaded so far, for cycles */
@@ -168,5 +182,14 @@ const char	*rules_color(const char *);
 int		 rules_parse_duration(const char *, uint64_t *);
 /* Borrowed: the name of a type as the API spells it. */
 const char	*rules_type_name(enum activity_type);
+/* Borrowed: the keyword of an action ("push", "step" ...). */
+const char	*rules_action_name(enum action_kind);
+/* Borrowed: the name of a field ("title", "current" ...). */
+const char	*rules_field_name(enum field);
+/*
+ * Print each rules file found in the rules directories, one per line: its
+ * name and the description from its first comment line.
+ */
+void		 rules_list(void);
 
 #endif /* AS_TAIL_RULES_H */

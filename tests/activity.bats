@@ -174,7 +174,7 @@ match /^Step (\d+)\/(\d+)/ step b current=$1 total=$2'
 }
 
 @test "the shipped build rules drive a valid request sequence on a real build log" {
-	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r build < "$FIXTURES/sample/build.log"
+	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r build < "$FIXTURES/build/cmake-make-failure.log"
 	valid_trace
 	[ "$(requests | head -1)" = "POST /live-activity/start" ]
 	[ "$(requests | tail -1)" = "POST /live-activity/end" ]

@@ -245,3 +245,24 @@ match /zzz/ push title=z')" 2> "$BATS_TEST_TMPDIR/err"
 	grep -q '^    | a 2$' "$BATS_TEST_TMPDIR/err"
 	grep -q 't.rules:2: /zzz/ hits 0 fired 0 suppressed 0$' "$BATS_TEST_TMPDIR/err"
 }
+
+@test "--check verifies examples and reports what fired instead" {
+	check 'activity b
+match /^Step (\d+)/ step b current=$1 total=9
+example "Step 4" step b current=5
+example "hello" push
+example "Step 2" nothing
+example "Step 3" step b current=3 total=9'
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:3:1: example: expected step b current=\"5\"; what fired: step b current=\"4\" total=\"9\"" ]
+	[ "${lines[1]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:4:1: example: expected push; no rule fired" ]
+	[ "${lines[2]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:5:1: example: expected nothing; what fired: step b current=\"2\" total=\"9\"" ]
+	[ "${lines[3]}" = "as-tail: 3 of 4 examples failed" ]
+}
+
+@test "examples do not affect a normal run" {
+	dry 'Step 4\n' 'activity b
+match /^Step (\d+)/ step b current=$1 total=9
+example "Step 7" step b current=7'
+	[ "$(requests | wc -l)" -eq 2 ]
+}
