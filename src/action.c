@@ -242,6 +242,7 @@ run_live_activity(struct action_env *env, struct rule *r, struct action *a,
 		return;
 	snprintf(where, sizeof where, "%s:%u", r->file, a->line);
 	ch.kind = a->kind;
+	ch.now_ms = clock_now_ms();
 	ch.outcome = a->outcome;
 	ch.where = where;
 	ch.title = field(x, FIELD_TITLE);

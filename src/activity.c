@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "activity.h"
+#include "clock.h"
 #include "msg.h"
 #include "outbox.h"
 #include "xmalloc.h"
@@ -37,6 +38,8 @@ struct activity {
 	struct instance		*instance;	/* the current run */
 	char			*stream_key;
 	int			 total_known;	/* steps= or total= seen */
+	uint64_t		 changed_ms;	/* when a rule last drove it */
+	int			 stalled;	/* the stall alert went out */
 	struct content		 cur;		/* state after the last change */
 	struct content		 sent;		/* state in the last request */
 };
@@ -360,6 +363,11 @@ activities_apply(struct activities *as, struct activity_decl *d,
 {
 	struct activity	*a = activities_find(as, d);
 
+	a->changed_ms = ch->now_ms;
+	if (a->stalled) {
+		a->stalled = 0;
+		a->cur.color = a->decl->color;
+	}
 	if (a->open && ch->kind == ACTION_START)
 		activity_end(as, a, OUTCOME_NONE, NULL);
 	if (!a->open)
@@ -379,6 +387,137 @@ void
 activities_fail(struct activities *as, struct activity_decl *d)
 {
 	activities_find(as, d)->failed = 1;
+}
+
+/* No rule drove an open activity for its stall= time: say so, once. */
+static void
+activity_stall(struct activities *as, struct activity *a)
+{
+	char	took[32], *title, *message;
+
+	clock_format_duration(a->decl->stall_ms, took, sizeof took);
+	title = xasprintf("%s: stalled", a->cur.title != NULL ? a->cur.title :
+	    a->decl->name);
+	message = xasprintf("no progress for %s", took);
+	outbox_add(as->outbox, api_push(title, message, NULL, NULL, NULL));
+	free(title);
+	free(message);
+	a->stalled = 1;
+	a->cur.color = "orange";
+	activity_send(as, a, a->api == API_CLASSIC ? REQUEST_UPDATE :
+	    REQUEST_STREAM_PUT, 0);
+}
+
+void
+activities_tick(struct activities *as, uint64_t now)
+{
+	struct activity	*a;
+	size_t		 i;
+
+	for (i = 0; i < as->n; i++) {
+		a = &as->v[i];
+		if (a->open && !a->stalled && a->decl->stall_ms > 0 &&
+		    now - a->changed_ms >= a->decl->stall_ms)
+			activity_stall(as, a);
+	}
+}
+
+struct json_object *
+activities_save(struct activities *as)
+{
+	struct json_object	*list, *o;
+	struct activity		*a;
+	char			*id;
+	size_t			 i;
+
+	list = json_object_new_array();
+	for (i = 0; i < as->n; i++) {
+		a = &as->v[i];
+		if (!a->open)
+			continue;
+		o = json_object_new_object();
+		json_object_object_add(o, "name",
+		    json_object_new_string(a->decl->name));
+		json_object_object_add(o, "api", json_object_new_string(
+		    a->api == API_STREAM ? "stream" : "classic"));
+		if ((id = outbox_get_id(as->outbox, a->instance)) != NULL)
+			json_object_object_add(o, "id",
+			    json_object_new_string(id));
+		free(id);
+		if (a->stream_key != NULL)
+			json_object_object_add(o, "stream_key",
+			    json_object_new_string(a->stream_key));
+		json_object_object_add(o, "failed",
+		    json_object_new_boolean(a->failed));
+		json_object_object_add(o, "content", content_save(&a->sent));
+		json_object_array_add(list, o);
+	}
+	return list;
+}
+
+/* Restore one saved activity; 0, or -1 if it does not fit these rules. */
+static int
+activity_restore(struct activities *as, struct json_object *o)
+{
+	struct json_object	*v, *content;
+	struct activity		*a = NULL;
+	const char		*name, *api, *id = NULL, *key = NULL;
+	size_t			 i;
+
+	if (!json_object_object_get_ex(o, "name", &v) ||
+	    (name = json_object_get_string(v)) == NULL ||
+	    !json_object_object_get_ex(o, "api", &v) ||
+	    (api = json_object_get_string(v)) == NULL ||
+	    !json_object_object_get_ex(o, "content", &content))
+		return -1;
+	for (i = 0; i < as->n; i++)
+		if (strcmp(as->v[i].decl->name, name) == 0)
+			a = &as->v[i];
+	if (a == NULL || strcmp(api, a->api == API_STREAM ? "stream" :
+	    "classic") != 0)
+		return -1;
+	if (json_object_object_get_ex(o, "id", &v))
+		id = json_object_get_string(v);
+	if (json_object_object_get_ex(o, "stream_key", &v))
+		key = json_object_get_string(v);
+	if ((a->api == API_CLASSIC && id == NULL) ||
+	    (a->api == API_STREAM && key == NULL))
+		return -1;	/* its start was never answered */
+	a->instance = instance_new();
+	if (id != NULL)
+		a->instance->id = xstrdup(id);
+	if (key != NULL)
+		a->stream_key = xstrdup(key);
+	a->failed = json_object_object_get_ex(o, "failed", &v) &&
+	    json_object_get_boolean(v);
+	content_restore(&a->sent, content);
+	content_copy(&a->cur, &a->sent);
+	a->total_known = a->decl->steps > 0;
+	a->changed_ms = clock_now_ms();
+	a->open = 1;
+	return 0;
+}
+
+int
+activities_restore(struct activities *as, struct json_object *list)
+{
+	size_t	i;
+	int	n = 0;
+
+	for (i = 0; i < json_object_array_length(list); i++)
+		if (activity_restore(as, json_object_array_get_idx(list, i))
+		    == 0)
+			n++;
+	return n;
+}
+
+void
+activities_fail_all(struct activities *as)
+{
+	size_t	i;
+
+	for (i = 0; i < as->n; i++)
+		as->v[i].failed = 1;
 }
 
 void

@@ -31,6 +31,7 @@ struct activity_change {
 	const char		*metric_value[CONTENT_MAX_METRICS];
 	int			 nmetrics;
 	const char		*where;		/* "FILE:LINE" for warnings */
+	uint64_t		 now_ms;	/* when the rule fired */
 };
 
 /*
@@ -49,6 +50,21 @@ void			 activities_apply(struct activities *,
 /* Remember that this run of the activity failed. */
 void			 activities_fail(struct activities *,
 			    struct activity_decl *);
+/*
+ * Once a second: an open activity with stall= that no rule drove for that
+ * long gets a push and turns orange (once, until a rule drives it again).
+ */
+void			 activities_tick(struct activities *, uint64_t);
+/* The open activities as a new JSON array (for --state). */
+struct json_object	*activities_save(struct activities *);
+/*
+ * Reopen activities saved by an earlier run, so that their next change is an
+ * update of the same Live Activity.  Returns how many were restored.
+ */
+int			 activities_restore(struct activities *,
+			    struct json_object *);
+/* Mark every activity's run failed (the wrapped command failed). */
+void			 activities_fail_all(struct activities *);
 /* End every open activity: success unless a failure was seen. */
 void			 activities_end_all(struct activities *);
 /* How many activities are open now. */

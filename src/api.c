@@ -85,6 +85,104 @@ content_copy(struct content *dst, const struct content *src)
 	}
 }
 
+static void
+add_string(struct json_object *o, const char *key, const char *value)
+{
+	if (value != NULL)
+		json_object_object_add(o, key, json_object_new_string(value));
+}
+
+struct json_object *
+content_save(const struct content *c)
+{
+	struct json_object	*o, *m, *pair;
+	int			 i;
+
+	o = json_object_new_object();
+	add_string(o, "title", c->title);
+	add_string(o, "subtitle", c->subtitle);
+	add_string(o, "message", c->message);
+	json_object_object_add(o, "current", json_object_new_int64(c->current));
+	json_object_object_add(o, "total", json_object_new_int64(c->total));
+	json_object_object_add(o, "percent", json_object_new_double(c->percent));
+	json_object_object_add(o, "value", json_object_new_double(c->value));
+	json_object_object_add(o, "upper", json_object_new_double(c->upper));
+	add_string(o, "color", c->color);
+	add_string(o, "step_color", c->step_color);
+	json_object_object_add(o, "duration_s",
+	    json_object_new_int64(c->duration_s));
+	m = json_object_new_array();
+	for (i = 0; i < c->nmetrics; i++) {
+		pair = json_object_new_array();
+		json_object_array_add(pair,
+		    json_object_new_string(c->metrics[i].label));
+		json_object_array_add(pair,
+		    json_object_new_string(c->metrics[i].value));
+		json_object_array_add(m, pair);
+	}
+	json_object_object_add(o, "metrics", m);
+	return o;
+}
+
+static char *
+saved_string(struct json_object *o, const char *key)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return xstrdup(json_object_get_string(v));
+}
+
+static double
+saved_number(struct json_object *o, const char *key, double dflt)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return dflt;
+	return json_object_get_double(v);
+}
+
+void
+content_restore(struct content *c, struct json_object *o)
+{
+	struct json_object	*m, *pair;
+	char			*color;
+	size_t			 i;
+
+	content_free(c);
+	c->title = saved_string(o, "title");
+	c->subtitle = saved_string(o, "subtitle");
+	c->message = saved_string(o, "message");
+	c->current = (long)saved_number(o, "current", -1);
+	c->total = (long)saved_number(o, "total", 0);
+	c->percent = saved_number(o, "percent", -1);
+	c->value = saved_number(o, "value", 0);
+	c->upper = saved_number(o, "upper", 0);
+	c->duration_s = (long)saved_number(o, "duration_s", 0);
+	if ((color = saved_string(o, "color")) != NULL)
+		c->color = rules_color(color);
+	free(color);
+	if ((color = saved_string(o, "step_color")) != NULL)
+		c->step_color = rules_color(color);
+	free(color);
+	if (!json_object_object_get_ex(o, "metrics", &m) ||
+	    !json_object_is_type(m, json_type_array))
+		return;
+	for (i = 0; i < json_object_array_length(m) &&
+	    c->nmetrics < CONTENT_MAX_METRICS; i++) {
+		pair = json_object_array_get_idx(m, i);
+		if (json_object_array_length(pair) != 2)
+			continue;
+		c->metrics[c->nmetrics].label = xstrdup(json_object_get_string(
+		    json_object_array_get_idx(pair, 0)));
+		c->metrics[c->nmetrics++].value = xstrdup(
+		    json_object_get_string(json_object_array_get_idx(pair, 1)));
+	}
+}
+
 static int
 str_equal(const char *a, const char *b)
 {
@@ -140,12 +238,6 @@ json_metric_value(const char *s)
 	return json_object_new_string(s);
 }
 
-static void
-add_string(struct json_object *o, const char *key, const char *value)
-{
-	if (value != NULL)
-		json_object_object_add(o, key, json_object_new_string(value));
-}
 
 static struct json_object *
 json_channels(char **channels)

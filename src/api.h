@@ -75,6 +75,9 @@ void		 content_init(struct content *);
 /* Copy src into dst (which must be initialized); dst's old strings are freed. */
 void		 content_copy(struct content *, const struct content *);
 void		 content_free(struct content *);
+/* The content as a new JSON object (for --state), and back. */
+struct json_object *content_save(const struct content *);
+void		 content_restore(struct content *, struct json_object *);
 int		 content_equal(const struct content *, const struct content *);
 
 /* Return new requests; free with request_free. */

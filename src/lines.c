@@ -224,6 +224,29 @@ lines_match(struct lines *l, struct matcher *m, match_cb cb, void *arg,
 	}
 }
 
+void
+lines_flush(struct lines *l, struct matcher *m, match_cb cb, void *arg)
+{
+	lines_match(l, m, cb, arg, 1);
+	l->skipping = 0;
+	l->after_cr = 0;
+}
+
+void
+lines_reset(struct lines *l, int fd)
+{
+	l->fd = fd;
+	l->have = 0;
+	l->skipping = 0;
+	l->after_cr = 0;
+}
+
+uint64_t
+lines_pending(const struct lines *l)
+{
+	return l->have;
+}
+
 enum lines_status
 lines_read(struct lines *l, struct matcher *m, match_cb cb, void *arg)
 {
@@ -234,10 +257,8 @@ lines_read(struct lines *l, struct matcher *m, match_cb cb, void *arg)
 	if (n == -1)
 		return errno == EINTR || errno == EAGAIN ? LINES_OK :
 		    LINES_READ_ERROR;
-	if (n == 0) {
-		lines_match(l, m, cb, arg, 1);
+	if (n == 0)
 		return LINES_EOF;
-	}
 	l->nbytes += (uint64_t)n;
 	if (l->out != -1 && write_all(l->out, l->buf + l->have, (size_t)n) != 0)
 		werrno = errno;

@@ -34,11 +34,18 @@ struct lines		*lines_new(int, const char *, int, size_t, int);
 void			 lines_free(struct lines *);
 /*
  * Read once, pass the bytes through, and match the complete lines with m,
- * calling cb(arg) for each match.  At EOF the last line is matched even
- * without a terminator.
+ * calling cb(arg) for each match.  A last line without a terminator waits:
+ * at the real end of the input, call lines_flush.
  */
 enum lines_status	 lines_read(struct lines *, struct matcher *, match_cb,
 			    void *);
+/* Match the last line even without a terminator. */
+void			 lines_flush(struct lines *, struct matcher *,
+			    match_cb, void *);
+/* Forget any partial line and read fd from now on (truncation, rotation). */
+void			 lines_reset(struct lines *, int);
+/* Bytes read but not yet matched (a partial last line). */
+uint64_t		 lines_pending(const struct lines *);
 /* Borrowed: the input's name. */
 const char		*lines_name(const struct lines *);
 /* Lines (if counting) and bytes read so far. */

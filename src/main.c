@@ -19,10 +19,13 @@
 
 #include "action.h"
 #include "activity.h"
+#include "child.h"
 #include "clock.h"
 #include "example.h"
 #include "explain.h"
+#include "follow.h"
 #include "http.h"
+#include "input.h"
 #include "key.h"
 #include "lines.h"
 #include "match.h"
@@ -30,6 +33,7 @@
 #include "outbox.h"
 #include "rules.h"
 #include "sender.h"
+#include "state.h"
 #include "xmalloc.h"
 
 #define MAX_LINE_DEFAULT	(64 * 1024)
@@ -56,6 +60,13 @@ struct options {
 	long		  retry_max_s;
 	long		  drain_s;
 	int		  strict;
+	int		  follow;
+	int		  from_start;
+	int		  poll;
+	pid_t		  pid;
+	int		  pty;
+	long		  notify_exit_s;	/* -1: no --notify-exit */
+	const char	 *state;
 };
 
 enum {
@@ -66,10 +77,16 @@ enum {
 	OPT_CHECK,
 	OPT_DRAIN_TIMEOUT,
 	OPT_EXPLAIN,
+	OPT_FROM_START,
 	OPT_LIST_RULES,
 	OPT_MAX_LINE,
+	OPT_NOTIFY_EXIT,
+	OPT_PID,
+	OPT_POLL,
+	OPT_PTY,
 	OPT_RATE,
 	OPT_RETRY_MAX_TIME,
+	OPT_STATE,
 	OPT_STRICT,
 	OPT_TIMEOUT,
 	OPT_TRACE
@@ -84,13 +101,20 @@ static const struct option longopts[] = {
 	{ "drain-timeout",	required_argument,	NULL,	OPT_DRAIN_TIMEOUT },
 	{ "dry-run",		no_argument,		NULL,	'n' },
 	{ "explain",		no_argument,		NULL,	OPT_EXPLAIN },
+	{ "follow",		no_argument,		NULL,	'F' },
+	{ "from-start",		no_argument,		NULL,	OPT_FROM_START },
 	{ "help",		no_argument,		NULL,	'h' },
 	{ "list-rules",		no_argument,		NULL,	OPT_LIST_RULES },
 	{ "max-line",		required_argument,	NULL,	OPT_MAX_LINE },
+	{ "notify-exit",	optional_argument,	NULL,	OPT_NOTIFY_EXIT },
+	{ "pid",		required_argument,	NULL,	OPT_PID },
+	{ "poll",		no_argument,		NULL,	OPT_POLL },
+	{ "pty",		no_argument,		NULL,	OPT_PTY },
 	{ "quiet",		no_argument,		NULL,	'q' },
 	{ "rate",		required_argument,	NULL,	OPT_RATE },
 	{ "retry-max-time",	required_argument,	NULL,	OPT_RETRY_MAX_TIME },
 	{ "rules",		required_argument,	NULL,	'r' },
+	{ "state",		required_argument,	NULL,	OPT_STATE },
 	{ "strict",		no_argument,		NULL,	OPT_STRICT },
 	{ "timeout",		required_argument,	NULL,	OPT_TIMEOUT },
 	{ "trace",		required_argument,	NULL,	OPT_TRACE },
@@ -105,21 +129,36 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: as-tail [-hnqVv] -r rules [--api classic|stream] "
+	    "usage: as-tail [-FhnqVv] [-r rules] [--api classic|stream] "
 	    "[--api-key-file file]\n"
 	    "               [--api-url url] [--cacert file] [--check] "
 	    "[--drain-timeout seconds]\n"
-	    "               [--explain] [--list-rules] [--max-line bytes] "
-	    "[--rate n/min]\n"
-	    "               [--retry-max-time seconds] [--strict] "
-	    "[--timeout seconds]\n"
-	    "               [--trace file] [file ...]\n");
+	    "               [--explain] [--from-start] [--list-rules] "
+	    "[--max-line bytes]\n"
+	    "               [--notify-exit[=seconds]] [--pid pid] [--poll] "
+	    "[--pty]\n"
+	    "               [--rate n/min] [--retry-max-time seconds] "
+	    "[--state file]\n"
+	    "               [--strict] [--timeout seconds] [--trace file]\n"
+	    "               [file ... | -- command [argument ...]]\n");
 }
 
-/* The first SIGINT or SIGTERM stops reading; a second one exits at once. */
+/* The wrapped command's pid while it runs, for the signal handler. */
+static volatile pid_t		child_pid;
+static volatile sig_atomic_t	child_own_session;
+
+/*
+ * The first SIGINT, SIGTERM, SIGHUP or SIGQUIT stops reading (a wrapped
+ * command gets it passed on, and decides); a second one exits at once.  A
+ * signal from the terminal already reached a command in our process group,
+ * so only signals sent to as-tail alone are passed on to it.
+ */
 static void
-on_signal(int sig)
+on_signal(int sig, siginfo_t *info, void *context)
 {
+	(void)context;
+	if (child_pid > 0 && (child_own_session || info->si_code <= 0))
+		kill(child_pid, sig);
 	if (got_signal != 0)
 		_exit(128 + sig);
 	got_signal = sig;
@@ -131,10 +170,13 @@ catch_signals(void)
 	struct sigaction	sa;
 
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
+	sa.sa_sigaction = on_signal;
+	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -169,8 +211,8 @@ parse_seconds(const char *name, const char *s, long min, long max)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (end == s || *end != '\0' || errno != 0 || v < min || v > max)
-		msg_usage("%s: '%s' is not a number of seconds from %ld to %ld",
-		    name, s, min, max);
+		msg_usage("%s: '%s' is not a number from %ld to %ld", name, s,
+		    min, max);
 	return v;
 }
 
@@ -204,9 +246,13 @@ parse_options(int argc, char **argv, struct options *o)
 	o->timeout_s = 30;
 	o->retry_max_s = 300;
 	o->drain_s = 10;
+	o->notify_exit_s = -1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "hnqr:Vv", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "Fhnqr:Vv", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'F':
+			o->follow = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -259,6 +305,26 @@ parse_options(int argc, char **argv, struct options *o)
 			o->retry_max_s = parse_seconds("--retry-max-time",
 			    optarg, 0, 86400);
 			break;
+		case OPT_FROM_START:
+			o->from_start = 1;
+			break;
+		case OPT_NOTIFY_EXIT:
+			o->notify_exit_s = optarg == NULL ? 0 :
+			    parse_seconds("--notify-exit", optarg, 0, 86400 * 7);
+			break;
+		case OPT_PID:
+			o->pid = (pid_t)parse_seconds("--pid", optarg, 1,
+			    2147483647L);
+			break;
+		case OPT_POLL:
+			o->poll = 1;
+			break;
+		case OPT_PTY:
+			o->pty = 1;
+			break;
+		case OPT_STATE:
+			o->state = optarg;
+			break;
 		case OPT_STRICT:
 			o->strict = 1;
 			break;
@@ -284,8 +350,28 @@ parse_options(int argc, char **argv, struct options *o)
 			msg_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (o->nrules == 0)
+	if (o->nrules == 0 && o->notify_exit_s < 0)
 		msg_usage("no rules: give one with -r FILE or -r NAME");
+}
+
+/* Check the options that depend on the operands. */
+static void
+check_operands(const struct options *o, int wrap, int argc)
+{
+	if (wrap && argc == 0)
+		msg_usage("no command after --");
+	if (wrap && o->follow)
+		msg_usage("-F follows files; it cannot wrap a command");
+	if (o->follow && argc == 0)
+		msg_usage("-F needs the files to follow");
+	if (!wrap && (o->pty || o->notify_exit_s >= 0))
+		msg_usage("%s is for a wrapped command: as-tail [options] -- "
+		    "command", o->pty ? "--pty" : "--notify-exit");
+	if (o->pid != 0 && !o->follow)
+		msg_usage("--pid goes with -F");
+	if ((o->from_start || o->poll) && !o->follow)
+		msg_usage("%s goes with -F", o->poll ? "--poll" :
+		    "--from-start");
 }
 
 /* Load every -r file; print every error and exit 2 if there were any. */
@@ -315,66 +401,6 @@ load_rules(const struct options *o)
 		msg_fatalx(2, "%zu error%s in the rules; nothing was read or "
 		    "sent", rs->nerrors, rs->nerrors == 1 ? "" : "s");
 	return rs;
-}
-
-/* Read one input to its end; return 0, 1 after a read error, -1 after a
- * write error (nothing more can be passed through). */
-static int
-read_input(int fd, const char *name, const struct options *o,
-    struct matcher *m, struct action_env *env, uint64_t *nlines,
-    uint64_t *nbytes)
-{
-	struct lines		*l;
-	enum lines_status	 st;
-	int			 rval = 0;
-
-	l = lines_new(fd, name, o->quiet ? -1 : STDOUT_FILENO, o->max_line,
-	    o->explain);
-	env->file = name;
-	while ((st = lines_read(l, m, action_match, env)) == LINES_OK &&
-	    got_signal == 0)
-		;
-	if (st == LINES_READ_ERROR) {
-		msg_warn("%s", name);
-		rval = 1;
-	} else if (st == LINES_WRITE_ERROR) {
-		msg_warn("stdout");
-		rval = -1;
-	}
-	*nlines += lines_count(l);
-	*nbytes += lines_bytes(l);
-	lines_free(l);
-	return rval;
-}
-
-/* Read stdin or each file in turn; stop at a write error or a signal. */
-static int
-read_inputs(int argc, char **argv, const struct options *o,
-    struct matcher *m, struct action_env *env, uint64_t *nlines,
-    uint64_t *nbytes)
-{
-	int	i, fd, rc, rval = 0;
-
-	if (argc == 0)
-		return read_input(STDIN_FILENO, "-", o, m, env, nlines,
-		    nbytes) != 0;
-	for (i = 0; i < argc && got_signal == 0; i++) {
-		if (strcmp(argv[i], "-") == 0)
-			fd = STDIN_FILENO;
-		else if ((fd = open(argv[i], O_RDONLY)) == -1) {
-			msg_warn("%s", argv[i]);
-			rval = 1;
-			continue;
-		}
-		rc = read_input(fd, argv[i], o, m, env, nlines, nbytes);
-		if (fd != STDIN_FILENO)
-			close(fd);
-		if (rc != 0)
-			rval = 1;
-		if (rc < 0)
-			break;
-	}
-	return rval;
 }
 
 static FILE *
@@ -470,6 +496,60 @@ report_delivery(struct outbox *ob, unsigned long left)
 	return st.failed + left;
 }
 
+/* What runs once a second while reading. */
+struct ticker {
+	struct activities	*activities;
+	struct state		*state;
+};
+
+static void
+tick(void *arg, uint64_t now)
+{
+	struct ticker	*t = arg;
+
+	activities_tick(t->activities, now);
+	if (t->state != NULL)
+		state_save(t->state);
+}
+
+/* --notify-exit: one push saying how the command ended. */
+static void
+notify_exit(const struct options *o, struct outbox *ob,
+    const struct child *c, uint64_t elapsed_ms)
+{
+	char	 took[32], *title, *message;
+
+	if (o->notify_exit_s < 0 || elapsed_ms < (uint64_t)o->notify_exit_s *
+	    1000)
+		return;
+	clock_format_duration(elapsed_ms, took, sizeof took);
+	if (c->status == 0)
+		title = xasprintf("\xe2\x9c\x93 %.200s", c->command);
+	else
+		title = xasprintf("\xe2\x9c\x97 %.200s", c->command);
+	if (c->signal != 0)
+		message = xasprintf("killed by signal %d after %s on %s",
+		    c->signal, took, template_host());
+	else
+		message = xasprintf("exit %d after %s on %s", c->exit_code,
+		    took, template_host());
+	outbox_add(ob, api_push(title, message, NULL, NULL, NULL));
+	free(title);
+	free(message);
+}
+
+/* The wrapped command ended: let its status decide open activities. */
+static void
+child_ended(const struct options *o, struct action_env *env,
+    struct outbox *ob, const struct child *c, uint64_t start)
+{
+	env->exit_status = c->exit_code;
+	env->signal = c->signal;
+	if (c->status != 0)
+		activities_fail_all(env->activities);
+	notify_exit(o, ob, c, clock_now_ms() - start);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -479,16 +559,21 @@ main(int argc, char **argv)
 	struct outbox		*ob;
 	struct sender		*sender = NULL;
 	struct action_env	 env;
+	struct input		 in;
+	struct child		 child;
+	struct ticker		 ticker;
 	FILE			*trace;
 	char			*key = NULL;
-	uint64_t		 start, nlines = 0, nbytes = 0;
+	uint64_t		 start;
 	unsigned long		 left = 0;
-	int			 rval;
+	int			 rval, wrap;
 
 	start = clock_now_ms();
 	parse_options(argc, argv, &o);
+	wrap = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
 	argc -= optind;
 	argv += optind;
+	check_operands(&o, wrap, argc);
 	rs = load_rules(&o);
 	if (o.check)
 		return check_examples(rs, &o);
@@ -496,7 +581,6 @@ main(int argc, char **argv)
 	ob = outbox_new(trace, o.dry_run, PUSH_QUEUE_MAX);
 	if (!o.dry_run)
 		sender = start_sender(&o, ob, &key);
-	catch_signals();
 
 	memset(&env, 0, sizeof env);
 	env.outbox = ob;
@@ -505,10 +589,52 @@ main(int argc, char **argv)
 	env.exit_status = -1;
 	m = matcher_new(rs, o.max_line);
 
-	rval = read_inputs(argc, argv, &o, m, &env, &nlines, &nbytes);
-	activities_end_all(env.activities);
+	memset(&in, 0, sizeof in);
+	in.out = o.quiet ? -1 : STDOUT_FILENO;
+	in.max_line = o.max_line;
+	in.counting = o.explain;
+	in.watch_pid = o.pid;
+	in.matcher = m;
+	in.env = &env;
+	in.stop = &got_signal;
+	if (wrap) {
+		if (child_start(&child, argv, o.pty) == 0) {
+			child_own_session = o.pty;
+			child_pid = child.pid;
+			env.command = child.command;
+			in.child = &child;
+		}
+	} else if (o.follow)
+		in.follow = follow_new(argv, argc, o.from_start, in.out,
+		    o.max_line, o.poll);
+	else
+		in.files = argc > 0 ? argv : NULL;
+	ticker.activities = env.activities;
+	ticker.state = o.state == NULL ? NULL : state_new(o.state, in.follow,
+	    env.activities);
+	if (ticker.state != NULL)
+		state_load(ticker.state);
+	in.tick = tick;
+	in.tick_arg = &ticker;
+	catch_signals();
+
+	rval = wrap && in.child == NULL ? 0 : input_run(&in);
+	if (rval < 0)
+		rval = 1;
+	if (wrap) {
+		child_pid = 0;
+		child_ended(&o, &env, ob, &child, start);
+	}
+	/*
+	 * Input over, the job is done: end what is open.  But when a signal
+	 * stopped as-tail and it keeps --state, the next run carries on.
+	 */
+	if (ticker.state == NULL || got_signal == 0 || wrap)
+		activities_end_all(env.activities);
+	if (ticker.state != NULL)
+		state_save(ticker.state);
 	if (o.explain)
-		explain_print(stderr, rs, m, nlines, nbytes,
+		explain_print(stderr, rs, m, in.nlines, in.nbytes,
 		    clock_now_ms() - start);
 	if (sender != NULL)
 		left = sender_finish(sender, clock_now_ms() +
@@ -516,6 +642,8 @@ main(int argc, char **argv)
 	if (report_delivery(ob, left) > 0 && o.strict && rval == 0)
 		rval = 1;
 
+	state_free(ticker.state);
+	follow_free(in.follow);
 	matcher_free(m);
 	activities_free(env.activities);
 	outbox_free(ob);
@@ -528,7 +656,12 @@ main(int argc, char **argv)
 	free(o.rules);
 	if (sender != NULL)
 		curl_global_cleanup();
-	if (got_signal != 0)
+	if (wrap) {
+		child_free(&child);
+		/* The command's status, unless it succeeded and we did not. */
+		if (child.status != 0)
+			return child.status;
+	} else if (got_signal != 0)
 		return 128 + got_signal;
 	return rval;
 }

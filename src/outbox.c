@@ -568,6 +568,26 @@ outbox_wake(struct outbox *ob)
 }
 
 void
+outbox_set_id(struct outbox *ob, struct instance *in, const char *id)
+{
+	pthread_mutex_lock(&ob->lock);
+	free(in->id);
+	in->id = xstrdup(id);
+	pthread_mutex_unlock(&ob->lock);
+}
+
+char *
+outbox_get_id(struct outbox *ob, struct instance *in)
+{
+	char	*id;
+
+	pthread_mutex_lock(&ob->lock);
+	id = in->id == NULL ? NULL : xstrdup(in->id);
+	pthread_mutex_unlock(&ob->lock);
+	return id;
+}
+
+void
 outbox_stats(struct outbox *ob, struct outbox_stats *st)
 {
 	pthread_mutex_lock(&ob->lock);

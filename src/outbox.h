@@ -71,6 +71,10 @@ unsigned long	 outbox_drain(struct outbox *, uint64_t);
 /* Wake every waiter (the sender is stopping). */
 void		 outbox_wake(struct outbox *);
 void		 outbox_stats(struct outbox *, struct outbox_stats *);
+/* Set a run's activity id (the sender, from a start's reply). */
+void		 outbox_set_id(struct outbox *, struct instance *, const char *);
+/* Return a new copy of a run's activity id, or NULL if not known yet. */
+char		*outbox_get_id(struct outbox *, struct instance *);
 /* Write the trace line for a request. */
 void		 outbox_trace(struct outbox *, const struct request *);
 

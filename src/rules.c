@@ -54,7 +54,8 @@ static const char *field_words[] = { "title", "subtitle", "message", "url",
     "step_color", "count", NULL };
 static const char *activity_words[] = { "type", "title", "subtitle",
     "message", "steps", "duration", "auto_dismiss", "color", "step_color",
-    "success_color", "failure_color", "stream", "api", "channels", NULL };
+    "success_color", "failure_color", "stream", "api", "channels", "stall",
+    NULL };
 static const char *type_words[] = { "segmented_progress", "progress",
     "timer", "alert", "metrics", "stats", NULL };
 static const char *color_words[] = { "lime", "green", "cyan", "blue",
@@ -903,6 +904,12 @@ parse_activity_pair(struct parser *p, struct token *t,
 			    "channel slugs");
 		else
 			d->channels = split_list(t->value);
+		break;
+	case 14:
+		if (rules_parse_duration(t->value, &d->stall_ms) != 0 ||
+		    d->stall_ms < 1000)
+			parser_error(p, t->line, t->value_col,
+			    "bad duration '%s': at least 1s", t->value);
 		break;
 	default:
 		parser_error(p, t->line, t->col, "unknown activity option "

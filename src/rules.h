@@ -91,6 +91,7 @@ struct activity_decl {
 	const char		*failure_color;
 	enum api_kind		 api;
 	char			**channels;	/* NULL-terminated, or NULL */
+	uint64_t		 stall_ms;	/* 0: no stall alert */
 };
 
 struct action {

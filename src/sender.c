@@ -124,10 +124,8 @@ sender_success(struct sender *s, struct request *r,
     const struct api_reply *ar)
 {
 	if (r->kind == REQUEST_START && ar->activity_id != NULL &&
-	    r->instance != NULL) {
-		free(r->instance->id);
-		r->instance->id = xstrdup(ar->activity_id);
-	}
+	    r->instance != NULL)
+		outbox_set_id(s->outbox, r->instance, ar->activity_id);
 	if (r->kind == REQUEST_START || (r->kind == REQUEST_STREAM_PUT &&
 	    ar->operation != NULL && strcmp(ar->operation, "started") == 0))
 		s->open++;

@@ -1,0 +1,46 @@
+/*
+ * input.h: where lines come from, and the loop that waits for them.  One of:
+ * stdin or files read to their end (like cat), files followed (like
+ * tail -F), or the output of a wrapped command.  The loop also keeps the
+ * clock: once a second it calls a tick, for stall alerts and saving state.
+ */
+#ifndef AS_TAIL_INPUT_H
+#define AS_TAIL_INPUT_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "action.h"
+#include "child.h"
+#include "follow.h"
+#include "match.h"
+
+struct input {
+	/* Exactly one of these three is used. */
+	char			**files;	/* cat: NULL-terminated, or NULL for stdin */
+	struct follow		 *follow;	/* -F */
+	struct child		 *child;	/* -- COMMAND */
+
+	int			  out;		/* pass-through fd, or -1 */
+	size_t			  max_line;
+	int			  counting;	/* count lines for --explain */
+	pid_t			  watch_pid;	/* --pid, or 0 */
+	struct matcher		 *matcher;
+	struct action_env	 *env;
+	volatile sig_atomic_t	 *stop;		/* set by a signal */
+	void			(*tick)(void *, uint64_t);
+	void			 *tick_arg;
+
+	uint64_t		  nlines;	/* for --explain */
+	uint64_t		  nbytes;
+};
+
+/*
+ * Read until the input ends (or, for files and followed files, until *stop
+ * is set or the --pid process dies).  Returns 0, 1 after a read error or
+ * -1 after a failed write to the pass-through.
+ */
+int	input_run(struct input *);
+
+#endif /* AS_TAIL_INPUT_H */
