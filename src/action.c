@@ -302,6 +302,11 @@ run_action(struct action_env *env, struct rule *r, struct action *a,
 
 	if (a->kind == ACTION_FAIL) {
 		activities_fail(env->activities, a->activity);
+		if (te->line != NULL && te->line != env->last_fail) {
+			free(env->last_fail);
+			env->last_fail = xstrndup(te->line, te->line_len > 1024 ?
+			    1024 : te->line_len);
+		}
 		return;
 	}
 	expand_fields(a, te, &x);
@@ -327,6 +332,36 @@ run_action(struct action_env *env, struct rule *r, struct action *a,
 		break;
 	}
 	expanded_free(&x, a->nmetrics);
+}
+
+void
+action_exit(struct action_env *env, struct ruleset *rs)
+{
+	struct template_env	 te;
+	struct rule		*r;
+	size_t			 i, j;
+	int			 fits;
+
+	action_template_env(env, &te);
+	if (env->last_fail != NULL) {
+		te.line = env->last_fail;
+		te.line_len = strlen(env->last_fail);
+	}
+	for (i = 0; i < rs->nexit_rules; i++) {
+		r = rs->exit_rules[i];
+		if (r->exit_on == EXIT_ON_SUCCESS)
+			fits = env->exit_status == 0;
+		else if (r->exit_on == EXIT_ON_FAILURE)
+			fits = env->exit_status != 0;
+		else
+			fits = env->exit_status == r->exit_on;
+		if (!fits)
+			continue;
+		r->hits++;
+		r->fired++;
+		for (j = 0; j < r->nactions; j++)
+			run_action(env, r, &r->actions[j], &te);
+	}
 }
 
 int

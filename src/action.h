@@ -24,6 +24,7 @@ struct action_env {
 	const char		*command;	/* wrapped command, or NULL */
 	int			 exit_status;	/* -1 while unknown */
 	int			 signal;
+	char			*last_fail;	/* last line that fired a fail */
 };
 
 /*
@@ -32,6 +33,11 @@ struct action_env {
  */
 int	action_match(struct rule *, const char *, size_t, pcre2_match_data *,
 	    void *);
+/*
+ * The wrapped command ended: run the exit rules that fit its status, with
+ * ${line} the last line that fired a fail action.
+ */
+void	action_exit(struct action_env *, struct ruleset *);
 /* The template environment of env at this moment, without a line. */
 void	action_template_env(const struct action_env *, struct template_env *);
 

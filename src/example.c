@@ -115,6 +115,7 @@ expand_expected(const struct action *e, char **out)
 
 	memset(&te, 0, sizeof te);
 	te.file = "-";
+	te.count = 1;		/* as for the action that fires */
 	te.exit_status = -1;
 	for (k = 0; k < FIELD_LAST; k++) {
 		out[k] = NULL;

@@ -248,7 +248,7 @@ parse_options(int argc, char **argv, struct options *o)
 	o->drain_s = 10;
 	o->notify_exit_s = -1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "Fhnqr:Vv", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":Fhnqr:Vv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'F':
 			o->follow = 1;
@@ -347,6 +347,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case ':':
 			msg_usage("option '%s' needs a value", argv[optind - 1]);
 		default:
+			if (optopt != 0)
+				msg_usage("unknown option '-%c'", optopt);
 			msg_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
@@ -541,12 +543,14 @@ notify_exit(const struct options *o, struct outbox *ob,
 /* The wrapped command ended: let its status decide open activities. */
 static void
 child_ended(const struct options *o, struct action_env *env,
-    struct outbox *ob, const struct child *c, uint64_t start)
+    struct ruleset *rs, struct outbox *ob, const struct child *c,
+    uint64_t start)
 {
-	env->exit_status = c->exit_code;
+	env->exit_status = c->status;
 	env->signal = c->signal;
 	if (c->status != 0)
 		activities_fail_all(env->activities);
+	action_exit(env, rs);
 	notify_exit(o, ob, c, clock_now_ms() - start);
 }
 
@@ -623,7 +627,7 @@ main(int argc, char **argv)
 		rval = 1;
 	if (wrap) {
 		child_pid = 0;
-		child_ended(&o, &env, ob, &child, start);
+		child_ended(&o, &env, rs, ob, &child, start);
 	}
 	/*
 	 * Input over, the job is done: end what is open.  But when a signal
@@ -646,6 +650,7 @@ main(int argc, char **argv)
 	follow_free(in.follow);
 	matcher_free(m);
 	activities_free(env.activities);
+	free(env.last_fail);
 	outbox_free(ob);
 	if (trace != NULL && trace != stderr && fclose(trace) == EOF) {
 		msg_warn("%s", o.trace);

@@ -2,7 +2,7 @@
  * outbox.h: requests waiting for the sender.
  *
  * The reader adds requests (outbox_add never waits for the network); the
- * sender thread takes the most urgent one that may go (outbox_next), and
+ * sender thread takes the most urgent one that may go (outbox_pick), and
  * says how it went.  On the way the outbox keeps the queue small and honest:
  *
  *  - each Live Activity's requests stay in order; an update replaces the

@@ -148,7 +148,7 @@ lex_token(struct lexer *lx, struct tokens *tv)
 	unsigned	 line = lx->line, col = lx->col;
 
 	if (*lx->p == ';') {
-		lex_new(tv, TOK_SEMI, line, col);
+		lex_new(tv, TOK_SEMI, line, col)->text = xstrdup(";");
 		lex_advance(lx);
 		return 0;
 	}
@@ -160,7 +160,13 @@ lex_token(struct lexer *lx, struct tokens *tv)
 	}
 	t = lex_new(tv, TOK_WORD, line, col);
 	t->text = lex_bare(lx, 1);
-	if (lx->p >= lx->end || *lx->p != '=' || t->text[0] == '\0')
+	if (t->text[0] == '\0') {
+		/* "=value": no key, so a plain word after all. */
+		free(t->text);
+		t->text = lex_bare(lx, 0);
+		return 0;
+	}
+	if (lx->p >= lx->end || *lx->p != '=')
 		return 0;
 	t->kind = TOK_PAIR;
 	lex_advance(lx);

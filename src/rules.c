@@ -41,7 +41,7 @@ struct parser {
 };
 
 static const char *statement_words[] = { "include", "activity", "match",
-    "example", NULL };
+    "example", "exit", NULL };
 static const char *option_words[] = { "once", "stop", "throttle", "cooldown",
     "threshold", NULL };
 static const char *action_words[] = { "push", "start", "step", "progress",
@@ -691,6 +691,10 @@ parse_match(struct parser *p)
 	}
 	for (i = 2; i < p->ntok; ) {
 		t = &p->tok[i];
+		if (t->kind == TOK_SEMI) {
+			i++;
+			continue;
+		}
 		if (t->kind == TOK_WORD &&
 		    word_index(t->text, action_words) >= 0) {
 			i = parse_action(p, i, r);
@@ -718,6 +722,58 @@ parse_match(struct parser *p)
 	p->rs->rules = xreallocarray(p->rs->rules, p->rs->nrules + 1,
 	    sizeof *p->rs->rules);
 	p->rs->rules[p->rs->nrules++] = r;
+}
+
+/*
+ * "exit success|failure|N ACTION...": what to do when the wrapped command
+ * ends so.  Templates have no captures; ${line} is the last line that made
+ * a fail action fire.
+ */
+static void
+parse_exit(struct parser *p)
+{
+	struct rule	*r;
+	struct token	*t;
+	size_t		 i, errors = p->rs->nerrors;
+	long		 n;
+
+	t = &p->tok[p->ntok < 2 ? 0 : 1];
+	if (p->ntok < 3 || t->kind != TOK_WORD) {
+		parser_error(p, t->line, t->col, "exit needs success, failure "
+		    "or a status, then actions");
+		return;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->file = xstrdup(p->file);
+	r->line = p->tok[0].line;
+	r->col = p->tok[0].col;
+	r->pattern = xstrdup(t->text);
+	if (strcmp(t->text, "success") == 0)
+		r->exit_on = EXIT_ON_SUCCESS;
+	else if (strcmp(t->text, "failure") == 0)
+		r->exit_on = EXIT_ON_FAILURE;
+	else if (parse_long(t->text, 255, &n) == 0)
+		r->exit_on = (int)n;
+	else
+		parser_error(p, t->line, t->col, "exit takes success, failure "
+		    "or a status from 0 to 255, not '%s'", t->text);
+	for (i = 2; i < p->ntok && p->rs->nerrors == errors; ) {
+		t = &p->tok[i];
+		if (t->kind != TOK_WORD ||
+		    word_index(t->text, action_words) < 0) {
+			parser_error(p, t->line, t->col, "expected an action, "
+			    "not '%s'", t->text);
+			break;
+		}
+		i = parse_action(p, i, r);
+	}
+	if (p->rs->nerrors != errors) {
+		rule_free(r);
+		return;
+	}
+	p->rs->exit_rules = xreallocarray(p->rs->exit_rules,
+	    p->rs->nexit_rules + 1, sizeof *p->rs->exit_rules);
+	p->rs->exit_rules[p->rs->nexit_rules++] = r;
 }
 
 static void
@@ -1029,6 +1085,8 @@ parse_statement(struct parser *p)
 		parse_include(p);
 	else if (t->kind == TOK_WORD && strcmp(t->text, "example") == 0)
 		parse_example(p);
+	else if (t->kind == TOK_WORD && strcmp(t->text, "exit") == 0)
+		parse_exit(p);
 	else
 		parser_error(p, t->line, t->col, "unknown keyword '%s'%s",
 		    t->text, did_you_mean(t->text, statement_words, hint,
@@ -1202,6 +1260,10 @@ ruleset_finish(struct ruleset *rs)
 		for (j = 0; j < rs->rules[i]->nactions; j++)
 			resolve_action(rs, rs->rules[i],
 			    &rs->rules[i]->actions[j]);
+	for (i = 0; i < rs->nexit_rules; i++)
+		for (j = 0; j < rs->exit_rules[i]->nactions; j++)
+			resolve_action(rs, rs->exit_rules[i],
+			    &rs->exit_rules[i]->actions[j]);
 	for (i = 0; i < rs->nactivities; i++)
 		if (!rs->activities[i]->type_set)
 			infer_type(rs, rs->activities[i]);
@@ -1232,6 +1294,9 @@ ruleset_free(struct ruleset *rs)
 	for (i = 0; i < rs->nexamples; i++)
 		example_free(rs->examples[i]);
 	free(rs->examples);
+	for (i = 0; i < rs->nexit_rules; i++)
+		rule_free(rs->exit_rules[i]);
+	free(rs->exit_rules);
 	for (i = 0; i < rs->nfiles; i++)
 		free(rs->files[i]);
 	for (i = 0; i < rs->nerrors; i++)

@@ -110,9 +110,14 @@ struct action {
 /* How many matched lines a rule keeps for --explain. */
 #define RULE_SAMPLES 3
 
+/* "exit success|failure|N": which ends of a wrapped command a rule takes. */
+#define EXIT_ON_SUCCESS	(-1)
+#define EXIT_ON_FAILURE	(-2)
+
 struct rule {
 	char		*file;
 	unsigned	 line, col;
+	int		 exit_on;	/* exit rules: EXIT_ON_* or a status */
 	char		*pattern;	/* as written, without the slashes */
 	char		 flags[8];	/* as written after the closing slash */
 	uint32_t	 options;	/* PCRE2 compile options from flags */
@@ -153,6 +158,8 @@ struct ruleset {
 	size_t			  nrules;
 	struct example		**examples;
 	size_t			  nexamples;
+	struct rule		**exit_rules;	/* "exit ..." statements */
+	size_t			  nexit_rules;
 	struct activity_decl	**activities;
 	size_t			  nactivities;
 	char			**files;	/* loaded so far, for cycles */

@@ -247,6 +247,12 @@ sender_deliver(struct sender *s, struct request *r, uint64_t now)
 			ratelimit_block(&s->rl, now, reply.retry_after_s >= 0 ?
 			    (uint64_t)reply.retry_after_s * 1000 :
 			    s->rl.interval_ms);
+			if (now + ratelimit_wait_ms(&s->rl, now) -
+			    r->first_try_ms > s->config.retry_max_ms *
+			    (is_end(r) ? 2 : 1)) {
+				sender_give_up(s, r, what, &ar);
+				break;
+			}
 			msg_verbose(1, "%s %s: HTTP 429, rate limited; retry in "
 			    "%llus", request_method(r), r->path,
 			    (unsigned long long)(ratelimit_wait_ms(&s->rl,

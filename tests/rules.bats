@@ -266,3 +266,22 @@ match /^Step (\d+)/ step b current=$1 total=9
 example "Step 7" step b current=7'
 	[ "$(requests | wc -l)" -eq 2 ]
 }
+
+@test "odd tokens are reported, not hung on or crashed on" {
+	check 'match /x/ push =foo
+match /x/ ; push title=a
+activity a ;'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"1:16: unexpected '=foo' in push"* ]]
+	[[ "$output" == *"3:12: expected key=value, not ';'"* ]]
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "a missing option value and an unknown short option are usage errors" {
+	run as_tail -r
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: option '-r' needs a value" ]
+	run as_tail -nx -r x
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: unknown option '-x'" ]
+}

@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# state.bats: --state: a restarted as-tail continues where it stopped (no
+# line matched twice, none skipped, the same Live Activity continued);
+# a corrupt state file is reported and ignored; stall alerts.
+
+load helpers/common
+load helpers/fake-server
+
+R='activity b title=Build steps=9
+match /^Step (\d+)/ step b current=$1'
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+	fake_server_start
+}
+
+teardown() {
+	[ -z "${PID:-}" ] || kill "$PID" 2>/dev/null || true
+	fake_server_stop
+}
+
+run_follow() {
+	"$AS_TAIL" -q -v --api-url "$FAKE_URL" --state state.json \
+	    -r "$(rules "$R")" -F "$@" 2>> err 3>&- &
+	PID=$!
+}
+
+stop_follow() {
+	kill -TERM "$PID"
+	wait "$PID" || true
+	PID=
+}
+
+@test "a restart continues: no line twice, none skipped, the same activity" {
+	printf 'Step 1\n' > app.log
+	run_follow --from-start app.log
+	wait_for_log_lines 1 10
+	printf 'Step 2\n' >> app.log
+	wait_for_log_lines 2 10
+	stop_follow
+	# Written while as-tail was down; a partial line too.
+	printf 'Step 3\nStep 4\nSte' >> app.log
+	grep -q '"offset":14' state.json
+	run_follow app.log
+	wait_for_log_lines 3 10
+	printf 'p 5\n' >> app.log
+	wait_for_log_lines 4 10
+	stop_follow
+	[ "$(served)" = "POST /live-activity/start 200
+POST /live-activity/update 200
+POST /live-activity/update 200
+POST /live-activity/update 200" ]
+	python3 - "$FAKE_LOG" <<'PY'
+import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+steps = [e["body"]["content_state"]["current_step"] for e in log]
+ids = {e["body"].get("activity_id") for e in log[1:]}
+assert steps[:2] == [1, 2] and steps[-1] == 5, steps
+assert ids == {"act_1"}, ids
+PY
+	grep -q 'app.log: resuming at byte 14' err
+	grep -q 'state.json: 1 open activity continued' err
+}
+
+@test "a file replaced while as-tail was down is read from its start" {
+	printf 'Step 1\n' > app.log
+	run_follow --from-start app.log
+	wait_for_log_lines 1 10
+	stop_follow
+	rm app.log
+	printf 'Step 2\n' > app.log
+	run_follow app.log
+	wait_for_log_lines 2 10
+	stop_follow
+	grep -q 'app.log: not the file of the saved state; reading it from its start' err
+}
+
+@test "the state file is written atomically and only holds what it should" {
+	printf 'Step 1\n' > app.log
+	run_follow --from-start app.log
+	wait_for_log_lines 1 10
+	stop_follow
+	python3 -c '
+import json
+s = json.load(open("state.json"))
+assert s["as-tail-state"] == 1
+assert s["files"][0]["path"] == "app.log" and s["files"][0]["offset"] == 7
+assert s["activities"][0]["name"] == "b" and s["activities"][0]["id"] == "act_1"
+'
+	! ls state.json.tmp.* 2>/dev/null
+	! grep -q ask_test_key state.json
+}
+
+@test "a corrupt or foreign state file is reported and ignored" {
+	printf 'Step 1\n' > app.log
+	printf '{"something":"else"}' > state.json
+	run_follow --from-start app.log
+	wait_for_log_lines 1 10
+	stop_follow
+	grep -q 'state.json: not an as-tail state file (or a damaged one); ignored' err
+	printf 'garbage' > state.json
+	run_follow app.log
+	sleep 0.5
+	stop_follow
+	[ "$(grep -c 'not an as-tail state file' err)" -eq 2 ]
+}
+
+@test "at the end of input the activities end and the state says so" {
+	printf 'Step 1\n' > app.log
+	as_tail -q --api-url "$FAKE_URL" --state state.json -r "$(rules "$R")" app.log
+	[ "$(served | tail -1)" = "POST /live-activity/end 200" ]
+	grep -q '"activities":\[\]' state.json
+}
+
+@test "stall=: a push and an orange activity when no rule drives it for that long" {
+	R='activity b title=Build steps=9 stall=1s
+match /^Step (\d+)/ step b current=$1'
+	mkfifo fifo
+	"$AS_TAIL" -n -q --trace trace -r "$(rules "$R")" < fifo 2> err 3>&- &
+	PID=$!
+	exec 5> fifo
+	printf 'Step 1\n' >&5
+	for i in $(seq 100); do
+		grep -q stalled trace 2>/dev/null && break
+		sleep 0.1
+	done
+	printf 'Step 2\n' >&5
+	exec 5>&-
+	wait $PID
+	PID=
+	[ "$(requests)" = "POST /live-activity/start
+POST /push-notification
+POST /live-activity/update
+POST /live-activity/update
+POST /live-activity/end" ]
+	[ "$(field 2 'b["title"]')" = "Build: stalled" ]
+	[ "$(field 2 'b["message"]')" = "no progress for 1s" ]
+	[ "$(field 3 'b["content_state"]["color"]')" = orange ]
+	[ "$(field 4 'b["content_state"]["current_step"]')" = 2 ]
+	[ "$(field 4 '"color" in b["content_state"]')" = False ]
+}

@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# wrap.bats: as-tail -- COMMAND: both streams passed through and matched,
+# the command's exit status as as-tail's, signals passed on, exit rules,
+# --notify-exit and --pty.
+
+load helpers/common
+
+R='activity b stream=b
+match /^\[(\d+)\/(\d+)\]/ step b current=$1 total=$2
+match /error: (.*)/ fail b'
+
+wrap() {
+	run sh -c "timeout 30 $AS_TAIL -n --trace $BATS_TEST_TMPDIR/trace -r $(rules "$R") $* 2> $BATS_TEST_TMPDIR/err"
+}
+
+@test "stdout and stderr are each passed through and both are matched" {
+	run sh -c "timeout 30 $AS_TAIL -n --trace $BATS_TEST_TMPDIR/trace -r $(rules "$R") -- sh -c 'echo \"[1/2] out\"; echo \"[2/2] err\" >&2' > $BATS_TEST_TMPDIR/out 2> $BATS_TEST_TMPDIR/err"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "[1/2] out" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "[2/2] err" ]
+	[ "$(requests | tail -1)" = "DELETE /live-activity/stream/b" ]
+	[ "$(field 2 'b["content_state"]["current_step"]')" = 2 ]
+}
+
+@test "the command's exit status becomes as-tail's: 0, 1, 2" {
+	for code in 0 1 2; do
+		wrap -- sh -c "'exit $code'"
+		[ "$status" -eq "$code" ]
+	done
+}
+
+@test "a command not found exits 127, one that cannot run 126" {
+	wrap -- no-such-command-here
+	[ "$status" -eq 127 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "as-tail: no-such-command-here: No such file or directory" ]
+	printf 'not a program\n' > "$BATS_TEST_TMPDIR/noexec"
+	chmod 644 "$BATS_TEST_TMPDIR/noexec"
+	wrap -- "$BATS_TEST_TMPDIR/noexec"
+	[ "$status" -eq 126 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "as-tail: $BATS_TEST_TMPDIR/noexec: Permission denied" ]
+}
+
+@test "death by a signal exits 128+N and ends the activity red" {
+	wrap -- sh -c "'echo \"[1/3] a\"; kill -KILL \$\$'"
+	[ "$status" -eq 137 ]
+	[ "$(field 2 'b["content_state"]["color"]')" = red ]
+}
+
+@test "a failing command ends open activities red, a succeeding one green" {
+	wrap -- sh -c "'echo \"[1/3] a\"; exit 3'"
+	[ "$status" -eq 3 ]
+	[ "$(field 2 'b["content_state"]["color"]')" = red ]
+	wrap -- sh -c "'echo \"[1/3] a\"'"
+	[ "$status" -eq 0 ]
+	[ "$(field 2 'b["content_state"]["color"]')" = green ]
+}
+
+@test "SIGTERM to as-tail reaches the command; as-tail still ends its activities" {
+	"$AS_TAIL" -n --trace "$BATS_TEST_TMPDIR/trace" -r "$(rules "$R")" -- \
+	    sh -c 'trap "echo got TERM; exit 5" TERM; echo "[1/2] up"; while :; do sleep 0.1; done' \
+	    > "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	for i in $(seq 100); do
+		grep -q up "$BATS_TEST_TMPDIR/out" && break
+		sleep 0.1
+	done
+	kill -TERM $pid
+	rc=0
+	wait $pid || rc=$?
+	[ "$rc" -eq 5 ]
+	grep -q 'got TERM' "$BATS_TEST_TMPDIR/out"
+	[ "$(requests | tail -1)" = "DELETE /live-activity/stream/b" ]
+}
+
+@test "SIGINT and SIGHUP are passed on too" {
+	for sig in INT HUP; do
+		"$AS_TAIL" -n --trace /dev/null -r "$(rules "$R")" -- \
+		    sh -c "trap 'echo got $sig; exit 7' $sig; echo up; while :; do sleep 0.1; done" \
+		    > "$BATS_TEST_TMPDIR/out" 2>/dev/null 3>&- &
+		pid=$!
+		for i in $(seq 100); do
+			grep -q up "$BATS_TEST_TMPDIR/out" && break
+			sleep 0.1
+		done
+		kill -$sig $pid
+		rc=0
+		wait $pid || rc=$?
+		[ "$rc" -eq 7 ]
+		grep -q "got $sig" "$BATS_TEST_TMPDIR/out"
+	done
+}
+
+@test "exit rules act on the command's end; \${line} is the last error line" {
+	R="$R
+exit success end b success; push title=\"\${command} ok\"
+exit failure end b failure; push title=\"failed with \${exit}\" message=\"\${line}\""
+	wrap -- sh -c "'echo \"[1/3] a\"; echo \"a.c:1: error: first\" >&2; echo \"b.c:2: error: last\" >&2; exit 4'"
+	[ "$status" -eq 4 ]
+	[ "$(requests | tail -1)" = "POST /push-notification" ]
+	[ "$(field 3 'b["title"]')" = "failed with 4" ]
+	[ "$(field 3 'b["message"]')" = "b.c:2: error: last" ]
+	wrap -- true
+	[ "$(requests)" = "POST /push-notification" ]
+	[ "$(field 1 'b["title"]')" = "true ok" ]
+}
+
+@test "--notify-exit pushes once when the command ends, even without rules" {
+	run sh -c "timeout 30 $AS_TAIL -n --notify-exit -- sh -c 'exit 3' 2>&1"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *'"title":"✗ sh -c exit 3","message":"exit 3 after 0s on '* ]]
+	run sh -c "timeout 30 $AS_TAIL -n --notify-exit -- true 2>&1"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"title":"✓ true"'* ]]
+}
+
+@test "--notify-exit=SECONDS stays quiet for a command shorter than that" {
+	run sh -c "timeout 30 $AS_TAIL -n --notify-exit=60 -- true 2>&1"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "--pty gives the command a terminal; colors pass through, matching ignores them" {
+	wrap --pty -- sh -c "'[ -t 1 ] && printf \"\\033[1;32m[1/2] tty\\033[0m\\n\"'"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'\033[1;32m[1/2] tty\033[0m' ]
+	[ "$(field 1 'b["content_state"]["current_step"]')" = 1 ]
+}
+
+@test "without --pty the command's stdout is a pipe" {
+	wrap -- sh -c "'[ -t 1 ] || echo \"[1/2] pipe\"'"
+	[ "$output" = "[1/2] pipe" ]
+}
+
+@test "usage errors: nothing after --, -F with a command, --pty without one" {
+	run as_tail -n -r "$(rules "$R")" --
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: no command after --" ]
+	run as_tail -n --pty -r "$(rules "$R")" < /dev/null
+	[ "$status" -eq 2 ]
+	[[ "${lines[0]}" == "as-tail: --pty is for a wrapped command"* ]]
+}
