@@ -56,6 +56,7 @@ lint-man:
 
 bench: as-tail
 	bash bench/run.sh
+	python3 bench/latency.py --markdown bench/results-latest.md
 
 demo: as-tail
 	./as-tail -n -r build tests/fixtures/build/cmake-make-failure.log
