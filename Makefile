@@ -5,7 +5,8 @@
 #   make check-asan      the same suite against an ASan+UBSan build
 #   make check-valgrind  the pipe tests under valgrind
 #   make bench           throughput and memory benchmark (see bench/README.md)
-#   make demo            a dry run of the build rules on a real build log
+#   make demo            the build rules on a real build log, delivered to
+#                        the bundled fake server (no key, no network)
 #   make install PREFIX=/usr/local DESTDIR=
 
 VERSION  = 0.1.0
@@ -59,7 +60,7 @@ bench: as-tail
 	python3 bench/latency.py --markdown bench/results-latest.md
 
 demo: as-tail
-	./as-tail -n -r build tests/fixtures/build/cmake-make-failure.log
+	bash tests/demo.sh
 
 install: as-tail
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(RULESDIR)

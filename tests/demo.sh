@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# demo.sh (make demo): as-tail for real, on a real build log, delivering to
+# the bundled fake ActivitySmith server on 127.0.0.1 -- no API key, no
+# network.  Shows what the server received, then stops it.
+set -eu
+cd "$(dirname "$0")/.."
+dir=$(mktemp -d)
+trap 'kill "$server" 2>/dev/null; rm -rf "$dir"' EXIT
+
+python3 tests/fake-activitysmith.py --port-file "$dir/port" --log "$dir/log" \
+    2> "$dir/server.err" &
+server=$!
+for _ in $(seq 100); do
+	[ -s "$dir/port" ] && break
+	sleep 0.05
+done
+[ -s "$dir/port" ] || { cat "$dir/server.err" >&2; exit 1; }
+
+echo "== as-tail -v -r build tests/fixtures/build/cmake-make-failure.log"
+ACTIVITYSMITH_API_KEY=ask_test_key ./as-tail -v \
+    --api-url "http://127.0.0.1:$(cat "$dir/port")" \
+    -r build tests/fixtures/build/cmake-make-failure.log
+echo
+echo "== what the (fake) ActivitySmith server received"
+python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    print(e["status"], e["method"], e["path"], json.dumps(e["body"], ensure_ascii=False))
+' "$dir/log"
