@@ -667,6 +667,20 @@ rule_free(struct rule *r)
 	free(r);
 }
 
+/* A new rule for the current statement; pattern is what it is shown as. */
+static struct rule *
+rule_new(struct parser *p, const char *pattern)
+{
+	struct rule	*r;
+
+	r = xcalloc(1, sizeof *r);
+	r->file = xstrdup(p->file);
+	r->line = p->tok[0].line;
+	r->col = p->tok[0].col;
+	r->pattern = xstrdup(pattern);
+	return r;
+}
+
 static void
 parse_match(struct parser *p)
 {
@@ -680,11 +694,7 @@ parse_match(struct parser *p)
 		parser_error(p, t->line, t->col, "match needs a /regex/");
 		return;
 	}
-	r = xcalloc(1, sizeof *r);
-	r->file = xstrdup(p->file);
-	r->line = p->tok[0].line;
-	r->col = p->tok[0].col;
-	r->pattern = xstrdup(p->tok[1].text);
+	r = rule_new(p, p->tok[1].text);
 	if (compile_regex(p, &p->tok[1], r) != 0) {
 		rule_free(r);
 		return;
@@ -743,11 +753,7 @@ parse_exit(struct parser *p)
 		    "or a status, then actions");
 		return;
 	}
-	r = xcalloc(1, sizeof *r);
-	r->file = xstrdup(p->file);
-	r->line = p->tok[0].line;
-	r->col = p->tok[0].col;
-	r->pattern = xstrdup(t->text);
+	r = rule_new(p, t->text);
 	if (strcmp(t->text, "success") == 0)
 		r->exit_on = EXIT_ON_SUCCESS;
 	else if (strcmp(t->text, "failure") == 0)
@@ -806,8 +812,7 @@ parse_example(struct parser *p)
 	ex->line = p->tok[0].line;
 	ex->col = p->tok[0].col;
 	ex->text = xstrdup(p->tok[1].text);
-	ex->expect = xcalloc(1, sizeof *ex->expect);
-	ex->expect->file = xstrdup(p->file);
+	ex->expect = rule_new(p, "");
 	if (p->ntok == 3 && p->tok[2].kind == TOK_WORD &&
 	    strcmp(p->tok[2].text, "nothing") == 0)
 		ex->nothing = 1;
