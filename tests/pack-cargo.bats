@@ -1,0 +1,89 @@
+#!/usr/bin/env bats
+# pack-cargo.bats: rules/cargo.rules on real cargo logs, beyond what
+# packs.bats checks: cargo's progress bar, redrawn with carriage returns,
+# gives the build a real total; the build and the tests are two activities;
+# a colored log pushes its error without escapes; cargo run's panic is
+# pushed without failing the build.
+
+load helpers/common
+
+cargo_dry() {
+	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/cargo.rules" \
+	    "$FIXTURES/cargo/$1"
+}
+
+# summary: the trace as one line per start, end and push:
+# "start TITLE", "end TITLE COLOR PROGRESS", "push MESSAGE".
+summary() {
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    b = r["body"]
+    cs = b.get("content_state", {})
+    if "current_step" in cs:
+        prog = "%d/%d" % (cs["current_step"], cs["number_of_steps"])
+    elif "percentage" in cs:
+        prog = "%g%%" % cs["percentage"]
+    elif "upper_limit" in cs:
+        prog = "%g/%g" % (cs["value"], cs["upper_limit"])
+    else:
+        prog = "-"
+    if r["path"].endswith("/start"):
+        print("start", cs["title"])
+    elif r["path"].endswith("/end"):
+        print("end", cs["title"], cs.get("color"), prog)
+    elif r["path"] == "/push-notification":
+        print("push", b.get("message"))' "$BATS_TEST_TMPDIR/trace"
+}
+
+@test "cargo: the CR-redrawn progress bar gives the step a real total" {
+	cargo_dry cargo-progress-success.log
+	grep -q $'\r' "$FIXTURES/cargo/cargo-progress-success.log"
+	# Counted at first (1/1, 2/2), then the bar's units out of 6.
+	[ "$(field 1 'b["content_state"]["number_of_steps"]')" = 1 ]
+	python3 -c '
+import json, sys
+totals = [json.loads(l)["body"]["content_state"].get("number_of_steps")
+          for l in open(sys.argv[1])]
+assert 6 in totals, totals
+assert totals[-1] == 6, totals' "$BATS_TEST_TMPDIR/trace"
+	[ "$(summary)" = "start cargo build on $(hostname)
+end cargo build on $(hostname) green 5/6" ]
+	valid_trace
+}
+
+@test "cargo: the build ends green at Finished, the failing tests end red" {
+	cargo_dry cargo-test-failure.log
+	grep -q $'\e\\[' "$FIXTURES/cargo/cargo-test-failure.log"
+	[ "$(summary)" = "start cargo build on $(hostname)
+end cargo build on $(hostname) green 3/3
+start cargo test on $(hostname)
+push tests::counts_words ... FAILED
+end cargo test on $(hostname) red 4/4" ]
+	valid_trace
+}
+
+@test "cargo: each crate compiled is a step with the crate as the message" {
+	cargo_dry cargo-build-success.log
+	[ "$(field 1 'b["content_state"]["message"]')" = "memchr v2.5.0" ]
+	[ "$(summary)" = "start cargo build on $(hostname)
+end cargo build on $(hostname) green 3/3" ]
+}
+
+@test "cargo: a panic under cargo run is pushed; the build stays green" {
+	cargo_dry cargo-run-failure.log
+	[ "$(summary)" = "start cargo build on $(hostname)
+end cargo build on $(hostname) green 1/1
+push panicked at src/main.rs:6:5" ]
+}
+
+@test "cargo: --no-fail-fast's failures in two test binaries are one red test run" {
+	cargo_dry cargo-test-no-fail-fast-failure.log
+	[ "$(grep -c '^error: test failed' "$FIXTURES/cargo/cargo-test-no-fail-fast-failure.log")" -eq 2 ]
+	[ "$(summary)" = "start cargo build on $(hostname)
+end cargo build on $(hostname) green 3/3
+start cargo test on $(hostname)
+push tests::counts_words ... FAILED
+end cargo test on $(hostname) red 5/5" ]
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bats
+# pack-go.bats: rules/go.rules on real go logs, beyond what packs.bats
+# checks: each package result is a counted step with the package as the
+# message, and a failed go build, which prints no package results, still
+# ends red.
+
+load helpers/common
+
+go_dry() {
+	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/go.rules" \
+	    "$FIXTURES/go/$1"
+}
+
+# summary: the trace as one line per start, end and push:
+# "start TITLE", "end TITLE COLOR PROGRESS", "push MESSAGE".
+summary() {
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    b = r["body"]
+    cs = b.get("content_state", {})
+    if "current_step" in cs:
+        prog = "%d/%d" % (cs["current_step"], cs["number_of_steps"])
+    elif "percentage" in cs:
+        prog = "%g%%" % cs["percentage"]
+    elif "upper_limit" in cs:
+        prog = "%g/%g" % (cs["value"], cs["upper_limit"])
+    else:
+        prog = "-"
+    if r["path"].endswith("/start"):
+        print("start", cs["title"])
+    elif r["path"].endswith("/end"):
+        print("end", cs["title"], cs.get("color"), prog)
+    elif r["path"] == "/push-notification":
+        print("push", b.get("message"))' "$BATS_TEST_TMPDIR/trace"
+}
+
+@test "go: each package result is a step with the package as the message" {
+	go_dry go-test-v-success.log
+	python3 -c '
+import json, sys
+steps = [(b["content_state"]["current_step"], b["content_state"].get("message"))
+         for b in (json.loads(l)["body"] for l in open(sys.argv[1]))]
+want = [(1, "example.com/sample/calc"), (2, "example.com/sample/cmd/sample"),
+        (3, "example.com/sample/errors"), (4, "example.com/sample/textutil"),
+        (4, "example.com/sample/textutil")]
+assert steps == want, steps' "$BATS_TEST_TMPDIR/trace"
+	[ "$(requests | grep -c push)" -eq 0 ]
+	valid_trace
+}
+
+@test "go: a failed go build starts the activity at the package header and ends red" {
+	go_dry go-build-failure.log
+	[ "$(field 1 'b["content_state"]["message"]')" = "# example.com/sample/textutil" ]
+	[ "$(summary)" = "start go on $(hostname)
+push textutil/words.go:7:58: too many arguments in call to strings.Fields
+end go on $(hostname) red 0/1" ]
+}
+
+@test "go: the first error is pushed once, among a build failure and a panic" {
+	go_dry go-test-panic-failure.log
+	[ "$(requests | grep -c push)" -eq 1 ]
+	[ "$(summary | tail -1)" = "end go on $(hostname) red 3/3" ]
+}

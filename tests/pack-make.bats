@@ -1,0 +1,67 @@
+#!/usr/bin/env bats
+# pack-make.bats: rules/make.rules on real make logs, beyond what
+# packs.bats checks: each compiler command is a counted step with its source
+# file as the message, and -k's closing line ends the run red.
+
+load helpers/common
+
+make_dry() {
+	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/make.rules" \
+	    "$FIXTURES/make/$1"
+}
+
+# summary: the trace as one line per start, end and push:
+# "start TITLE", "end TITLE COLOR PROGRESS", "push MESSAGE".
+summary() {
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    b = r["body"]
+    cs = b.get("content_state", {})
+    if "current_step" in cs:
+        prog = "%d/%d" % (cs["current_step"], cs["number_of_steps"])
+    elif "percentage" in cs:
+        prog = "%g%%" % cs["percentage"]
+    elif "upper_limit" in cs:
+        prog = "%g/%g" % (cs["value"], cs["upper_limit"])
+    else:
+        prog = "-"
+    if r["path"].endswith("/start"):
+        print("start", cs["title"])
+    elif r["path"].endswith("/end"):
+        print("end", cs["title"], cs.get("color"), prog)
+    elif r["path"] == "/push-notification":
+        print("push", b.get("message"))' "$BATS_TEST_TMPDIR/trace"
+}
+
+@test "make: each compiler command is a step, the total growing with it" {
+	make_dry make-success.log
+	python3 -c '
+import json, sys
+steps = [(b["content_state"]["current_step"], b["content_state"]["number_of_steps"],
+          b["content_state"].get("message"))
+         for b in (json.loads(l)["body"] for l in open(sys.argv[1]))]
+want = [(1, 1, "src/main.c"), (2, 2, "src/report.c"), (3, 3, "src/config.c"),
+        (4, 4, "util.c"), (5, 5, "strings.c"), (6, 6, "error.c"),
+        (6, 6, "error.c")]
+assert steps == want, steps' "$BATS_TEST_TMPDIR/trace"
+	valid_trace
+}
+
+@test "make: -k goes on after errors; its closing line ends the run red" {
+	make_dry make-keep-going-failure.log
+	[ "$(summary)" = "start make on $(hostname)
+push src/report.c:6: expected ‘;’ before ‘}’ token
+end make on $(hostname) red 6/6" ]
+	# The end comes from the last line, not from the end of the input.
+	head -n -1 "$FIXTURES/make/make-keep-going-failure.log" |
+	    as_tail -n -q --explain --trace /dev/null -r "$RULES/make.rules" 2>&1 |
+	    grep -q 'not remade.* hits 0 '
+}
+
+@test "make: a link error is pushed, not the ld line before it" {
+	make_dry make-link-failure.log
+	[ "$(requests | grep -c push)" -eq 1 ]
+	[ "$(summary | grep push)" = "push main.c: undefined reference to \`print_summary'" ]
+}
