@@ -1,0 +1,171 @@
+#!/usr/bin/env bats
+# man.bats: the man pages lint clean and keep up with the code: the SYNOPSIS
+# is usage(), every option in src/main.c is described in as-tail.1, every
+# keyword the rules parser knows and every template name is described in
+# as-tail.rules.5, and the rules in its EXAMPLES pass --check.
+#
+# MAN1 and MAN5 may name other pages, to check that each test can fail.
+
+load helpers/common
+
+MAN1=${MAN1:-$TOP/man/as-tail.1}
+MAN5=${MAN5:-$TOP/man/as-tail.rules.5}
+
+# render PAGE: the page as plain text, wide enough that no line is broken
+# inside a word, without the backspaces of bold and underline.
+render() {
+	if command -v mandoc >/dev/null; then
+		mandoc -Tascii -O width=1000 "$1"
+	else
+		LC_ALL=C groff -mandoc -Tascii -P-cbou -rLL=1000n "$1"
+	fi | sed 's/.\x08//g'
+}
+
+# section NAME: the body of section NAME of a rendered page on stdin.
+section() {
+	awk -v name="$1" '/^[^ \t]/ { on = ($0 == name); next } on'
+}
+
+# groups: the words of a usage text on stdin, one a line, with each
+# [bracketed group] kept whole as one; white space is squeezed to one blank.
+groups() {
+	tr -s ' \t\n' '   ' | awk '{
+		n = length($0)
+		for (i = 1; i <= n; i++) {
+			c = substr($0, i, 1)
+			if (c == "[")
+				depth++
+			else if (c == "]")
+				depth--
+			if (c == " " && depth == 0) {
+				if (word != "")
+					print word
+				word = ""
+			} else
+				word = word c
+		}
+		if (word != "")
+			print word
+	}'
+}
+
+# words ARRAY: the strings in the array ARRAY of src/rules.c, one a line.
+words() {
+	sed -n "/^static const char \*$1\[\] = {/,/};/p" "$TOP/src/rules.c" |
+	    grep -o '"[^"]*"' | tr -d '"'
+}
+
+@test "mandoc -Tlint has no warnings about the man pages" {
+	command -v mandoc >/dev/null || skip "mandoc is not installed"
+	run mandoc -Tlint -W warning "$MAN1" "$MAN5"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "groff -ww has no warnings about the man pages" {
+	command -v groff >/dev/null || skip "groff is not installed"
+	run groff -mandoc -ww -z "$MAN1" "$MAN5"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "the SYNOPSIS of as-tail.1 lists what as-tail --help lists, in order" {
+	command -v mandoc >/dev/null || command -v groff >/dev/null ||
+	    skip "neither mandoc nor groff is installed"
+	run as_tail --help
+	[ "$status" -eq 0 ]
+	usage=$(printf '%s\n' "$output" | sed '1s/^usage://' | groups)
+	synopsis=$(render "$MAN1" | section SYNOPSIS | groups)
+	# The usage was found: the name, then a fair number of options.
+	[ "$(printf '%s\n' "$usage" | head -n 1)" = as-tail ]
+	[ "$(printf '%s\n' "$usage" | wc -l)" -ge 10 ]
+	run diff -u --label "as-tail --help" --label "SYNOPSIS of as-tail.1" \
+	    <(printf '%s\n' "$usage") <(printf '%s\n' "$synopsis")
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "every option in src/main.c is described in as-tail.1" {
+	long=$(sed -n '/longopts\[\] = {/,/^};/p' "$TOP/src/main.c" |
+	    sed -n 's/^[[:space:]]*{[[:space:]]*"\([^"]*\)".*/\1/p')
+	short=$(sed -n 's/.*getopt_long([^"]*"\([^"]*\)".*/\1/p' \
+	    "$TOP/src/main.c" | tr -d ':+-' | fold -w 1)
+	[ "$(printf '%s\n' "$long" | wc -l)" -ge 10 ]
+	[ "$(printf '%s\n' "$short" | wc -l)" -ge 5 ]
+	missing=
+	for o in $long; do
+		grep -Eq "^\.It .*Fl \\\\-$o( |$)" "$MAN1" || missing="$missing --$o"
+	done
+	for o in $short; do
+		grep -Eq "^\.It (.* )?Fl $o( |$)" "$MAN1" || missing="$missing -$o"
+	done
+	echo "not in the options list of as-tail.1:$missing"
+	[ -z "$missing" ]
+}
+
+@test "every keyword, option and field of the rules parser is in as-tail.rules.5" {
+	missing=
+	empty=
+	n=0
+	for a in statement_words action_words option_words field_words \
+	    activity_words type_words color_words; do
+		[ -n "$(words "$a")" ] || empty="$empty $a"
+		for w in $(words "$a"); do
+			n=$((n + 1))
+			case $a in
+			type_words|color_words)
+				re="Cm $w( |$)" ;;
+			*)
+				re="^\.It .*(Ic|Cm) $w( |=|$)" ;;
+			esac
+			grep -Eq "$re" "$MAN5" || missing="$missing $a:$w"
+		done
+	done
+	echo "arrays not found in src/rules.c:$empty"
+	echo "not described in as-tail.rules.5:$missing"
+	[ -z "$empty" ]
+	[ "$n" -ge 60 ]
+	[ -z "$missing" ]
+}
+
+@test "every template name is in the Templates list of as-tail.rules.5" {
+	names=$(sed -n '/builtins\[\] = {/,/^};/p' "$TOP/src/template.c" |
+	    sed -n 's/^[[:space:]]*{[[:space:]]*"\([^"]*\)".*/\1/p')
+	[ "$(printf '%s\n' "$names" | wc -l)" -ge 8 ]
+	missing=
+	for w in $names env:; do
+		grep -Fq ".It Li \${$w" "$MAN5" || missing="$missing \${$w}"
+	done
+	echo "not in the Templates list of as-tail.rules.5:$missing"
+	[ -z "$missing" ]
+}
+
+@test "the rules in the EXAMPLES of as-tail.rules.5 pass --check" {
+	# Each literal block of EXAMPLES is written to a file, \e in the page
+	# becoming a backslash; a block whose first line that is neither blank
+	# nor a comment begins with a statement is a rules file.
+	awk -v dir="$BATS_TEST_TMPDIR" '
+		/^\.Sh / { on = ($0 == ".Sh EXAMPLES") }
+		on && /^\.Bd -literal/ { f = dir "/block-" ++n; next }
+		/^\.Ed/ { if (f != "") close(f); f = ""; next }
+		f != "" { gsub(/\\e/, "\\"); print > f }' "$MAN5"
+	n=0
+	for f in "$BATS_TEST_TMPDIR"/block-*; do
+		[ -e "$f" ] || continue
+		read -r word _ <<-EOF
+		$(grep -v -E '^[[:space:]]*(#|$)' "$f" | head -n 1)
+		EOF
+		case $word in
+		activity|match|include|example|exit) ;;
+		*) continue ;;
+		esac
+		n=$((n + 1))
+		run as_tail --check -r "$f"
+		echo "$f: $output"
+		[ "$status" -eq 0 ]
+		[ -z "$output" ]
+	done
+	[ "$n" -ge 3 ]
+}
