@@ -359,6 +359,7 @@ action_exit(struct action_env *env, struct ruleset *rs)
 			continue;
 		r->hits++;
 		r->fired++;
+		te.count = r->hits;
 		for (j = 0; j < r->nactions; j++)
 			run_action(env, r, &r->actions[j], &te);
 	}

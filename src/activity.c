@@ -33,6 +33,7 @@ struct activity {
 	struct activity_decl	*decl;
 	enum api_kind		 api;
 	int			 open;
+	int			 runs;		/* runs started so far */
 	int			 failed;
 	int			 warned;
 	struct instance		*instance;	/* the current run */
@@ -330,6 +331,7 @@ activity_start(struct activities *as, struct activity *a,
 		    "a metric.LABEL= value", 0, 0);
 		return -1;
 	}
+	a->runs++;
 	instance_unref(a->instance);
 	a->instance = instance_new();
 	if (a->api == API_STREAM && a->stream_key == NULL)
@@ -370,6 +372,8 @@ activities_apply(struct activities *as, struct activity_decl *d,
 	}
 	if (a->open && ch->kind == ACTION_START)
 		activity_end(as, a, OUTCOME_NONE, NULL);
+	if (!a->open && ch->kind == ACTION_START)
+		a->failed = 0;	/* a new run starts clean */
 	if (!a->open)
 		activity_defaults(a, env);
 	apply_change(a, ch);
@@ -386,7 +390,11 @@ activities_apply(struct activities *as, struct activity_decl *d,
 void
 activities_fail(struct activities *as, struct activity_decl *d)
 {
-	activities_find(as, d)->failed = 1;
+	struct activity	*a = activities_find(as, d);
+
+	/* A failure before the first run counts for it; after a run, not. */
+	if (a->open || a->runs == 0)
+		a->failed = 1;
 }
 
 /* No rule drove an open activity for its stall= time: say so, once. */
@@ -490,6 +498,7 @@ activity_restore(struct activities *as, struct json_object *o)
 		a->stream_key = xstrdup(key);
 	a->failed = json_object_object_get_ex(o, "failed", &v) &&
 	    json_object_get_boolean(v);
+	a->runs = 1;
 	content_restore(&a->sent, content);
 	content_copy(&a->cur, &a->sent);
 	a->total_known = a->decl->steps > 0;

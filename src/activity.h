@@ -47,7 +47,10 @@ void			 activity_change_init(struct activity_change *);
 void			 activities_apply(struct activities *,
 			    struct activity_decl *, const struct activity_change *,
 			    const struct template_env *);
-/* Remember that this run of the activity failed. */
+/*
+ * Remember that this run of the activity failed (or the first run, if none
+ * has started; once a run has ended, a failure waits for no other run).
+ */
 void			 activities_fail(struct activities *,
 			    struct activity_decl *);
 /*

@@ -97,7 +97,16 @@ child_exec(char **argv, int out[2], int err[2], const char *slave,
 {
 	int	e;
 
+	/*
+	 * A shell starts background jobs with SIGINT and SIGQUIT ignored, and
+	 * the command would inherit that; as-tail passes these signals on, so
+	 * the command gets them as a foreground program would.  SIGHUP keeps
+	 * its disposition (nohup as-tail -- COMMAND).
+	 */
 	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	if (slave != NULL)
 		child_setup_pty(slave);
 	else {

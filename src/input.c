@@ -71,6 +71,7 @@ input_cat_one(struct input *in, int fd, const char *name, uint64_t *last)
 	}
 	in->nlines += lines_count(l);
 	in->nbytes += lines_bytes(l);
+	in->env->file = NULL;	/* the name goes with the reader */
 	lines_free(l);
 	return rval;
 }
@@ -186,6 +187,7 @@ input_child(struct input *in)
 	}
 	c->out_fd = c->err_fd = -1;
 	child_reap(c);
+	in->env->file = NULL;	/* the names go with the readers */
 	for (i = 0; i < 2; i++) {
 		in->nlines += lines_count(l[i]);
 		in->nbytes += lines_bytes(l[i]);

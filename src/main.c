@@ -248,7 +248,7 @@ parse_options(int argc, char **argv, struct options *o)
 	o->drain_s = 10;
 	o->notify_exit_s = -1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":Fhnqr:Vv", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:Fhnqr:Vv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'F':
 			o->follow = 1;
@@ -358,8 +358,14 @@ parse_options(int argc, char **argv, struct options *o)
 
 /* Check the options that depend on the operands. */
 static void
-check_operands(const struct options *o, int wrap, int argc)
+check_operands(const struct options *o, int wrap, int argc, char **argv)
 {
+	int	i;
+
+	for (i = 0; !wrap && i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			msg_usage("'%s' before --: give either files or a "
+			    "command", argv[0]);
 	if (wrap && argc == 0)
 		msg_usage("no command after --");
 	if (wrap && o->follow)
@@ -577,7 +583,7 @@ main(int argc, char **argv)
 	wrap = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
 	argc -= optind;
 	argv += optind;
-	check_operands(&o, wrap, argc);
+	check_operands(&o, wrap, argc, argv);
 	rs = load_rules(&o);
 	if (o.check)
 		return check_examples(rs, &o);

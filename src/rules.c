@@ -765,6 +765,10 @@ parse_exit(struct parser *p)
 		    "or a status from 0 to 255, not '%s'", t->text);
 	for (i = 2; i < p->ntok && p->rs->nerrors == errors; ) {
 		t = &p->tok[i];
+		if (t->kind == TOK_SEMI) {
+			i++;
+			continue;
+		}
 		if (t->kind != TOK_WORD ||
 		    word_index(t->text, action_words) < 0) {
 			parser_error(p, t->line, t->col, "expected an action, "
@@ -819,6 +823,10 @@ parse_example(struct parser *p)
 	p->in_example = 1;
 	for (i = 2; i < p->ntok && !ex->nothing; ) {
 		t = &p->tok[i];
+		if (t->kind == TOK_SEMI) {
+			i++;
+			continue;
+		}
 		if (t->kind == TOK_WORD &&
 		    word_index(t->text, action_words) >= 0) {
 			i = parse_action(p, i, ex->expect);
@@ -1415,7 +1423,7 @@ rules_list_file(const char *path, const char *name)
 	text = text == NULL ? "" : text + strlen(".rules:");
 	while (*text == ' ')
 		text++;
-	printf("%-12s %s\n", name, text);
+	printf("%-16s %s\n", name, text);
 }
 
 /* List dir's packs not listed already (names in seen). */

@@ -179,3 +179,18 @@ match /^Step (\d+)\/(\d+)/ step b current=$1 total=$2'
 	[ "$(requests | head -1)" = "POST /live-activity/start" ]
 	[ "$(requests | tail -1)" = "POST /live-activity/end" ]
 }
+
+@test "a failure after a run has ended does not carry into the next run" {
+	dry 'Step 1/7\nDONE\nFAILED late\nStep 1/3\n' "$STEPS"
+	[ "$(requests | wc -l)" -eq 4 ]
+	[ "$(field 4 'b["content_state"]["color"]')" = green ]
+}
+
+@test "a failure before the first run counts for it; an explicit start begins clean" {
+	dry 'FAILED early\nStep 1/7\n' "$STEPS"
+	[ "$(field 2 'b["content_state"]["color"]')" = red ]
+	dry 'FAILED early\ngo\n' 'activity b
+match /^FAILED/ fail b
+match /^go/ start b'
+	[ "$(field 2 'b["content_state"]["color"]')" = green ]
+}

@@ -100,8 +100,9 @@ exit failure end b failure; push title=\"failed with \${exit}\" message=\"\${lin
 	[ "$(field 3 'b["title"]')" = "failed with 4" ]
 	[ "$(field 3 'b["message"]')" = "b.c:2: error: last" ]
 	wrap -- true
-	[ "$(requests)" = "POST /push-notification" ]
-	[ "$(field 1 'b["title"]')" = "true ok" ]
+	[ "$(requests | tail -1)" = "POST /push-notification" ]
+	[ "$(requests | sed -n 2p)" = "DELETE /live-activity/stream/b" ]
+	[ "$(field 3 'b["title"]')" = "true ok" ]
 }
 
 @test "--notify-exit pushes once when the command ends, even without rules" {
@@ -138,4 +139,19 @@ exit failure end b failure; push title=\"failed with \${exit}\" message=\"\${lin
 	run as_tail -n --pty -r "$(rules "$R")" < /dev/null
 	[ "$status" -eq 2 ]
 	[[ "${lines[0]}" == "as-tail: --pty is for a wrapped command"* ]]
+}
+
+@test "file operands before -- are a usage error, not part of the command" {
+	run as_tail -n -r "$(rules "$R")" build.log -- make
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: 'build.log' before --: give either files or a command" ]
+}
+
+@test "exit rules accept ';' between actions and count their firings" {
+	R="$R
+exit failure push title=\"x\${count}\"; push title=\"y\""
+	wrap -- false
+	[ "$(requests)" = "POST /push-notification
+POST /push-notification" ]
+	[ "$(field 1 'b["title"]')" = x1 ]
 }
