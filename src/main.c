@@ -607,6 +607,7 @@ main(int argc, char **argv)
 	in.matcher = m;
 	in.env = &env;
 	in.stop = &got_signal;
+	catch_signals();	/* before the command starts: none may be lost */
 	if (wrap) {
 		if (child_start(&child, argv, o.pty) == 0) {
 			child_own_session = o.pty;
@@ -626,7 +627,6 @@ main(int argc, char **argv)
 		state_load(ticker.state);
 	in.tick = tick;
 	in.tick_arg = &ticker;
-	catch_signals();
 
 	rval = wrap && in.child == NULL ? 0 : input_run(&in);
 	if (rval < 0)
