@@ -497,7 +497,7 @@ matcher_sort_candidates(struct matcher *m)
 {
 	size_t	i, n = 0;
 
-	if (m->nscanners > 1)
+	if (m->nscanners > 1 && m->ncand > 1)
 		qsort(m->cand, m->ncand, sizeof *m->cand, cmp_size);
 	for (i = 0; i < m->ncand; i++)
 		if (n == 0 || m->cand[n - 1] != m->cand[i])

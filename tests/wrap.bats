@@ -76,17 +76,17 @@ wrap() {
 	for sig in INT HUP; do
 		"$AS_TAIL" -n --trace /dev/null -r "$(rules "$R")" -- \
 		    sh -c "trap 'echo got $sig; exit 7' $sig; echo up; while :; do sleep 0.1; done" \
-		    > "$BATS_TEST_TMPDIR/out" 2>/dev/null 3>&- &
+		    > "$BATS_TEST_TMPDIR/out.$sig" 2> "$BATS_TEST_TMPDIR/err.$sig" 3>&- &
 		pid=$!
 		for i in $(seq 100); do
-			grep -q up "$BATS_TEST_TMPDIR/out" && break
+			grep -q up "$BATS_TEST_TMPDIR/out.$sig" && break
 			sleep 0.1
 		done
 		kill -$sig $pid
 		rc=0
 		wait $pid || rc=$?
 		[ "$rc" -eq 7 ]
-		grep -q "got $sig" "$BATS_TEST_TMPDIR/out"
+		grep -q "got $sig" "$BATS_TEST_TMPDIR/out.$sig"
 	done
 }
 
