@@ -4,35 +4,10 @@
 # shows the failed target as the activity's message.
 
 load helpers/common
+load helpers/packs
 
 ninja_dry() {
-	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/ninja.rules" \
-	    "$FIXTURES/ninja/$1"
-}
-
-# summary: the trace as one line per start, end and push:
-# "start TITLE", "end TITLE COLOR PROGRESS", "push MESSAGE".
-summary() {
-	python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    b = r["body"]
-    cs = b.get("content_state", {})
-    if "current_step" in cs:
-        prog = "%d/%d" % (cs["current_step"], cs["number_of_steps"])
-    elif "percentage" in cs:
-        prog = "%g%%" % cs["percentage"]
-    elif "upper_limit" in cs:
-        prog = "%g/%g" % (cs["value"], cs["upper_limit"])
-    else:
-        prog = "-"
-    if r["path"].endswith("/start"):
-        print("start", cs["title"])
-    elif r["path"].endswith("/end"):
-        print("end", cs["title"], cs.get("color"), prog)
-    elif r["path"] == "/push-notification":
-        print("push", b.get("message"))' "$BATS_TEST_TMPDIR/trace"
+	pack_dry ninja "$1"
 }
 
 @test "ninja: two runs in one log are two activities, red then green" {
