@@ -52,7 +52,7 @@ check-asan:
 	    status=$$?; $(MAKE) clean; exit $$status
 
 check-valgrind: as-tail
-	AS_TAIL_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' bats tests/pipe.bats tests/rules.bats tests/activity.bats
+	AS_TAIL_NO_JIT=1 AS_TAIL_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' bats tests/pipe.bats tests/rules.bats tests/activity.bats
 
 lint-man:
 	mandoc -Tlint -W warning man/as-tail.1 man/as-tail.rules.5

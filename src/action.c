@@ -189,6 +189,12 @@ change_numbers(struct rule *r, struct action *a, struct expanded *x,
 	for (f = FIELD_CURRENT; f <= FIELD_MAX; f++) {
 		if (!x->set[f])
 			continue;
+		if (f == FIELD_CURRENT && x->field[f].data[0] == '+') {
+			if (parse_whole(x->field[f].data + 1, &l) != 0)
+				goto bad;
+			ch->advance = l;
+			continue;
+		}
 		if (f == FIELD_CURRENT || f == FIELD_TOTAL) {
 			if (parse_whole(x->field[f].data, &l) != 0 ||
 			    (f == FIELD_TOTAL && l == 0))

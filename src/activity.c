@@ -184,10 +184,19 @@ replace(char **dst, const char *src)
  */
 static void
 apply_step(struct activity *a, struct content *n,
-    const struct activity_change *ch)
+    const struct activity_change *in)
 {
-	long	total;
+	struct activity_change	 advanced;
+	const struct activity_change *ch = in;
+	long			 total;
 
+	/* current=+N counts from this run's step (a new run starts at 0). */
+	if (in->advance > 0) {
+		advanced = *in;
+		advanced.current = (n->current < 0 ? 0 : n->current) +
+		    in->advance;
+		ch = &advanced;
+	}
 	if (ch->total > 0)
 		a->total_known = 1;
 	total = ch->total > 0 ? ch->total : n->total;

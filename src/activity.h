@@ -22,6 +22,7 @@ struct activity_change {
 	const char		*subtitle;
 	const char		*message;
 	long			 current;	/* -1: unset */
+	long			 advance;	/* current=+N: steps to add */
 	long			 total;		/* 0: unset */
 	double			 percent;	/* < 0: unset */
 	double			 value, upper;	/* upper <= 0: unset */

@@ -208,8 +208,17 @@ scanner_compile(const char *pattern, uint32_t options)
 	    options | PCRE2_MULTILINE, &error, &erroff, cc);
 	pcre2_compile_context_free(cc);
 	if (code != NULL)
-		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+		match_jit(code);
 	return code;
+}
+
+void
+match_jit(pcre2_code *code)
+{
+	const char	*no = getenv("AS_TAIL_NO_JIT");
+
+	if (no == NULL || *no == '\0')
+		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 }
 
 static void

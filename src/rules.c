@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "match.h"
 #include "rules-lex.h"
 #include "rules.h"
 #include "xmalloc.h"
@@ -324,6 +325,8 @@ check_field(struct parser *p, struct token *t, enum field f)
 	case FIELD_CURRENT:
 	case FIELD_TOTAL:
 	case FIELD_COUNT:
+		if (f == FIELD_CURRENT && *v == '+')
+			v++;	/* current=+N: N more steps */
 		if (parse_long(v, INT_MAX, &l) != 0)
 			parser_error(p, t->line, t->value_col,
 			    "%s must be a whole number", t->text);
@@ -632,7 +635,7 @@ compile_regex(struct parser *p, struct token *t, struct rule *r)
 		    (size_t)erroff);
 		return -1;
 	}
-	pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+	match_jit(r->re);
 	return 0;
 }
 

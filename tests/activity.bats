@@ -194,3 +194,27 @@ match /^FAILED/ fail b
 match /^go/ start b'
 	[ "$(field 2 'b["content_state"]["color"]')" = green ]
 }
+
+@test "current=+1 counts steps per run: a new run starts again at 1" {
+	dry 'CC a\nCC b\nCC c\nDONE\nCC d\nCC e\n' 'activity b
+match /^CC / step b current=+1
+match /^DONE/ end b'
+	[ "$(requests)" = "POST /live-activity/start
+POST /live-activity/update
+POST /live-activity/update
+POST /live-activity/end
+POST /live-activity/start
+POST /live-activity/update
+POST /live-activity/end" ]
+	[ "$(field 4 'b["content_state"]["current_step"]')" = 3 ]
+	[ "$(field 5 'b["content_state"]["current_step"]')" = 1 ]
+	[ "$(field 7 'b["content_state"]["current_step"]')" = 2 ]
+	valid_trace
+}
+
+@test "current=+N is checked when the rules load" {
+	run as_tail --check -r "$(rules 'activity b
+match /x/ step b current=+x')"
+	[ "$status" -eq 2 ]
+	[[ "${lines[0]}" == *"2:26: current must be a whole number" ]]
+}
