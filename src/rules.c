@@ -738,6 +738,32 @@ parse_match(struct parser *p)
 }
 
 /*
+ * Parse the rest of a statement, from token i, as actions of r (";"
+ * between them is allowed); anything else is reported as not being what
+ * was expected.
+ */
+static void
+parse_actions(struct parser *p, size_t i, struct rule *r, const char *expected)
+{
+	struct token	*t;
+
+	while (i < p->ntok) {
+		t = &p->tok[i];
+		if (t->kind == TOK_SEMI) {
+			i++;
+			continue;
+		}
+		if (t->kind != TOK_WORD ||
+		    word_index(t->text, action_words) < 0) {
+			parser_error(p, t->line, t->col, "expected %s, not '%s'",
+			    expected, t->text);
+			return;
+		}
+		i = parse_action(p, i, r);
+	}
+}
+
+/*
  * "exit success|failure|N ACTION...": what to do when the wrapped command
  * ends so.  Templates have no captures; ${line} is the last line that made
  * a fail action fire.
@@ -747,7 +773,7 @@ parse_exit(struct parser *p)
 {
 	struct rule	*r;
 	struct token	*t;
-	size_t		 i, errors = p->rs->nerrors;
+	size_t		 errors = p->rs->nerrors;
 	long		 n;
 
 	t = &p->tok[p->ntok < 2 ? 0 : 1];
@@ -766,20 +792,7 @@ parse_exit(struct parser *p)
 	else
 		parser_error(p, t->line, t->col, "exit takes success, failure "
 		    "or a status from 0 to 255, not '%s'", t->text);
-	for (i = 2; i < p->ntok && p->rs->nerrors == errors; ) {
-		t = &p->tok[i];
-		if (t->kind == TOK_SEMI) {
-			i++;
-			continue;
-		}
-		if (t->kind != TOK_WORD ||
-		    word_index(t->text, action_words) < 0) {
-			parser_error(p, t->line, t->col, "expected an action, "
-			    "not '%s'", t->text);
-			break;
-		}
-		i = parse_action(p, i, r);
-	}
+	parse_actions(p, 2, r, "an action");
 	if (p->rs->nerrors != errors) {
 		rule_free(r);
 		return;
@@ -806,7 +819,7 @@ parse_example(struct parser *p)
 {
 	struct example	*ex;
 	struct token	*t;
-	size_t		 i, errors = p->rs->nerrors;
+	size_t		 errors = p->rs->nerrors;
 
 	if (p->ntok < 3 || p->tok[1].kind != TOK_STRING) {
 		t = &p->tok[p->ntok < 2 ? 0 : 1];
@@ -824,21 +837,8 @@ parse_example(struct parser *p)
 	    strcmp(p->tok[2].text, "nothing") == 0)
 		ex->nothing = 1;
 	p->in_example = 1;
-	for (i = 2; i < p->ntok && !ex->nothing; ) {
-		t = &p->tok[i];
-		if (t->kind == TOK_SEMI) {
-			i++;
-			continue;
-		}
-		if (t->kind == TOK_WORD &&
-		    word_index(t->text, action_words) >= 0) {
-			i = parse_action(p, i, ex->expect);
-			continue;
-		}
-		parser_error(p, t->line, t->col, "expected an action or "
-		    "'nothing', not '%s'", t->text);
-		break;
-	}
+	if (!ex->nothing)
+		parse_actions(p, 2, ex->expect, "an action or 'nothing'");
 	p->in_example = 0;
 	if (p->rs->nerrors != errors) {
 		example_free(ex);
