@@ -1,13 +1,16 @@
 /*
  * action.c: from a matched line to requests.
  *
- * The rule's options are applied first: "once" fires on the first match only,
- * "throttle" at most once per interval, "threshold" only when N matches fall
- * within an interval (and then starts counting afresh).  Matches held back
- * are counted, for --explain.  A firing expands every field of every action
- * against the line and its captures, checks the numbers, and hands the result
- * to the activity state (activity.c) or, for pushes, metrics and badges,
- * straight to the outbox.
+ * The rule's options are applied first: "if=TEMPLATE" lets the rule match
+ * only when TEMPLATE expands to some text, "unless=TEMPLATE" only when it
+ * expands to none, "once" fires on the first match only ("once=NAME": the
+ * first in each run of activity NAME), "throttle" at most once per interval,
+ * "threshold" only when N matches fall within an interval (and then starts
+ * counting afresh).  Matches held back are counted, for --explain.  A firing
+ * expands every field of every action against the line and its captures,
+ * checks the numbers, and hands the result to the activity state
+ * (activity.c) or, for pushes, metrics and badges, straight to the outbox;
+ * "set" writes a variable (vars.c).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -42,6 +45,17 @@ action_template_env(const struct action_env *env, struct template_env *te)
 	te->command = env->command;
 	te->exit_status = env->exit_status;
 	te->signal = env->signal;
+	te->vars = env->vars;
+}
+
+int
+action_rule_takes(const struct rule *r, const struct template_env *te)
+{
+	if (r->cond != NULL && !template_test(r->cond, te))
+		return 0;
+	if (r->cond_not != NULL && template_test(r->cond_not, te))
+		return 0;
+	return 1;
 }
 
 /* Remember the first few lines a rule matched. */
@@ -63,11 +77,17 @@ rule_sample(struct rule *r, const char *line, size_t len)
 
 /* Whether the rule's options let this match fire. */
 static int
-rule_may_fire(struct rule *r, uint64_t now)
+rule_may_fire(struct action_env *env, struct rule *r, uint64_t now)
 {
 	unsigned	i;
+	int		run;
 
-	if (r->once && r->fired > 0)
+	if (r->once_activity != NULL) {
+		run = activities_run(env->activities, r->once_activity);
+		if (r->fired > 0 && r->fired_run == run)
+			return 0;
+		r->fired_run = run;
+	} else if (r->once && r->fired > 0)
 		return 0;
 	if (r->throttle_ms > 0 && r->fired > 0 &&
 	    now - r->last_fired_ms < r->throttle_ms)
@@ -299,6 +319,24 @@ run_push(struct action_env *env, struct rule *r, struct action *a,
 	free(channels);
 }
 
+/* set NAME=VALUE, or NAME?=VALUE: only if NAME is not set. */
+static void
+run_set(struct action_env *env, struct action *a,
+    const struct template_env *te)
+{
+	struct buf	name, value;
+
+	buf_init(&name, VARS_NAME_MAX);
+	template_expand(a->var_name, te, &name);
+	if (!a->var_if_unset || *vars_get(env->vars, buf_str(&name)) == '\0') {
+		buf_init(&value, VARS_VALUE_MAX);
+		template_expand(a->var_value, te, &value);
+		vars_set(env->vars, buf_str(&name), buf_str(&value));
+		buf_free(&value);
+	}
+	buf_free(&name);
+}
+
 static void
 run_action(struct action_env *env, struct rule *r, struct action *a,
     const struct template_env *te)
@@ -306,6 +344,10 @@ run_action(struct action_env *env, struct rule *r, struct action *a,
 	struct expanded	x;
 	long		count;
 
+	if (a->kind == ACTION_SET) {
+		run_set(env, a, te);
+		return;
+	}
 	if (a->kind == ACTION_FAIL) {
 		activities_fail(env->activities, a->activity);
 		if (te->line != NULL && te->line != env->last_fail) {
@@ -380,20 +422,23 @@ action_match(struct rule *r, const char *line, size_t len,
 	uint64_t		 now = clock_now_ms();
 	size_t			 i;
 
-	r->hits++;
-	rule_sample(r, line, len);
-	if (!rule_may_fire(r, now)) {
-		r->suppressed++;
-		return r->stop;
-	}
-	r->fired++;
-	r->last_fired_ms = now;
 	action_template_env(env, &te);
 	te.line = line;
 	te.line_len = len;
 	te.ovector = pcre2_get_ovector_pointer(md);
 	te.npairs = pcre2_get_ovector_count(md);
-	te.count = r->hits;
+	te.count = r->hits + 1;
+	/* A rule whose if= or unless= says no did not match: no count, no stop. */
+	if (!action_rule_takes(r, &te))
+		return 0;
+	r->hits++;
+	rule_sample(r, line, len);
+	if (!rule_may_fire(env, r, now)) {
+		r->suppressed++;
+		return r->stop;
+	}
+	r->fired++;
+	r->last_fired_ms = now;
 	for (i = 0; i < r->nactions; i++)
 		run_action(env, r, &r->actions[i], &te);
 	return r->stop;

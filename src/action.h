@@ -14,6 +14,7 @@
 #include "activity.h"
 #include "outbox.h"
 #include "rules.h"
+#include "vars.h"
 
 /* Where actions go, and what templates may refer to besides captures. */
 struct action_env {
@@ -25,6 +26,7 @@ struct action_env {
 	int			 exit_status;	/* -1 while unknown */
 	int			 signal;
 	char			*last_fail;	/* last line that fired a fail */
+	struct vars		*vars;		/* what set actions wrote */
 };
 
 /*
@@ -33,6 +35,8 @@ struct action_env {
  */
 int	action_match(struct rule *, const char *, size_t, pcre2_match_data *,
 	    void *);
+/* Whether the rule's if= and unless= let it take a line it matched. */
+int	action_rule_takes(const struct rule *, const struct template_env *);
 /*
  * The wrapped command ended: run the exit rules that fit its status, with
  * ${line} the last line that fired a fail action.

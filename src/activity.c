@@ -396,6 +396,14 @@ activities_apply(struct activities *as, struct activity_decl *d,
 		activity_end(as, a, ch->outcome, ch->color);
 }
 
+int
+activities_run(struct activities *as, struct activity_decl *d)
+{
+	struct activity	*a = activities_find(as, d);
+
+	return a->open ? a->runs : a->runs + 1;
+}
+
 void
 activities_fail(struct activities *as, struct activity_decl *d)
 {

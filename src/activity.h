@@ -49,6 +49,13 @@ void			 activities_apply(struct activities *,
 			    struct activity_decl *, const struct activity_change *,
 			    const struct template_env *);
 /*
+ * The number of the run a match made now belongs to, for "once=NAME": the
+ * open run, or the one that ended last (tools print their summary of errors
+ * after the end), or the first if none has started.
+ */
+int			 activities_run(struct activities *,
+			    struct activity_decl *);
+/*
  * Remember that this run of the activity failed (or the first run, if none
  * has started; once a run has ended, a failure waits for no other run).
  */

@@ -2,19 +2,24 @@
  * example.c: do the rules do what their examples say?
  *
  * An example line is matched like any input line (every matching rule, in
- * file order, "stop" honoured; once, throttle and threshold ignored).  Each
- * action of each matching rule is expanded against the line, and described
- * as text in the rules language ("step build current=42 total=100").  An
- * expected action is met when some fired action has the same keyword, the
- * same activity, metric key or outcome where the example names one, and the
- * same value for every field the example gives.
+ * file order, "stop", "if=" and "unless=" honoured; once, throttle and
+ * threshold ignored).  Each action of each matching rule is expanded against
+ * the line, and described as text in the rules language ("step build
+ * current=42 total=100").  An expected action is met when some fired action
+ * has the same keyword, the same activity, metric key or outcome where the
+ * example names one, and the same value for every field the example gives (a
+ * set: the same name and value).  Each example starts with no variables set;
+ * its set actions are carried out, so a later action on the same line reads
+ * them.  "nothing" means no action but set.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "buf.h"
 #include "example.h"
+#include "vars.h"
 #include "xmalloc.h"
 
 #define FIRED_MAX	64
@@ -22,11 +27,14 @@
 struct fired {
 	const struct action	*action;
 	char			*field[FIELD_LAST];
+	char			*var_name;	/* set */
+	char			*var_value;
 };
 
 struct firing {
-	struct fired	v[FIRED_MAX];
-	size_t		n;
+	struct fired	 v[FIRED_MAX];
+	size_t		 n;
+	struct vars	*vars;
 };
 
 static const char *
@@ -34,6 +42,30 @@ outcome_name(enum outcome o)
 {
 	return o == OUTCOME_SUCCESS ? "success" : o == OUTCOME_FAILURE ?
 	    "failure" : NULL;
+}
+
+static char *
+expand_new(const struct template *t, const struct template_env *te,
+    size_t max)
+{
+	struct buf	b;
+
+	buf_init(&b, max);
+	template_expand(t, te, &b);
+	buf_str(&b);
+	return b.data;
+}
+
+/* Expand the name and value of a set, and carry it out. */
+static void
+example_set(struct firing *fg, struct fired *f, const struct template_env *te)
+{
+	const struct action	*a = f->action;
+
+	f->var_name = expand_new(a->var_name, te, VARS_NAME_MAX);
+	f->var_value = expand_new(a->var_value, te, VARS_VALUE_MAX);
+	if (!a->var_if_unset || *vars_get(fg->vars, f->var_name) == '\0')
+		vars_set(fg->vars, f->var_name, f->var_value);
 }
 
 /* The matcher's callback: expand every action of the matching rule. */
@@ -44,7 +76,6 @@ example_fire(struct rule *r, const char *line, size_t len,
 	struct firing		*fg = arg;
 	struct template_env	 te;
 	struct fired		*f;
-	struct buf		 b;
 	size_t			 i;
 	int			 k;
 
@@ -56,30 +87,41 @@ example_fire(struct rule *r, const char *line, size_t len,
 	te.file = "-";
 	te.count = 1;
 	te.exit_status = -1;
+	te.vars = fg->vars;
+	if (!action_rule_takes(r, &te))
+		return 0;
 	for (i = 0; i < r->nactions && fg->n < FIRED_MAX; i++) {
 		f = &fg->v[fg->n++];
 		f->action = &r->actions[i];
-		for (k = 0; k < FIELD_LAST; k++) {
-			if (r->actions[i].field[k] == NULL)
-				continue;
-			buf_init(&b, 4096);
-			template_expand(r->actions[i].field[k], &te, &b);
-			buf_str(&b);
-			f->field[k] = b.data;
+		if (f->action->kind == ACTION_SET) {
+			example_set(fg, f, &te);
+			continue;
 		}
+		for (k = 0; k < FIELD_LAST; k++)
+			if (r->actions[i].field[k] != NULL)
+				f->field[k] = expand_new(r->actions[i].field[k],
+				    &te, 4096);
 	}
 	return r->stop;
 }
 
 /* Describe an action as the rules language would write it. */
 static void
-describe(const struct action *a, char *const *field, struct buf *b)
+describe(const struct action *a, const struct fired *f, struct buf *b)
 {
 	const char	*name = a->activity_name != NULL ? a->activity_name :
 			    a->metric_key;
 	int		 k;
 
 	buf_addstr(b, rules_action_name(a->kind));
+	if (a->kind == ACTION_SET) {
+		buf_addstr(b, " ");
+		buf_addstr(b, f->var_name);
+		buf_addstr(b, a->var_if_unset ? "?=\"" : "=\"");
+		buf_addstr(b, f->var_value);
+		buf_addstr(b, "\"");
+		return;
+	}
 	if (name != NULL) {
 		buf_addstr(b, " ");
 		buf_addstr(b, name);
@@ -89,12 +131,12 @@ describe(const struct action *a, char *const *field, struct buf *b)
 		buf_addstr(b, outcome_name(a->outcome));
 	}
 	for (k = 0; k < FIELD_LAST; k++) {
-		if (field[k] == NULL)
+		if (f->field[k] == NULL)
 			continue;
 		buf_addstr(b, " ");
 		buf_addstr(b, rules_field_name(k));
 		buf_addstr(b, "=\"");
-		buf_addstr(b, field[k]);
+		buf_addstr(b, f->field[k]);
 		buf_addstr(b, "\"");
 	}
 }
@@ -107,46 +149,73 @@ same_name(const char *want, const char *got)
 
 /* Expand the fields of an expected action (they may name ${host}). */
 static void
-expand_expected(const struct action *e, char **out)
+expand_expected(const struct action *e, struct fired *want)
 {
 	struct template_env	te;
-	struct buf		b;
 	int			k;
 
+	memset(want, 0, sizeof *want);
+	want->action = e;
 	memset(&te, 0, sizeof te);
 	te.file = "-";
 	te.count = 1;		/* as for the action that fires */
 	te.exit_status = -1;
-	for (k = 0; k < FIELD_LAST; k++) {
-		out[k] = NULL;
-		if (e->field[k] == NULL)
-			continue;
-		buf_init(&b, 4096);
-		template_expand(e->field[k], &te, &b);
-		buf_str(&b);
-		out[k] = b.data;
+	if (e->kind == ACTION_SET) {
+		want->var_name = expand_new(e->var_name, &te, VARS_NAME_MAX);
+		want->var_value = expand_new(e->var_value, &te,
+		    VARS_VALUE_MAX);
 	}
+	for (k = 0; k < FIELD_LAST; k++)
+		if (e->field[k] != NULL)
+			want->field[k] = expand_new(e->field[k], &te, 4096);
 }
 
-/* Whether the fired action f meets e, whose fields expand to want. */
-static int
-example_meets(const struct action *e, char *const *want,
-    const struct fired *f)
+static void
+fired_clear(struct fired *f)
 {
-	const struct action	*a = f->action;
+	int	k;
+
+	for (k = 0; k < FIELD_LAST; k++)
+		free(f->field[k]);
+	free(f->var_name);
+	free(f->var_value);
+}
+
+/* Whether the fired action f meets the expected one, want. */
+static int
+example_meets(const struct fired *want, const struct fired *f)
+{
+	const struct action	*e = want->action, *a = f->action;
 	int			 k;
 
 	if (e->kind != a->kind || !same_name(e->activity_name,
 	    a->activity_name) || !same_name(e->metric_key, a->metric_key) ||
 	    (e->outcome != OUTCOME_NONE && e->outcome != a->outcome))
 		return 0;
+	if (e->kind == ACTION_SET && (strcmp(want->var_name, f->var_name) != 0 ||
+	    strcmp(want->var_value, f->var_value) != 0 ||
+	    e->var_if_unset != a->var_if_unset))
+		return 0;
 	for (k = 0; k < FIELD_LAST; k++) {
-		if (want[k] == NULL)
+		if (want->field[k] == NULL)
 			continue;
-		if (f->field[k] == NULL || strcmp(f->field[k], want[k]) != 0)
+		if (f->field[k] == NULL ||
+		    strcmp(f->field[k], want->field[k]) != 0)
 			return 0;
 	}
 	return 1;
+}
+
+/* Whether anything but a set fired. */
+static int
+fired_output(const struct firing *fg)
+{
+	size_t	i;
+
+	for (i = 0; i < fg->n; i++)
+		if (fg->v[i].action->kind != ACTION_SET)
+			return 1;
+	return 0;
 }
 
 static void
@@ -162,7 +231,7 @@ example_error(struct ruleset *rs, const struct example *ex, const char *what,
 	for (i = 0; i < fg->n; i++) {
 		if (i > 0)
 			buf_addstr(&b, "; ");
-		describe(fg->v[i].action, fg->v[i].field, &b);
+		describe(fg->v[i].action, &fg->v[i], &b);
 	}
 	rs->errors = xreallocarray(rs->errors, rs->nerrors + 1,
 	    sizeof *rs->errors);
@@ -176,37 +245,36 @@ static int
 example_check(struct ruleset *rs, struct matcher *m, const struct example *ex)
 {
 	struct firing	 fg;
+	struct fired	 want;
 	struct buf	 text;
-	char		*want[FIELD_LAST];
 	size_t		 i, j;
-	int		 failed = 0, k;
+	int		 failed = 0;
 
 	memset(&fg, 0, sizeof fg);
+	fg.vars = vars_new();
 	matcher_line(m, ex->text, strlen(ex->text), example_fire, &fg);
-	if (ex->nothing && fg.n > 0) {
+	if (ex->nothing && fired_output(&fg)) {
 		example_error(rs, ex, "expected nothing", &fg);
 		failed = 1;
 	}
 	for (i = 0; i < ex->expect->nactions && !failed; i++) {
-		expand_expected(&ex->expect->actions[i], want);
+		expand_expected(&ex->expect->actions[i], &want);
 		for (j = 0; j < fg.n; j++)
-			if (example_meets(&ex->expect->actions[i], want,
-			    &fg.v[j]))
+			if (example_meets(&want, &fg.v[j]))
 				break;
 		if (j == fg.n) {
 			buf_init(&text, 4096);
 			buf_addstr(&text, "expected ");
-			describe(&ex->expect->actions[i], want, &text);
+			describe(want.action, &want, &text);
 			example_error(rs, ex, buf_str(&text), &fg);
 			buf_free(&text);
 			failed = 1;
 		}
-		for (k = 0; k < FIELD_LAST; k++)
-			free(want[k]);
+		fired_clear(&want);
 	}
 	for (i = 0; i < fg.n; i++)
-		for (k = 0; k < FIELD_LAST; k++)
-			free(fg.v[i].field[k]);
+		fired_clear(&fg.v[i]);
+	vars_free(fg.vars);
 	return failed;
 }
 

@@ -34,6 +34,7 @@
 #include "rules.h"
 #include "sender.h"
 #include "state.h"
+#include "vars.h"
 #include "xmalloc.h"
 
 #define MAX_LINE_DEFAULT	(64 * 1024)
@@ -595,6 +596,7 @@ main(int argc, char **argv)
 	memset(&env, 0, sizeof env);
 	env.outbox = ob;
 	env.activities = activities_new(rs, ob, o.api);
+	env.vars = vars_new();
 	env.start_ms = start;
 	env.exit_status = -1;
 	m = matcher_new(rs, o.max_line);
@@ -657,6 +659,7 @@ main(int argc, char **argv)
 	matcher_free(m);
 	activities_free(env.activities);
 	free(env.last_fail);
+	vars_free(env.vars);
 	outbox_free(ob);
 	if (trace != NULL && trace != stderr && fclose(trace) == EOF) {
 		msg_warn("%s", o.trace);

@@ -171,8 +171,10 @@ lex_token(struct lexer *lx, struct tokens *tv)
 	t->kind = TOK_PAIR;
 	lex_advance(lx);
 	t->value_col = lx->col;
-	if (lx->p < lx->end && (*lx->p == '"' || *lx->p == '\''))
+	if (lx->p < lx->end && (*lx->p == '"' || *lx->p == '\'')) {
+		t->value_col++;		/* columns in the value: after the quote */
 		return (t->value = lex_quoted(lx)) == NULL ? -1 : 0;
+	}
 	t->value = lex_bare(lx, 0);
 	return 0;
 }

@@ -44,12 +44,12 @@ struct parser {
 static const char *statement_words[] = { "include", "activity", "match",
     "example", "exit", NULL };
 static const char *option_words[] = { "once", "stop", "throttle", "cooldown",
-    "threshold", NULL };
+    "threshold", "if", "unless", NULL };
 static const char *action_words[] = { "push", "start", "step", "progress",
-    "update", "end", "fail", "metric", "badge", NULL };
+    "update", "end", "fail", "metric", "badge", "set", NULL };
 static const char *rule_words[] = { "once", "stop", "throttle", "cooldown",
-    "threshold", "push", "start", "step", "progress", "update", "end", "fail",
-    "metric", "badge", NULL };
+    "threshold", "if", "unless", "push", "start", "step", "progress", "update", "end", "fail",
+    "metric", "badge", "set", NULL };
 static const char *field_words[] = { "title", "subtitle", "message", "url",
     "channels", "current", "total", "percent", "value", "max", "color",
     "step_color", "count", NULL };
@@ -79,6 +79,7 @@ static const unsigned action_fields[] = {
 	0,						/* fail */
 	F(FIELD_VALUE),					/* metric */
 	F(FIELD_COUNT),					/* badge */
+	0,						/* set */
 };
 
 static void parser_error(struct parser *, unsigned, unsigned, const char *,
@@ -423,13 +424,41 @@ parse_action_pair(struct parser *p, struct token *t, struct action *a,
 	a->field[f] = parse_template(p, t->value, t->line, t->value_col, re);
 }
 
+/*
+ * The NAME=VALUE of a set action; NAME?=VALUE sets only a name that is not
+ * set.  Both are templates.
+ */
+static void
+parse_set_pair(struct parser *p, struct token *t, struct action *a,
+    const pcre2_code *re)
+{
+	size_t	len = strlen(t->text);
+
+	if (a->var_name != NULL) {
+		parser_error(p, t->line, t->col, "set takes one NAME=VALUE; "
+		    "put ';' between sets");
+		return;
+	}
+	if (len > 0 && t->text[len - 1] == '?') {
+		a->var_if_unset = 1;
+		t->text[--len] = '\0';
+	}
+	if (len == 0) {
+		parser_error(p, t->line, t->col, "set needs a variable name");
+		return;
+	}
+	a->var_name = parse_template(p, t->text, t->line, t->col, re);
+	a->var_value = parse_template(p, t->value, t->line, t->value_col, re);
+}
+
 /* The positional words after an action keyword; return the next index. */
 static size_t
 parse_action_words(struct parser *p, size_t i, struct action *a)
 {
 	struct token	*t;
 
-	if (a->kind == ACTION_PUSH || a->kind == ACTION_BADGE)
+	if (a->kind == ACTION_PUSH || a->kind == ACTION_BADGE ||
+	    a->kind == ACTION_SET)
 		return i;
 	if (i >= p->ntok || p->tok[i].kind != TOK_WORD ||
 	    word_index(p->tok[i].text, action_words) >= 0) {
@@ -488,6 +517,10 @@ check_action(struct parser *p, struct action *a)
 		if (a->field[FIELD_COUNT] == NULL)
 			missing = "badge needs count=";
 		break;
+	case ACTION_SET:
+		if (a->var_name == NULL)
+			missing = "set needs NAME=VALUE";
+		break;
 	default:
 		break;
 	}
@@ -517,8 +550,16 @@ parse_action(struct parser *p, size_t i, struct rule *r)
 	i = parse_action_words(p, i + 1, a);
 	for (; i < p->ntok; i++) {
 		t = &p->tok[i];
-		if (t->kind == TOK_SEMI)
-			return i + 1;
+		if (t->kind == TOK_SEMI) {
+			i++;
+			break;
+		}
+		if (t->kind == TOK_PAIR && a->kind == ACTION_SET &&
+		    (a->var_name == NULL ||
+		    word_index(t->text, option_words) < 0)) {
+			parse_set_pair(p, t, a, r->re);
+			continue;
+		}
 		if (t->kind == TOK_PAIR &&
 		    word_index(t->text, option_words) < 0) {
 			parse_action_pair(p, t, a, r->re);
@@ -542,20 +583,24 @@ parse_action(struct parser *p, size_t i, struct rule *r)
 static int
 parse_option(struct parser *p, struct token *t, struct rule *r)
 {
-	char		*slash;
-	long		 n;
-	int		 which;
+	struct template	**cond;
+	char		 *slash;
+	long		  n;
+	int		  which;
 
 	if ((which = word_index(t->text, option_words)) < 0)
 		return 0;
-	if ((which <= 1) != (t->kind == TOK_WORD)) {
-		parser_error(p, t->line, t->col, which <= 1 ?
+	if ((which == 1 && t->kind != TOK_WORD) ||
+	    (which >= 2 && t->kind == TOK_WORD)) {
+		parser_error(p, t->line, t->col, which == 1 ?
 		    "'%s' takes no value" : "'%s' needs a value", t->text);
 		return 1;
 	}
 	switch (which) {
 	case 0:
 		r->once = 1;
+		if (t->kind == TOK_PAIR)
+			r->once_name = xstrdup(t->value);
 		break;
 	case 1:
 		r->stop = 1;
@@ -582,6 +627,16 @@ parse_option(struct parser *p, struct token *t, struct rule *r)
 		}
 		r->threshold_n = (unsigned)n;
 		r->window = xcalloc((size_t)n, sizeof *r->window);
+		break;
+	case 5:
+	case 6:
+		cond = which == 5 ? &r->cond : &r->cond_not;
+		if (*cond != NULL)
+			parser_error(p, t->line, t->col, "'%s' given twice",
+			    t->text);
+		else
+			*cond = parse_template(p, t->value, t->line,
+			    t->value_col, r->re);
 		break;
 	}
 	return 1;
@@ -659,12 +714,17 @@ rule_free(struct rule *r)
 			template_free(a->metrics[j].value);
 		}
 		free(a->metrics);
+		template_free(a->var_name);
+		template_free(a->var_value);
 	}
 	for (i = 0; i < RULE_SAMPLES; i++)
 		free(r->samples[i]);
 	free(r->actions);
 	free(r->window);
 	free(r->pattern);
+	free(r->once_name);
+	template_free(r->cond);
+	template_free(r->cond_not);
 	free(r->file);
 	pcre2_code_free(r->re);
 	free(r);
@@ -1228,25 +1288,43 @@ infer_type(struct ruleset *rs, struct activity_decl *d)
 	d->type = progress && !step ? TYPE_PROGRESS : TYPE_SEGMENTED_PROGRESS;
 }
 
-static void
-resolve_action(struct ruleset *rs, struct rule *r, struct action *a)
+/* The activity called name, or NULL after reporting it at line:col. */
+static struct activity_decl *
+resolve_activity(struct ruleset *rs, struct rule *r, unsigned line,
+    unsigned col, const char *name)
 {
-	const char	**names;
-	char		  hint[64];
-	size_t		  i;
+	struct activity_decl	 *d;
+	const char		**names;
+	char			  hint[64];
+	size_t			  i;
 
-	if (a->activity_name == NULL)
-		return;
-	if ((a->activity = ruleset_activity(rs, a->activity_name)) != NULL)
-		return;
+	if ((d = ruleset_activity(rs, name)) != NULL)
+		return d;
 	names = xcalloc(rs->nactivities + 1, sizeof *names);
 	for (i = 0; i < rs->nactivities; i++)
 		names[i] = rs->activities[i]->name;
 	ruleset_error(rs, xasprintf("%s:%u:%u: no activity named '%s'%s; "
-	    "declare it with 'activity %s'", r->file, a->line, a->col,
-	    a->activity_name, did_you_mean(a->activity_name, names, hint,
-	    sizeof hint), a->activity_name));
+	    "declare it with 'activity %s'", r->file, line, col, name,
+	    did_you_mean(name, names, hint, sizeof hint), name));
 	free(names);
+	return NULL;
+}
+
+static void
+resolve_rule(struct ruleset *rs, struct rule *r)
+{
+	struct action	*a;
+	size_t		 i;
+
+	if (r->once_name != NULL)
+		r->once_activity = resolve_activity(rs, r, r->line, r->col,
+		    r->once_name);
+	for (i = 0; i < r->nactions; i++) {
+		a = &r->actions[i];
+		if (a->activity_name != NULL)
+			a->activity = resolve_activity(rs, r, a->line, a->col,
+			    a->activity_name);
+	}
 }
 
 static void
@@ -1273,13 +1351,9 @@ ruleset_finish(struct ruleset *rs)
 	size_t	i, j, errors = rs->nerrors;
 
 	for (i = 0; i < rs->nrules; i++)
-		for (j = 0; j < rs->rules[i]->nactions; j++)
-			resolve_action(rs, rs->rules[i],
-			    &rs->rules[i]->actions[j]);
+		resolve_rule(rs, rs->rules[i]);
 	for (i = 0; i < rs->nexit_rules; i++)
-		for (j = 0; j < rs->exit_rules[i]->nactions; j++)
-			resolve_action(rs, rs->exit_rules[i],
-			    &rs->exit_rules[i]->actions[j]);
+		resolve_rule(rs, rs->exit_rules[i]);
 	for (i = 0; i < rs->nactivities; i++)
 		if (!rs->activities[i]->type_set)
 			infer_type(rs, rs->activities[i]);

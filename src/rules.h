@@ -23,7 +23,8 @@ enum action_kind {
 	ACTION_END,
 	ACTION_FAIL,
 	ACTION_METRIC,
-	ACTION_BADGE
+	ACTION_BADGE,
+	ACTION_SET
 };
 
 /* The key=value arguments an action may take. */
@@ -104,6 +105,9 @@ struct action {
 	struct template		*field[FIELD_LAST];
 	struct metric_arg	*metrics;
 	size_t			 nmetrics;
+	struct template		*var_name;	/* set NAME=VALUE */
+	struct template		*var_value;
+	int			 var_if_unset;	/* set NAME?=VALUE */
 	int			 warned;	/* run time: bad value seen */
 };
 
@@ -123,7 +127,12 @@ struct rule {
 	uint32_t	 options;	/* PCRE2 compile options from flags */
 	pcre2_code	*re;		/* per-line pattern */
 	int		 once;
+	char		*once_name;	/* once=NAME: once per run of NAME */
+	struct activity_decl
+			*once_activity;	/* resolved after loading */
 	int		 stop;
+	struct template	*cond;		/* if=TEMPLATE: fire if not empty */
+	struct template	*cond_not;	/* unless=TEMPLATE: fire if empty */
 	uint64_t	 throttle_ms;
 	unsigned	 threshold_n;	/* 0: no threshold */
 	uint64_t	 threshold_ms;
@@ -135,6 +144,7 @@ struct rule {
 	uint64_t	 fired;		/* matches that ran the actions */
 	uint64_t	 suppressed;	/* matches held back by an option */
 	uint64_t	 last_fired_ms;
+	int		 fired_run;	/* once=NAME: the run it fired in */
 	uint64_t	*window;	/* threshold: times of recent matches */
 	unsigned	 window_len;
 	int		 match_error;	/* warned about a match error */

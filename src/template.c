@@ -3,10 +3,13 @@
  *
  * A template is a list of parts: literal text and references.  References are
  * $N (one digit), ${N}, ${name} for a named capture, $0 for the whole match,
- * ${line}, ${file}, ${host}, ${env:NAME}, ${elapsed}, ${count}, ${command},
- * ${exit} and ${signal}; "$$" is a dollar sign.  A named capture wins over a
- * built-in name.  Every reference is checked when the rules are loaded, so
- * expansion cannot fail; it only ever produces (possibly empty) text.
+ * ${line}, ${file}, ${host}, ${env:NAME}, ${var:NAME}, ${elapsed}, ${count},
+ * ${command}, ${exit} and ${signal}; "$$" is a dollar sign.  A named capture
+ * wins over a built-in name.  The NAME of ${var:NAME} is itself a template
+ * (${var:err.$1} reads the variable for the host in $1), so its closing brace
+ * is the one that balances it.  Every reference is checked when the rules are
+ * loaded, so expansion cannot fail; it only ever produces (possibly empty)
+ * text.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -16,6 +19,7 @@
 
 #include "clock.h"
 #include "template.h"
+#include "vars.h"
 #include "xmalloc.h"
 
 enum tpart_kind {
@@ -25,6 +29,7 @@ enum tpart_kind {
 	TPART_FILE,
 	TPART_HOST,
 	TPART_ENV,
+	TPART_VAR,
 	TPART_ELAPSED,
 	TPART_COUNT,
 	TPART_COMMAND,
@@ -36,6 +41,7 @@ struct tpart {
 	enum tpart_kind	 kind;
 	char		*text;		/* TEXT: the text; ENV: the name */
 	uint32_t	 capture;	/* CAPTURE: its number */
+	struct template	*name;		/* VAR: the variable's name */
 };
 
 struct template {
@@ -141,6 +147,46 @@ template_add_name(struct template *t, const char *name, const pcre2_code *re,
 	return -1;
 }
 
+/* The '}' that closes the reference whose name starts at s, or NULL. */
+static const char *
+template_close(const char *s)
+{
+	unsigned	depth = 0;
+
+	for (; *s != '\0'; s++) {
+		if (s[0] == '$' && s[1] == '$')
+			s++;
+		else if (s[0] == '$' && s[1] == '{')
+			depth++, s++;
+		else if (s[0] == '}' && depth-- == 0)
+			return s;
+	}
+	return NULL;
+}
+
+/*
+ * A ${var:NAME} reference; name is the text after "var:".  On error, *errcol
+ * is moved to the problem within the name.  Return 0 or -1.
+ */
+static int
+template_add_var(struct template *t, const char *name, const pcre2_code *re,
+    char **cause, size_t *errcol)
+{
+	struct template	*nt;
+	size_t		 col = 0;
+
+	if (*name == '\0') {
+		*cause = xstrdup("${var:NAME} needs a name");
+		return -1;
+	}
+	if ((nt = template_parse(name, re, cause, &col)) == NULL) {
+		*errcol += strlen("${var:") + col;
+		return -1;
+	}
+	template_add(t, TPART_VAR)->name = nt;
+	return 0;
+}
+
 struct template *
 template_parse(const char *text, const pcre2_code *re, char **cause,
     size_t *errcol)
@@ -179,12 +225,15 @@ template_parse(const char *text, const pcre2_code *re, char **cause,
 			p += 2;
 			continue;
 		}
-		if (p[1] != '{' || (close = strchr(p + 2, '}')) == NULL) {
+		if (p[1] != '{' || (close = template_close(p + 2)) == NULL) {
 			*cause = xstrdup("'$' must start $N, ${NAME} or $$");
 			goto fail;
 		}
 		name = xstrndup(p + 2, (size_t)(close - (p + 2)));
-		rc = template_add_name(t, name, re, cause);
+		if (strncmp(name, "var:", 4) == 0)
+			rc = template_add_var(t, name + 4, re, cause, errcol);
+		else
+			rc = template_add_name(t, name, re, cause);
 		free(name);
 		if (rc != 0)
 			goto fail;
@@ -205,8 +254,10 @@ template_free(struct template *t)
 
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->nparts; i++)
+	for (i = 0; i < t->nparts; i++) {
 		free(t->parts[i].text);
+		template_free(t->parts[i].name);
+	}
 	free(t->parts);
 	free(t);
 }
@@ -250,6 +301,20 @@ template_expand_capture(const struct tpart *p, const struct template_env *env,
 }
 
 static void
+template_expand_var(const struct tpart *p, const struct template_env *env,
+    struct buf *b)
+{
+	struct buf	name;
+	const char	*s;
+
+	buf_init(&name, VARS_NAME_MAX);
+	template_expand(p->name, env, &name);
+	s = vars_get(env->vars, buf_str(&name));
+	buf_addtext(b, s, strlen(s));
+	buf_free(&name);
+}
+
+static void
 template_expand_part(const struct tpart *p, const struct template_env *env,
     struct buf *b)
 {
@@ -278,6 +343,9 @@ template_expand_part(const struct tpart *p, const struct template_env *env,
 	case TPART_ENV:
 		if ((s = getenv(p->text)) != NULL)
 			buf_addtext(b, s, strlen(s));
+		break;
+	case TPART_VAR:
+		template_expand_var(p, env, b);
 		break;
 	case TPART_ELAPSED:
 		clock_format_duration(env->elapsed_ms, tmp, sizeof tmp);
@@ -315,4 +383,17 @@ template_expand(const struct template *t, const struct template_env *env,
 
 	for (i = 0; i < t->nparts; i++)
 		template_expand_part(&t->parts[i], env, b);
+}
+
+int
+template_test(const struct template *t, const struct template_env *env)
+{
+	struct buf	b;
+	int		some;
+
+	buf_init(&b, 1);
+	template_expand(t, env, &b);
+	some = b.len > 0 || b.truncated;
+	buf_free(&b);
+	return some;
 }

@@ -12,6 +12,7 @@
 #include "buf.h"
 
 struct template;
+struct vars;
 
 /* What a template can refer to when it is expanded; unset fields expand empty. */
 struct template_env {
@@ -25,6 +26,7 @@ struct template_env {
 	const char		*command;	/* wrapped command, or NULL */
 	int			 exit_status;	/* -1 while unknown */
 	int			 signal;	/* 0 unless killed by a signal */
+	const struct vars	*vars;		/* ${var:NAME}; NULL: all empty */
 };
 
 /*
@@ -41,6 +43,9 @@ int		 template_is_literal(const struct template *);
 const char	*template_literal(const struct template *);
 /* Borrowed: this machine's host name, as ${host} gives it. */
 const char	*template_host(void);
+/* Whether the template expands to any text at all (for a rule's if=). */
+int		 template_test(const struct template *,
+		    const struct template_env *);
 /* Append the expansion to b as clean UTF-8 (see buf_addtext). */
 void		 template_expand(const struct template *,
 		    const struct template_env *, struct buf *);
