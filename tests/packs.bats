@@ -44,3 +44,7 @@ load helpers/common
 		[[ "$output" == *"$name"*"$desc"* ]]
 	done
 }
+
+@test "README's table of packs matches rules/: descriptions, activities, examples, logs" {
+	python3 "$TOP/tests/check-readme-packs.py" "$TOP"
+}
