@@ -48,3 +48,21 @@ load helpers/common
 @test "README's table of packs matches rules/: descriptions, activities, examples, logs" {
 	python3 "$TOP/tests/check-readme-packs.py" "$TOP"
 }
+
+@test "a real log twice in a row is two runs: own activity, own color, own push" {
+	# Not for make and go, which print no line that ends a run or begins
+	# the next (their headers say so), nor for generic's wget-404, whose
+	# push is throttled to one a minute and which drives no activity.
+	n=0
+	for log in "$FIXTURES"/*/*.log; do
+		dir=$(basename "$(dirname "$log")")
+		pack=$RULES/$dir.rules
+		[ -f "$pack" ] || continue
+		case $dir/$(basename "$log") in
+		make/* | go/* | generic/wget-404.log) continue ;;
+		esac
+		python3 "$TOP/tests/check-pack-twice.py" "$AS_TAIL" "$pack" "$log"
+		n=$((n + 1))
+	done
+	[ "$n" -gt 50 ]
+}
