@@ -3,7 +3,7 @@
 #   make                 build ./as-tail
 #   make check           build, then run the whole test suite (bats)
 #   make check-asan      the same suite against an ASan+UBSan build
-#   make check-valgrind  the pipe tests under valgrind
+#   make check-valgrind  the pipe, rules, activity, variables and ansible tests under valgrind
 #   make bench           throughput and memory benchmark (see bench/README.md)
 #   make demo            the build rules on a real build log, delivered to
 #                        the bundled fake server (no key, no network)
@@ -52,7 +52,7 @@ check-asan:
 	    status=$$?; $(MAKE) clean; exit $$status
 
 check-valgrind: as-tail
-	AS_TAIL_NO_JIT=1 AS_TAIL_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' bats tests/pipe.bats tests/rules.bats tests/activity.bats
+	AS_TAIL_NO_JIT=1 AS_TAIL_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' bats tests/pipe.bats tests/rules.bats tests/activity.bats tests/variables.bats tests/pack-ansible.bats
 
 lint-man:
 	mandoc -Tlint -W warning man/as-tail.1 man/as-tail.rules.5
