@@ -444,6 +444,10 @@ activities_tick(struct activities *as, uint64_t now)
 		if (a->open && !a->stalled && a->decl->stall_ms > 0 &&
 		    now - a->changed_ms >= a->decl->stall_ms)
 			activity_stall(as, a);
+		/* idle=: the run is over; the next change starts another. */
+		if (a->open && a->decl->idle_ms > 0 &&
+		    now - a->changed_ms >= a->decl->idle_ms)
+			activity_end(as, a, OUTCOME_NONE, NULL);
 	}
 }
 

@@ -63,7 +63,8 @@ void			 activities_fail(struct activities *,
 			    struct activity_decl *);
 /*
  * Once a second: an open activity with stall= that no rule drove for that
- * long gets a push and turns orange (once, until a rule drives it again).
+ * long gets a push and turns orange (once, until a rule drives it again);
+ * one with idle= that no rule drove for that long ends.
  */
 void			 activities_tick(struct activities *, uint64_t);
 /* The open activities as a new JSON array (for --state). */

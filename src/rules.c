@@ -43,20 +43,30 @@ struct parser {
 
 static const char *statement_words[] = { "include", "activity", "match",
     "example", "exit", NULL };
+/* The rule options, in the order of option_words. */
+enum option {
+	OPTION_ONCE,
+	OPTION_STOP,
+	OPTION_THROTTLE,
+	OPTION_COOLDOWN,
+	OPTION_THRESHOLD,
+	OPTION_IF,
+	OPTION_UNLESS
+};
 static const char *option_words[] = { "once", "stop", "throttle", "cooldown",
     "threshold", "if", "unless", NULL };
 static const char *action_words[] = { "push", "start", "step", "progress",
     "update", "end", "fail", "metric", "badge", "set", NULL };
 static const char *rule_words[] = { "once", "stop", "throttle", "cooldown",
-    "threshold", "if", "unless", "push", "start", "step", "progress", "update", "end", "fail",
-    "metric", "badge", "set", NULL };
+    "threshold", "if", "unless", "push", "start", "step", "progress",
+    "update", "end", "fail", "metric", "badge", "set", NULL };
 static const char *field_words[] = { "title", "subtitle", "message", "url",
     "channels", "current", "total", "percent", "value", "max", "color",
     "step_color", "count", NULL };
 static const char *activity_words[] = { "type", "title", "subtitle",
     "message", "steps", "duration", "auto_dismiss", "color", "step_color",
     "success_color", "failure_color", "stream", "api", "channels", "stall",
-    NULL };
+    "idle", NULL };
 static const char *type_words[] = { "segmented_progress", "progress",
     "timer", "alert", "metrics", "stats", NULL };
 static const char *color_words[] = { "lime", "green", "cyan", "blue",
@@ -590,30 +600,30 @@ parse_option(struct parser *p, struct token *t, struct rule *r)
 
 	if ((which = word_index(t->text, option_words)) < 0)
 		return 0;
-	if ((which == 1 && t->kind != TOK_WORD) ||
-	    (which >= 2 && t->kind == TOK_WORD)) {
-		parser_error(p, t->line, t->col, which == 1 ?
+	if ((which == OPTION_STOP && t->kind != TOK_WORD) ||
+	    (which > OPTION_STOP && t->kind == TOK_WORD)) {
+		parser_error(p, t->line, t->col, which == OPTION_STOP ?
 		    "'%s' takes no value" : "'%s' needs a value", t->text);
 		return 1;
 	}
 	switch (which) {
-	case 0:
+	case OPTION_ONCE:
 		r->once = 1;
 		if (t->kind == TOK_PAIR)
 			r->once_name = xstrdup(t->value);
 		break;
-	case 1:
+	case OPTION_STOP:
 		r->stop = 1;
 		break;
-	case 2:
-	case 3:
+	case OPTION_THROTTLE:
+	case OPTION_COOLDOWN:
 		if (rules_parse_duration(t->value, &r->throttle_ms) != 0 ||
 		    r->throttle_ms == 0)
 			parser_error(p, t->line, t->value_col,
 			    "bad duration '%s': use e.g. 500ms, 30s, 5m, 2h",
 			    t->value);
 		break;
-	case 4:
+	case OPTION_THRESHOLD:
 		slash = strchr(t->value, '/');
 		if (slash != NULL)
 			*slash = '\0';
@@ -628,9 +638,9 @@ parse_option(struct parser *p, struct token *t, struct rule *r)
 		r->threshold_n = (unsigned)n;
 		r->window = xcalloc((size_t)n, sizeof *r->window);
 		break;
-	case 5:
-	case 6:
-		cond = which == 5 ? &r->cond : &r->cond_not;
+	case OPTION_IF:
+	case OPTION_UNLESS:
+		cond = which == OPTION_IF ? &r->cond : &r->cond_not;
 		if (*cond != NULL)
 			parser_error(p, t->line, t->col, "'%s' given twice",
 			    t->text);
@@ -953,10 +963,11 @@ static void
 parse_activity_pair(struct parser *p, struct token *t,
     struct activity_decl *d)
 {
-	char	hint[64];
-	int	i;
+	uint64_t	*ms;
+	char		 hint[64];
+	int		 i, f;
 
-	switch (word_index(t->text, activity_words)) {
+	switch ((f = word_index(t->text, activity_words))) {
 	case 0:
 		if ((i = word_index(t->value, type_words)) < 0)
 			parser_error(p, t->line, t->value_col,
@@ -1038,8 +1049,9 @@ parse_activity_pair(struct parser *p, struct token *t,
 			d->channels = split_list(t->value);
 		break;
 	case 14:
-		if (rules_parse_duration(t->value, &d->stall_ms) != 0 ||
-		    d->stall_ms < 1000)
+	case 15:
+		ms = f == 14 ? &d->stall_ms : &d->idle_ms;
+		if (rules_parse_duration(t->value, ms) != 0 || *ms < 1000)
 			parser_error(p, t->line, t->value_col,
 			    "bad duration '%s': at least 1s", t->value);
 		break;

@@ -93,6 +93,7 @@ struct activity_decl {
 	enum api_kind		 api;
 	char			**channels;	/* NULL-terminated, or NULL */
 	uint64_t		 stall_ms;	/* 0: no stall alert */
+	uint64_t		 idle_ms;	/* 0: never ends for idleness */
 };
 
 struct action {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # pack-go.bats: rules/go.rules on real go logs, beyond what packs.bats
 # checks: each package result is a counted step with the package as the
-# message, and a failed go build, which prints no package results, still
-# ends red.
+# message, a failed go build, which prints no package results, still ends
+# red, and idle= ends a run so that a later go command is a run of its own.
 
 load helpers/common
 load helpers/packs
@@ -37,4 +37,19 @@ end go on $(hostname) red 0/1" ]
 	go_dry go-test-panic-failure.log
 	[ "$(requests | grep -c push)" -eq 1 ]
 	[ "$(summary | tail -1)" = "end go on $(hostname) red 3/3" ]
+}
+
+@test "go: a second go test after an idle gap is a run of its own (idle=, shortened to 1s)" {
+	[ -z "${AS_TAIL_WRAPPER:-}" ] || skip "timing: valgrind is too slow for the interval"
+	grep -q 'idle=15m' "$RULES/go.rules"
+	sed 's/idle=15m/idle=1s/' "$RULES/go.rules" > "$BATS_TEST_TMPDIR/go.rules"
+	{
+		cat "$FIXTURES/go/go-test-failure.log"
+		sleep 2.5
+		cat "$FIXTURES/go/go-test-failure.log"
+	} | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$BATS_TEST_TMPDIR/go.rules"
+	summary
+	[ "$(summary | grep -c '^start ')" -eq 2 ]
+	[ "$(summary | grep -c '^push FAIL: TestMean$')" -eq 2 ]
+	[ "$(summary | grep -c '^end .* red ')" -eq 2 ]
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # pack-make.bats: rules/make.rules on real make logs, beyond what
 # packs.bats checks: each compiler command is a counted step with its source
-# file as the message, and -k's closing line ends the run red.
+# file as the message, -k's closing line ends the run red, and idle= ends
+# a run so that a later make is a run of its own.
 
 load helpers/common
 load helpers/packs
@@ -39,4 +40,21 @@ end make on $(hostname) red 6/6" ]
 	make_dry make-link-failure.log
 	[ "$(requests | grep -c push)" -eq 1 ]
 	[ "$(summary | grep push)" = "push main.c: undefined reference to \`print_summary'" ]
+}
+
+@test "make: a second make after an idle gap is a run of its own (idle=, shortened to 1s)" {
+	[ -z "${AS_TAIL_WRAPPER:-}" ] || skip "timing: valgrind is too slow for the interval"
+	grep -q 'idle=15m' "$RULES/make.rules"
+	sed 's/idle=15m/idle=1s/' "$RULES/make.rules" > "$BATS_TEST_TMPDIR/make.rules"
+	{
+		cat "$FIXTURES/make/make-clang-failure.log"
+		sleep 2.5
+		cat "$FIXTURES/make/make-link-failure.log"
+	} | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$BATS_TEST_TMPDIR/make.rules"
+	[ "$(summary)" = "start make on $(hostname)
+push src/report.c:6: expected ';' after expression
+end make on $(hostname) red 2/2
+start make on $(hostname)
+push main.c: undefined reference to \`print_summary'
+end make on $(hostname) red 6/6" ]
 }

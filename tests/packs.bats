@@ -51,8 +51,9 @@ load helpers/common
 
 @test "a real log twice in a row is two runs: own activity, own color, own push" {
 	# Not for make and go, which print no line that ends a run or begins
-	# the next (their headers say so), nor for generic's wget-404, whose
-	# push is throttled to one a minute and which drives no activity.
+	# the next: their runs end after 15 idle minutes (pack-make.bats), not
+	# in a replay; nor for generic's wget-404, whose push is throttled to
+	# one a minute and which drives no activity.
 	n=0
 	for log in "$FIXTURES"/*/*.log; do
 		dir=$(basename "$(dirname "$log")")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # state.bats: --state: a restarted as-tail continues where it stopped (no
 # line matched twice, none skipped, the same Live Activity continued);
-# a corrupt state file is reported and ignored; stall alerts.
+# a corrupt state file is reported and ignored; stall alerts and idle ends.
 
 load helpers/common
 load helpers/fake-server
@@ -29,6 +29,30 @@ stop_follow() {
 	kill -TERM "$PID"
 	wait "$PID" || true
 	PID=
+}
+
+# dry_fifo RULES-TEXT: a dry run reading from a fifo that the test writes
+# to on fd 5; its requests land in ./trace.  dry_fifo_end closes the fifo
+# and waits for as-tail to finish.
+dry_fifo() {
+	mkfifo fifo
+	"$AS_TAIL" -n -q --trace trace -r "$(rules "$1")" < fifo 2> err 3>&- &
+	PID=$!
+	exec 5> fifo
+}
+
+dry_fifo_end() {
+	exec 5>&-
+	wait $PID
+	PID=
+}
+
+# until_trace TEXT: wait, at most 10 s, until the trace holds TEXT.
+until_trace() {
+	for i in $(seq 100); do
+		grep -q "$1" trace 2>/dev/null && return
+		sleep 0.1
+	done
 }
 
 @test "a restart continues: no line twice, none skipped, the same activity" {
@@ -118,19 +142,11 @@ assert s["activities"][0]["name"] == "b" and s["activities"][0]["id"] == "act_1"
 @test "stall=: a push and an orange activity when no rule drives it for that long" {
 	R='activity b title=Build steps=9 stall=1s
 match /^Step (\d+)/ step b current=$1'
-	mkfifo fifo
-	"$AS_TAIL" -n -q --trace trace -r "$(rules "$R")" < fifo 2> err 3>&- &
-	PID=$!
-	exec 5> fifo
+	dry_fifo "$R"
 	printf 'Step 1\n' >&5
-	for i in $(seq 100); do
-		grep -q stalled trace 2>/dev/null && break
-		sleep 0.1
-	done
+	until_trace stalled
 	printf 'Step 2\n' >&5
-	exec 5>&-
-	wait $PID
-	PID=
+	dry_fifo_end
 	[ "$(requests)" = "POST /live-activity/start
 POST /push-notification
 POST /live-activity/update
@@ -141,4 +157,32 @@ POST /live-activity/end" ]
 	[ "$(field 3 'b["content_state"]["color"]')" = orange ]
 	[ "$(field 4 'b["content_state"]["current_step"]')" = 2 ]
 	[ "$(field 4 '"color" in b["content_state"]')" = False ]
+}
+
+@test "idle=: a run that no rule drives for that long ends; the next line starts another" {
+	[ -z "${AS_TAIL_WRAPPER:-}" ] || skip "timing: valgrind is too slow for the interval"
+	R='activity b title=Build idle=1s
+match /^cc (\S+)/ step b current=+1 message=$1
+match /error/ fail b'
+	dry_fifo "$R"
+	printf 'cc a.c\nerror: boom\n' >&5
+	until_trace /end
+	printf 'cc b.c\n' >&5
+	dry_fifo_end
+	[ "$(requests)" = "POST /live-activity/start
+POST /live-activity/end
+POST /live-activity/start
+POST /live-activity/end" ]
+	# The idle end keeps the run's outcome; the next run starts clean.
+	[ "$(field 2 'b["content_state"]["color"]')" = red ]
+	[ "$(field 3 'b["content_state"]["current_step"]')" = 1 ]
+	[ "$(field 4 'b["content_state"]["color"]')" = green ]
+}
+
+@test "idle= below a second, or not a duration, is a rules error" {
+	run as_tail --check -r "$(rules 'activity a idle=500ms
+activity b idle=soon')"
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:1:17: bad duration '500ms': at least 1s" ]
+	[ "${lines[1]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:2:17: bad duration 'soon': at least 1s" ]
 }

@@ -4,13 +4,15 @@
 # --notify-exit and --pty.
 
 load helpers/common
+bats_require_minimum_version 1.5.0
 
 R='activity b stream=b
 match /^\[(\d+)\/(\d+)\]/ step b current=$1 total=$2
 match /error: (.*)/ fail b'
 
+# wrap ARGS...: run as-tail ARGS; WRAP_STATUS=-N says N is the status wanted.
 wrap() {
-	run sh -c "timeout 30 $AS_TAIL -n --trace $BATS_TEST_TMPDIR/trace -r $(rules "$R") $* 2> $BATS_TEST_TMPDIR/err"
+	run ${WRAP_STATUS:-} sh -c "timeout 30 $AS_TAIL -n --trace $BATS_TEST_TMPDIR/trace -r $(rules "$R") $* 2> $BATS_TEST_TMPDIR/err"
 }
 
 @test "stdout and stderr are each passed through and both are matched" {
@@ -30,7 +32,7 @@ wrap() {
 }
 
 @test "a command not found exits 127, one that cannot run 126" {
-	wrap -- no-such-command-here
+	WRAP_STATUS=-127 wrap -- no-such-command-here
 	[ "$status" -eq 127 ]
 	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "as-tail: no-such-command-here: No such file or directory" ]
 	printf 'not a program\n' > "$BATS_TEST_TMPDIR/noexec"
