@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""check-readme-packs.py: does README.md's table of packs match rules/?
+"""check-readme-packs.py: do the tables of packs and fixtures match the tree?
 
 Usage: check-readme-packs.py TOP
 
@@ -7,7 +7,8 @@ Every rules/NAME.rules must have a row in the table under "## Rule packs",
 with the description from its header line, its activities and types, the
 number of its `example` statements and of its real logs
 (tests/fixtures/NAME/*.log); and every row must name a pack that exists.
-Prints each difference; exits 1 if there is one.
+tests/fixtures/SOURCES.md must give each fixture directory's number of
+logs.  Prints each difference; exits 1 if there is one.
 """
 import glob
 import os
@@ -52,6 +53,17 @@ def main():
     for name in rows:
         print("README names a pack that does not exist: %s" % name)
         bad = 1
+    sources = open(os.path.join(top, "tests/fixtures/SOURCES.md"),
+                   encoding="utf-8").read()
+    for d in sorted(glob.glob(os.path.join(top, "tests/fixtures/*/"))):
+        name = os.path.basename(os.path.dirname(d))
+        logs = len(glob.glob(os.path.join(d, "*.log")))
+        m = re.search(r"^\| `%s/` \| (\d+) \|" % re.escape(name), sources,
+                      re.M)
+        if m is None or int(m.group(1)) != logs:
+            print("SOURCES.md: %s/ has %d logs, the table says %s" %
+                  (name, logs, m.group(1) if m else "nothing"))
+            bad = 1
     return bad
 
 

@@ -45,7 +45,7 @@ load helpers/common
 	done
 }
 
-@test "README's table of packs matches rules/: descriptions, activities, examples, logs" {
+@test "README's pack table and SOURCES.md match the tree: descriptions, activities, examples, logs" {
 	python3 "$TOP/tests/check-readme-packs.py" "$TOP"
 }
 
