@@ -56,12 +56,21 @@ char *
 key_load(const char *path)
 {
 	const char	*env;
+	char		*key = NULL;
 
 	if (path != NULL)
-		return key_from_file(path);
-	if ((env = getenv("ACTIVITYSMITH_API_KEY")) == NULL || *env == '\0')
-		return NULL;
-	return xstrdup(env);
+		key = key_from_file(path);
+	else if ((env = getenv("ACTIVITYSMITH_API_KEY")) != NULL &&
+	    *env != '\0')
+		key = xstrdup(env);
+	key_hide();
+	return key;
+}
+
+void
+key_hide(void)
+{
+	unsetenv("ACTIVITYSMITH_API_KEY");
 }
 
 void

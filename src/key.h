@@ -8,9 +8,16 @@
 /*
  * Return the key as a new string (free with key_free), or NULL if none is
  * set.  A file that cannot be read, or holds no key, is fatal (exit 2); a
- * file others may read is warned about.
+ * file others may read is warned about.  The environment loses the key
+ * (key_hide).
  */
 char	*key_load(const char *);
+/*
+ * Remove ACTIVITYSMITH_API_KEY from the environment, so that a wrapped
+ * command, and what it runs, never sees the key.  Call it before any
+ * thread starts: the environment is not thread-safe.
+ */
+void	 key_hide(void);
 /* Overwrite and free the key. */
 void	 key_free(char *);
 

@@ -592,6 +592,8 @@ main(int argc, char **argv)
 	ob = outbox_new(trace, o.dry_run, PUSH_QUEUE_MAX);
 	if (!o.dry_run)
 		sender = start_sender(&o, ob, &key);
+	else
+		key_hide();
 
 	memset(&env, 0, sizeof env);
 	env.outbox = ob;

@@ -157,3 +157,18 @@ match /^Step (\d+)/ step b current=$1')" < "$BATS_TEST_TMPDIR/in" 2> "$BATS_TEST
 	[ "$(served | wc -l)" -le 10 ]
 	[ "$(sed -n '$p' "$FAKE_LOG" | python3 -c 'import json,sys; print(json.load(sys.stdin)["body"]["content_state"]["current_step"])')" = 100000 ]
 }
+
+@test "a wrapped command never sees the API key in its environment" {
+	R=$(rules "$STEPS")
+	run as_tail --api-url "$FAKE_URL" -r "$R" -- sh -c 'echo "Step 1"; echo "key=${ACTIVITYSMITH_API_KEY-unset}"'
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "key=unset" ]
+	# as-tail itself still sent with it.
+	[ "$(served | head -1)" = "POST /live-activity/start 200" ]
+	# Also when the key comes from a file and the variable is set too.
+	printf '%s\n' "$ACTIVITYSMITH_API_KEY" > "$BATS_TEST_TMPDIR/key"
+	chmod 600 "$BATS_TEST_TMPDIR/key"
+	run as_tail --api-url "$FAKE_URL" --api-key-file "$BATS_TEST_TMPDIR/key" -r "$R" -- sh -c 'echo "key=${ACTIVITYSMITH_API_KEY-unset}" >&2'
+	[ "$status" -eq 0 ]
+	[ "$output" = "key=unset" ]
+}

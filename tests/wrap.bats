@@ -157,3 +157,9 @@ exit failure push title=\"x\${count}\"; push title=\"y\""
 POST /push-notification" ]
 	[ "$(field 1 'b["title"]')" = x1 ]
 }
+
+@test "a dry run's wrapped command does not see ACTIVITYSMITH_API_KEY either" {
+	ACTIVITYSMITH_API_KEY=ask_secret_value wrap -- sh -c "'echo key=\${ACTIVITYSMITH_API_KEY-unset}'"
+	[ "$status" -eq 0 ]
+	[ "$output" = "key=unset" ]
+}
