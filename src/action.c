@@ -319,22 +319,16 @@ run_push(struct action_env *env, struct rule *r, struct action *a,
 	free(channels);
 }
 
-/* set NAME=VALUE, or NAME?=VALUE: only if NAME is not set. */
-static void
-run_set(struct action_env *env, struct action *a,
-    const struct template_env *te)
+void
+action_set(const struct action *a, const struct template_env *te,
+    struct vars *vs, struct buf *name, struct buf *value)
 {
-	struct buf	name, value;
-
-	buf_init(&name, VARS_NAME_MAX);
-	template_expand(a->var_name, te, &name);
-	if (!a->var_if_unset || *vars_get(env->vars, buf_str(&name)) == '\0') {
-		buf_init(&value, VARS_VALUE_MAX);
-		template_expand(a->var_value, te, &value);
-		vars_set(env->vars, buf_str(&name), buf_str(&value));
-		buf_free(&value);
-	}
-	buf_free(&name);
+	buf_init(name, VARS_NAME_MAX);
+	template_expand(a->var_name, te, name);
+	buf_init(value, VARS_VALUE_MAX);
+	template_expand(a->var_value, te, value);
+	if (!a->var_if_unset || *vars_get(vs, buf_str(name)) == '\0')
+		vars_set(vs, buf_str(name), buf_str(value));
 }
 
 static void
@@ -342,10 +336,13 @@ run_action(struct action_env *env, struct rule *r, struct action *a,
     const struct template_env *te)
 {
 	struct expanded	x;
+	struct buf	name, value;
 	long		count;
 
 	if (a->kind == ACTION_SET) {
-		run_set(env, a, te);
+		action_set(a, te, env->vars, &name, &value);
+		buf_free(&name);
+		buf_free(&value);
 		return;
 	}
 	if (a->kind == ACTION_FAIL) {

@@ -12,6 +12,7 @@
 #include <pcre2.h>
 
 #include "activity.h"
+#include "buf.h"
 #include "outbox.h"
 #include "rules.h"
 #include "vars.h"
@@ -35,6 +36,13 @@ struct action_env {
  */
 int	action_match(struct rule *, const char *, size_t, pcre2_match_data *,
 	    void *);
+/*
+ * Carry out a set action: expand its name and value into name and value
+ * (initialised here; the caller frees them) and write the variable, for
+ * NAME?=VALUE only if it is not set.
+ */
+void	action_set(const struct action *, const struct template_env *,
+	    struct vars *, struct buf *, struct buf *);
 /* Whether the rule's if= and unless= let it take a line it matched. */
 int	action_rule_takes(const struct rule *, const struct template_env *);
 /*

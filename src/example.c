@@ -56,16 +56,17 @@ expand_new(const struct template *t, const struct template_env *te,
 	return b.data;
 }
 
-/* Expand the name and value of a set, and carry it out. */
+/* Carry out a set, keeping its name and value to compare and describe. */
 static void
 example_set(struct firing *fg, struct fired *f, const struct template_env *te)
 {
-	const struct action	*a = f->action;
+	struct buf	name, value;
 
-	f->var_name = expand_new(a->var_name, te, VARS_NAME_MAX);
-	f->var_value = expand_new(a->var_value, te, VARS_VALUE_MAX);
-	if (!a->var_if_unset || *vars_get(fg->vars, f->var_name) == '\0')
-		vars_set(fg->vars, f->var_name, f->var_value);
+	action_set(f->action, te, fg->vars, &name, &value);
+	f->var_name = xstrdup(buf_str(&name));
+	f->var_value = xstrdup(buf_str(&value));
+	buf_free(&name);
+	buf_free(&value);
 }
 
 /* The matcher's callback: expand every action of the matching rule. */

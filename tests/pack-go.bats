@@ -41,14 +41,7 @@ end go on $(hostname) red 0/1" ]
 
 @test "go: a second go test after an idle gap is a run of its own (idle=, shortened to 1s)" {
 	[ -z "${AS_TAIL_WRAPPER:-}" ] || skip "timing: valgrind is too slow for the interval"
-	grep -q 'idle=15m' "$RULES/go.rules"
-	sed 's/idle=15m/idle=1s/' "$RULES/go.rules" > "$BATS_TEST_TMPDIR/go.rules"
-	{
-		cat "$FIXTURES/go/go-test-failure.log"
-		sleep 2.5
-		cat "$FIXTURES/go/go-test-failure.log"
-	} | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$BATS_TEST_TMPDIR/go.rules"
-	summary
+	pack_idle_replay go go-test-failure.log go-test-failure.log
 	[ "$(summary | grep -c '^start ')" -eq 2 ]
 	[ "$(summary | grep -c '^push FAIL: TestMean$')" -eq 2 ]
 	[ "$(summary | grep -c '^end .* red ')" -eq 2 ]

@@ -44,13 +44,7 @@ end make on $(hostname) red 6/6" ]
 
 @test "make: a second make after an idle gap is a run of its own (idle=, shortened to 1s)" {
 	[ -z "${AS_TAIL_WRAPPER:-}" ] || skip "timing: valgrind is too slow for the interval"
-	grep -q 'idle=15m' "$RULES/make.rules"
-	sed 's/idle=15m/idle=1s/' "$RULES/make.rules" > "$BATS_TEST_TMPDIR/make.rules"
-	{
-		cat "$FIXTURES/make/make-clang-failure.log"
-		sleep 2.5
-		cat "$FIXTURES/make/make-link-failure.log"
-	} | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$BATS_TEST_TMPDIR/make.rules"
+	pack_idle_replay make make-clang-failure.log make-link-failure.log
 	[ "$(summary)" = "start make on $(hostname)
 push src/report.c:6: expected ';' after expression
 end make on $(hostname) red 2/2

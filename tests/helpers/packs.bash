@@ -31,3 +31,17 @@ for line in open(sys.argv[1]):
     elif r["path"] == "/push-notification":
         print("push", b.get("message"))' "$BATS_TEST_TMPDIR/trace"
 }
+
+# pack_idle_replay PACK LOG1 LOG2: LOG1, a pause of 2.5 s, then LOG2, through
+# rules/PACK.rules with its idle=15m shortened to 1s (so that the pause ends
+# the first run); the requests land in $BATS_TEST_TMPDIR/trace.
+pack_idle_replay() {
+	grep -q 'idle=15m' "$RULES/$1.rules" || return 1
+	sed 's/idle=15m/idle=1s/' "$RULES/$1.rules" > "$BATS_TEST_TMPDIR/$1.rules"
+	{
+		cat "$FIXTURES/$1/$2"
+		sleep 2.5
+		cat "$FIXTURES/$1/$3"
+	} | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" \
+	    -r "$BATS_TEST_TMPDIR/$1.rules"
+}
