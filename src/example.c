@@ -108,11 +108,12 @@ example_fire(struct rule *r, const char *line, size_t len,
 
 /* Describe an action as the rules language would write it. */
 static void
-describe(const struct action *a, const struct fired *f, struct buf *b)
+describe(const struct fired *f, struct buf *b)
 {
-	const char	*name = a->activity_name != NULL ? a->activity_name :
-			    a->metric_key;
-	int		 k;
+	const struct action	*a = f->action;
+	const char		*name = a->activity_name != NULL ?
+				    a->activity_name : a->metric_key;
+	int			 k;
 
 	buf_addstr(b, rules_action_name(a->kind));
 	if (a->kind == ACTION_SET) {
@@ -193,7 +194,8 @@ example_meets(const struct fired *want, const struct fired *f)
 	    a->activity_name) || !same_name(e->metric_key, a->metric_key) ||
 	    (e->outcome != OUTCOME_NONE && e->outcome != a->outcome))
 		return 0;
-	if (e->kind == ACTION_SET && (strcmp(want->var_name, f->var_name) != 0 ||
+	if (e->kind == ACTION_SET &&
+	    (strcmp(want->var_name, f->var_name) != 0 ||
 	    strcmp(want->var_value, f->var_value) != 0 ||
 	    e->var_if_unset != a->var_if_unset))
 		return 0;
@@ -232,7 +234,7 @@ example_error(struct ruleset *rs, const struct example *ex, const char *what,
 	for (i = 0; i < fg->n; i++) {
 		if (i > 0)
 			buf_addstr(&b, "; ");
-		describe(fg->v[i].action, &fg->v[i], &b);
+		describe(&fg->v[i], &b);
 	}
 	rs->errors = xreallocarray(rs->errors, rs->nerrors + 1,
 	    sizeof *rs->errors);
@@ -266,7 +268,7 @@ example_check(struct ruleset *rs, struct matcher *m, const struct example *ex)
 		if (j == fg.n) {
 			buf_init(&text, 4096);
 			buf_addstr(&text, "expected ");
-			describe(want.action, &want, &text);
+			describe(&want, &text);
 			example_error(rs, ex, buf_str(&text), &fg);
 			buf_free(&text);
 			failed = 1;
