@@ -373,6 +373,11 @@ check_operands(const struct options *o, int wrap, int argc, char **argv)
 		msg_usage("-F follows files; it cannot wrap a command");
 	if (o->follow && argc == 0)
 		msg_usage("-F needs the files to follow");
+	for (i = 0; o->follow && i < argc; i++)
+		if (strcmp(argv[i], "-") == 0)
+			msg_usage("-F follows files by name; the standard input "
+			    "has none: pipe into as-tail without -F (a file "
+			    "named - is ./-)");
 	if (!wrap && (o->pty || o->notify_exit_s >= 0))
 		msg_usage("%s is for a wrapped command: as-tail [options] -- "
 		    "command", o->pty ? "--pty" : "--notify-exit");

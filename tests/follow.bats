@@ -173,3 +173,17 @@ Step 3" ]
 Step 2" ]
 	[ "$(requests | tail -1)" = "DELETE /live-activity/stream/b" ]
 }
+
+@test "-F - is a usage error: standard input has no name to follow; ./- is a file" {
+	run as_tail -n -q -r "$(rules "$R")" -F -
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: -F follows files by name; the standard input has none: pipe into as-tail without -F (a file named - is ./-)" ]
+	sleep 30 &
+	victim=$!
+	printf 'Step 3\n' > ./-
+	start_follow --from-start --pid $victim ./-
+	wait_step 3
+	kill $victim
+	wait $PID
+	PID=
+}
