@@ -26,10 +26,7 @@ start_follow() {
 
 # wait_for TEXT: until TEXT shows in as-tail's stderr (10 s at most).
 wait_for() {
-	for i in $(seq 200); do
-		grep -q -- "$1" "$BATS_TEST_TMPDIR/err" 2>/dev/null && return 0
-		sleep 0.05
-	done
+	wait_grep "$1" "$BATS_TEST_TMPDIR/err" && return 0
 	echo "never saw: $1" >&2
 	cat "$BATS_TEST_TMPDIR/err" >&2
 	return 1
@@ -37,10 +34,7 @@ wait_for() {
 
 # wait_step N: until a request carries current_step N.
 wait_step() {
-	for i in $(seq 200); do
-		grep -q "\"current_step\":$1[,}]" "$BATS_TEST_TMPDIR/trace" 2>/dev/null && return 0
-		sleep 0.05
-	done
+	wait_grep "\"current_step\":$1[,}]" "$BATS_TEST_TMPDIR/trace" && return 0
 	echo "no request with step $1" >&2
 	return 1
 }

@@ -60,10 +60,7 @@ passes() {
 	as_tail -n --trace /dev/null -r "$R" < "$BATS_TEST_TMPDIR/fifo" > "$BATS_TEST_TMPDIR/out" &
 	exec 5> "$BATS_TEST_TMPDIR/fifo"
 	printf 'first line\n' >&5
-	for i in $(seq 100); do
-		grep -q 'first line' "$BATS_TEST_TMPDIR/out" && break
-		sleep 0.1
-	done
+	wait_grep 'first line' "$BATS_TEST_TMPDIR/out"
 	grep -q 'first line' "$BATS_TEST_TMPDIR/out"
 	exec 5>&-
 	wait $!
@@ -74,10 +71,7 @@ passes() {
 	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$R" < "$BATS_TEST_TMPDIR/fifo" &
 	exec 5> "$BATS_TEST_TMPDIR/fifo"
 	printf 'hit 1\n' >&5
-	for i in $(seq 100); do
-		grep -q current_step "$BATS_TEST_TMPDIR/trace" 2>/dev/null && break
-		sleep 0.1
-	done
+	wait_grep current_step "$BATS_TEST_TMPDIR/trace"
 	grep -q '"current_step":1' "$BATS_TEST_TMPDIR/trace"
 	exec 5>&-
 	wait $!
@@ -165,10 +159,7 @@ match /^hit (\d+)/ step a current=$1 total=9 subtitle=${file}')
 	pid=$!
 	exec 5> "$BATS_TEST_TMPDIR/fifo"
 	printf 'hit 1\n' >&5
-	for i in $(seq 100); do
-		grep -q current_step "$BATS_TEST_TMPDIR/trace" 2>/dev/null && break
-		sleep 0.1
-	done
+	wait_grep current_step "$BATS_TEST_TMPDIR/trace"
 	kill -TERM $pid
 	rc=0
 	wait $pid || rc=$?

@@ -47,14 +47,6 @@ dry_fifo_end() {
 	PID=
 }
 
-# until_trace TEXT: wait, at most 10 s, until the trace holds TEXT.
-until_trace() {
-	for i in $(seq 100); do
-		grep -q "$1" trace 2>/dev/null && return
-		sleep 0.1
-	done
-}
-
 @test "a restart continues: no line twice, none skipped, the same activity" {
 	printf 'Step 1\n' > app.log
 	run_follow --from-start app.log
@@ -144,7 +136,7 @@ assert s["activities"][0]["name"] == "b" and s["activities"][0]["id"] == "act_1"
 match /^Step (\d+)/ step b current=$1'
 	dry_fifo "$R"
 	printf 'Step 1\n' >&5
-	until_trace stalled
+	wait_grep stalled trace
 	printf 'Step 2\n' >&5
 	dry_fifo_end
 	[ "$(requests)" = "POST /live-activity/start
@@ -166,7 +158,7 @@ match /^cc (\S+)/ step b current=+1 message=$1
 match /error/ fail b'
 	dry_fifo "$R"
 	printf 'cc a.c\nerror: boom\n' >&5
-	until_trace /end
+	wait_grep /end trace
 	printf 'cc b.c\n' >&5
 	dry_fifo_end
 	[ "$(requests)" = "POST /live-activity/start

@@ -62,10 +62,7 @@ wrap() {
 	    sh -c 'trap "echo got TERM; exit 5" TERM; echo "[1/2] up"; while :; do sleep 0.1; done' \
 	    > "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
-	for i in $(seq 100); do
-		grep -q up "$BATS_TEST_TMPDIR/out" && break
-		sleep 0.1
-	done
+	wait_grep up "$BATS_TEST_TMPDIR/out"
 	kill -TERM $pid
 	rc=0
 	wait $pid || rc=$?
@@ -80,10 +77,7 @@ wrap() {
 		    sh -c "trap 'echo got $sig; exit 7' $sig; echo up; while :; do sleep 0.1; done" \
 		    > "$BATS_TEST_TMPDIR/out.$sig" 2> "$BATS_TEST_TMPDIR/err.$sig" 3>&- &
 		pid=$!
-		for i in $(seq 100); do
-			grep -q up "$BATS_TEST_TMPDIR/out.$sig" && break
-			sleep 0.1
-		done
+		wait_grep up "$BATS_TEST_TMPDIR/out.$sig"
 		kill -$sig $pid
 		rc=0
 		wait $pid || rc=$?

@@ -80,3 +80,14 @@ served_body() {
 import json, sys
 print(json.dumps(json.load(sys.stdin)["body"], separators=(",", ":"), ensure_ascii=False))'
 }
+
+# wait_grep TEXT FILE: wait, at most 10 s, until FILE holds TEXT (a grep
+# pattern); return 1 if it never does.
+wait_grep() {
+	local i
+	for i in $(seq 100); do
+		grep -q -- "$1" "$2" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
