@@ -278,13 +278,22 @@ sender_main(void *arg)
 	struct request	*r;
 	uint64_t	 now, wait, since;
 
-	while (!atomic_load(&s->stop)) {
+	for (;;) {
+		/*
+		 * Note the outbox's changes before looking at stop: sender_finish
+		 * sets stop and then wakes the outbox, so either this sees stop,
+		 * or the wake comes after since and outbox_wait does not sleep.
+		 * (Read the other way round, a wake between the two was lost and
+		 * the sender slept on while sender_finish waited for it.)
+		 */
+		since = outbox_changes(s->outbox);
+		if (atomic_load(&s->stop))
+			break;
 		now = clock_now_ms();
 		if ((wait = ratelimit_wait_ms(&s->rl, now)) > 0) {
-			outbox_wait(s->outbox, outbox_changes(s->outbox), wait);
+			outbox_wait(s->outbox, since, wait);
 			continue;
 		}
-		since = outbox_changes(s->outbox);
 		if ((r = outbox_pick(s->outbox, now, &wait)) == NULL) {
 			outbox_wait(s->outbox, since, wait);
 			continue;
