@@ -1,12 +1,14 @@
 # as-tail: watch a log, drive ActivitySmith Live Activities and pushes.
 #
 #   make                 build ./as-tail
-#   make check           build, then run the whole test suite (bats)
+#   make check           install missing packages (tools/deps.sh), build,
+#                        then run the whole test suite (bats)
 #   make check-asan      the same suite against an ASan+UBSan build
 #   make check-valgrind  the pipe, rules, activity, variables and ansible tests under valgrind
 #   make bench           throughput and memory benchmark (see bench/README.md)
-#   make demo            the build rules on a real build log, delivered to
-#                        the bundled fake server (no key, no network)
+#   make demo            install missing packages, build, then the build rules
+#                        on a real build log, delivered to the bundled fake
+#                        server (no key, no network)
 #   make install PREFIX=/usr/local DESTDIR=
 
 VERSION  = 0.1.0
@@ -42,19 +44,28 @@ src/%.o: src/%.c $(HDRS)
 tests/unit/unit-%: tests/unit/unit-%.c $(filter-out src/main.o,$(OBJS)) $(HDRS)
 	$(CC) $(XCFLAGS) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $< $(filter-out src/main.o,$(OBJS)) $(LDLIBS)
 
-check: as-tail $(UNIT)
+# The targets a newcomer types first install what they need themselves.
+DEPS = sh tools/deps.sh
+
+check:
+	$(DEPS) build test
+	$(MAKE) as-tail $(UNIT)
 	bats tests
 
 check-asan:
+	$(DEPS) build test
 	$(MAKE) clean
 	$(MAKE) CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' as-tail $(UNIT)
 	AS_TAIL_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bats $(ASAN_TESTS); \
 	    status=$$?; $(MAKE) clean; exit $$status
 
-check-valgrind: as-tail
+check-valgrind:
+	$(DEPS) build test valgrind
+	$(MAKE) as-tail
 	AS_TAIL_NO_JIT=1 AS_TAIL_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' bats tests/pipe.bats tests/rules.bats tests/activity.bats tests/variables.bats tests/pack-ansible.bats
 
 lint-man:
+	$(DEPS) test
 	mandoc -Tlint -W warning man/as-tail.1 man/as-tail.rules.5
 	groff -mandoc -ww -z man/as-tail.1 man/as-tail.rules.5
 
@@ -62,7 +73,9 @@ bench: as-tail
 	bash bench/run.sh
 	python3 bench/latency.py --markdown bench/results-latest.md
 
-demo: as-tail
+demo:
+	$(DEPS) build test
+	$(MAKE) as-tail
 	bash tests/demo.sh
 
 install: as-tail

@@ -28,3 +28,14 @@ for line in open(sys.argv[1]):
     e = json.loads(line)
     print(e["status"], e["method"], e["path"], json.dumps(e["body"], ensure_ascii=False))
 ' "$dir/log"
+cat <<'NEXT'
+
+== what to try next
+  ./as-tail -n -r build tests/fixtures/build/cmake-make-failure.log
+                                  a dry run: what would be sent, no server, no key
+  ./as-tail --list-rules          the rule packs; use one with -r NAME (-r make, -r cargo ...)
+  ./as-tail --check -r rules/generic.rules
+                                  check a rules file and run its examples
+  man ./man/as-tail.1             the options, delivery, exit status
+  man ./man/as-tail.rules.5       the rules language
+NEXT
