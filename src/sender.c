@@ -7,9 +7,11 @@
  *
  *   2xx              done; a start's activity id is kept for its run
  *   DELETE 404       done: the stream had already ended
- *   429              the budget is spent: wait Retry-After (or one bucket
- *                    interval), then retry; with "limit" it is the 4-activity
- *                    cap instead, reported and not retried
+ *   429              the budget is spent: wait Retry-After (at most 60 s,
+ *                    said when cut), or without it 1 s, 2 s, 4 s ... up to
+ *                    60 s with jitter as 429s follow each other; then retry.
+ *                    With "limit" it is the 4-activity cap instead, reported
+ *                    and not retried
  *   5xx, no reply    retry after 1 s, 2 s, 4 s ... (at most 60 s, with
  *                    jitter) until --retry-max-time has passed since the first
  *                    try; ends get twice as long
@@ -26,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backoff.h"
 #include "clock.h"
 #include "http.h"
 #include "msg.h"
@@ -33,8 +36,6 @@
 #include "sender.h"
 #include "xmalloc.h"
 
-#define BACKOFF_FIRST_MS	1000
-#define BACKOFF_MAX_MS		60000
 /* The account's concurrent Live Activities. */
 #define ACTIVITY_LIMIT		4
 
@@ -56,6 +57,7 @@ struct sender {
 	atomic_int		 abort;		/* and drop what is in flight */
 	int			 key_refused;
 	int			 open;		/* Live Activities we started */
+	unsigned		 limited;	/* 429s in a row */
 	unsigned int		 seed;
 };
 
@@ -96,20 +98,6 @@ describe(const struct sender *s, const struct http_reply *reply,
 	else
 		snprintf(text, sizeof text, "HTTP %ld", reply->status);
 	redact(s, text, out, size);
-}
-
-/* Backoff before try n (1-based): 1 s, 2 s, 4 s ... with jitter. */
-static uint64_t
-backoff_ms(struct sender *s, unsigned tries)
-{
-	uint64_t	ms = BACKOFF_FIRST_MS;
-
-	while (--tries > 0 && ms < BACKOFF_MAX_MS)
-		ms *= 2;
-	if (ms > BACKOFF_MAX_MS)
-		ms = BACKOFF_MAX_MS;
-	/* Between 75% and 100% of it, so that clients do not march in step. */
-	return ms - (uint64_t)(rand_r(&s->seed) % (unsigned)(ms / 4 + 1));
 }
 
 static int
@@ -153,27 +141,6 @@ sender_judge(struct sender *s, struct request *r,
 }
 
 static void
-sender_retry(struct sender *s, struct request *r, const char *what,
-    uint64_t now)
-{
-	uint64_t	delay, budget = s->config.retry_max_ms;
-
-	if (is_end(r))
-		budget *= 2;
-	delay = backoff_ms(s, r->tries);
-	if (now + delay - r->first_try_ms > budget) {
-		msg_warnx("%s %s: %s; giving up after %u tr%s",
-		    request_method(r), r->path, what, r->tries,
-		    r->tries == 1 ? "y" : "ies");
-		outbox_failed(s->outbox, r);
-		return;
-	}
-	msg_warnx("%s %s: %s, retry %u in %llus", request_method(r), r->path,
-	    what, r->tries, (unsigned long long)(delay + 999) / 1000);
-	outbox_retry(s->outbox, r, now + delay);
-}
-
-static void
 sender_give_up(struct sender *s, struct request *r, const char *what,
     const struct api_reply *ar)
 {
@@ -185,6 +152,66 @@ sender_give_up(struct sender *s, struct request *r, const char *what,
 		msg_warnx("%s %s: %s; not retried", request_method(r), r->path,
 		    what);
 	outbox_failed(s->outbox, r);
+}
+
+static void
+sender_retry(struct sender *s, struct request *r, const char *what,
+    uint64_t now)
+{
+	uint64_t	delay, budget = s->config.retry_max_ms;
+	char		wait[32];
+
+	if (is_end(r))
+		budget *= 2;
+	delay = backoff_ms(r->tries, BACKOFF_MAX_MS, (unsigned)rand_r(&s->seed));
+	if (now + delay - r->first_try_ms > budget) {
+		msg_warnx("%s %s: %s; giving up after %u tr%s",
+		    request_method(r), r->path, what, r->tries,
+		    r->tries == 1 ? "y" : "ies");
+		outbox_failed(s->outbox, r);
+		return;
+	}
+	backoff_format(delay, wait, sizeof wait);
+	msg_warnx("%s %s: %s, retry %u in %s", request_method(r), r->path,
+	    what, r->tries, wait);
+	outbox_retry(s->outbox, r, now + delay);
+}
+
+/*
+ * A 429 that is not the activity cap: hold every request for Retry-After
+ * (capped), or back off further with each 429 in a row.
+ */
+static void
+sender_rate_limited(struct sender *s, struct request *r,
+    const struct http_reply *reply, const char *what,
+    const struct api_reply *ar, uint64_t now)
+{
+	uint64_t	delay;
+	int		capped = 0;
+	char		wait[32];
+
+	s->limited++;
+	if (reply->retry_after_s >= 0) {
+		delay = backoff_retry_after_ms(reply->retry_after_s,
+		    BACKOFF_MAX_MS, &capped);
+		if (capped)
+			msg_warnx("%s %s: HTTP 429 with Retry-After %lds; "
+			    "waiting %ds at most", request_method(r), r->path,
+			    reply->retry_after_s, BACKOFF_MAX_MS / 1000);
+	} else
+		delay = backoff_ms(s->limited, BACKOFF_MAX_MS,
+		    (unsigned)rand_r(&s->seed));
+	ratelimit_block(&s->rl, now, delay);
+	delay = ratelimit_wait_ms(&s->rl, now);
+	if (now + delay - r->first_try_ms > s->config.retry_max_ms *
+	    (is_end(r) ? 2 : 1)) {
+		sender_give_up(s, r, what, ar);
+		return;
+	}
+	backoff_format(delay, wait, sizeof wait);
+	msg_verbose(1, "%s %s: HTTP 429, rate limited; retry in %s",
+	    request_method(r), r->path, wait);
+	outbox_retry(s->outbox, r, now);
 }
 
 static void
@@ -233,6 +260,8 @@ sender_deliver(struct sender *s, struct request *r, uint64_t now)
 	api_reply_parse(reply.body.data, &ar);
 	describe(s, &reply, &ar, what, sizeof what);
 	now = clock_now_ms();
+	if (reply.status != 429)
+		s->limited = 0;
 	if (reply.aborted)
 		outbox_retry(s->outbox, r, now);
 	else {
@@ -244,20 +273,7 @@ sender_deliver(struct sender *s, struct request *r, uint64_t now)
 			sender_retry(s, r, what, now);
 			break;
 		case VERDICT_RATE_LIMITED:
-			ratelimit_block(&s->rl, now, reply.retry_after_s >= 0 ?
-			    (uint64_t)reply.retry_after_s * 1000 :
-			    s->rl.interval_ms);
-			if (now + ratelimit_wait_ms(&s->rl, now) -
-			    r->first_try_ms > s->config.retry_max_ms *
-			    (is_end(r) ? 2 : 1)) {
-				sender_give_up(s, r, what, &ar);
-				break;
-			}
-			msg_verbose(1, "%s %s: HTTP 429, rate limited; retry in "
-			    "%llus", request_method(r), r->path,
-			    (unsigned long long)(ratelimit_wait_ms(&s->rl,
-			    now) + 999) / 1000);
-			outbox_retry(s->outbox, r, now);
+			sender_rate_limited(s, r, &reply, what, &ar, now);
 			break;
 		case VERDICT_GIVE_UP:
 			sender_give_up(s, r, what, &ar);

@@ -23,7 +23,7 @@ match /^Step (\d+)/ step b current=$1'
 	send 'x 1\n' "$PUSH"
 	[ "$(served)" = "POST /push-notification 503
 POST /push-notification 200" ]
-	grep -q '^as-tail: POST /push-notification: HTTP 503: Service Unavailable: injected fault, retry 1 in 1s$' "$BATS_TEST_TMPDIR/err"
+	grep -Eq '^as-tail: POST /push-notification: HTTP 503: Service Unavailable: injected fault, retry 1 in (0\.[89]|1\.0)s$' "$BATS_TEST_TMPDIR/err"
 }
 
 @test "an HTML 502 and a dropped connection are retried too" {
@@ -32,8 +32,8 @@ POST /push-notification 200" ]
 	[ "$(served)" = "POST /push-notification -
 POST /push-notification 502
 POST /push-notification 200" ]
-	grep -q '^as-tail: POST /push-notification: Empty reply from server, retry 1 in 1s$' "$BATS_TEST_TMPDIR/err"
-	grep -q '^as-tail: POST /push-notification: HTTP 502, retry 2 in [12]s$' "$BATS_TEST_TMPDIR/err"
+	grep -Eq '^as-tail: POST /push-notification: Empty reply from server, retry 1 in (0\.[89]|1\.0)s$' "$BATS_TEST_TMPDIR/err"
+	grep -Eq '^as-tail: POST /push-notification: HTTP 502, retry 2 in (1\.[5-9]|2\.0)s$' "$BATS_TEST_TMPDIR/err"
 }
 
 @test "a slow reply times out and is retried" {
@@ -46,7 +46,7 @@ POST /push-notification 200" ]
 @test "a refused connection is retried until the server is back" {
 	fake_fault '[{"path":"/push", "refuse_for":2}]'
 	send 'x 1\n' "$PUSH"
-	grep -q 'POST /push-notification: .*retry 1 in 1s' "$BATS_TEST_TMPDIR/err"
+	grep -Eq 'POST /push-notification: .*retry 1 in (0\.[89]|1\.0)s' "$BATS_TEST_TMPDIR/err"
 	[ "$(served | tail -1)" = "POST /push-notification 200" ]
 }
 
@@ -57,16 +57,43 @@ POST /push-notification 200" ]
 	elapsed=$(( $(fake_now_ms) - start ))
 	[ "$(served)" = "POST /push-notification 429
 POST /push-notification 200" ]
-	grep -q 'POST /push-notification: HTTP 429, rate limited; retry in 2s' "$BATS_TEST_TMPDIR/err"
+	grep -q 'POST /push-notification: HTTP 429, rate limited; retry in 2.0s$' "$BATS_TEST_TMPDIR/err"
 	[ "$elapsed" -ge 2000 ]
 }
 
-@test "429 without Retry-After waits one bucket interval, then retries" {
-	fake_fault '[{"path":"/push", "status":429}]'
-	send 'x 1\n' "$PUSH" -v --rate 120/min
+@test "429 without Retry-After backs off 1 s, 2 s, 4 s with jitter; each message states the real wait" {
+	fake_fault '[{"path":"/push", "status":429, "count":3}]'
+	start=$(fake_now_ms)
+	send 'x 1\n' "$PUSH" -v --rate 600/min
+	elapsed=$(( $(fake_now_ms) - start ))
 	[ "$(served)" = "POST /push-notification 429
+POST /push-notification 429
+POST /push-notification 429
 POST /push-notification 200" ]
-	grep -q 'POST /push-notification: HTTP 429, rate limited; retry in 1s' "$BATS_TEST_TMPDIR/err"
+	waits=$(sed -n 's/^as-tail: POST \/push-notification: HTTP 429, rate limited; retry in \([0-9.]*\)s$/\1/p' "$BATS_TEST_TMPDIR/err")
+	[ "$(echo "$waits" | wc -l)" -eq 3 ]
+	python3 - "$elapsed" $waits <<'PY'
+import sys
+elapsed, waits = int(sys.argv[1]), [float(w) for w in sys.argv[2:]]
+for n, w in enumerate(waits):
+    full = 2 ** n
+    assert 0.75 * full - 0.05 <= w <= full, (n, w)
+# The waits were really waited: the run lasted at least their sum.
+assert elapsed >= 1000 * sum(waits) - 150, (elapsed, waits)
+PY
+}
+
+@test "the backoff passes its unit test (doubling, cap, jitter, Retry-After cap)" {
+	make -s -C "$TOP" tests/unit/unit-backoff
+	run "$TOP/tests/unit/unit-backoff"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"not ok"* ]]
+}
+
+@test "Retry-After: 3600 is capped at 60 s, and the cap is said" {
+	fake_fault '[{"path":"/push", "status":429, "retry_after":3600}]'
+	send 'x 1\n' "$PUSH" --drain-timeout 1
+	grep -q '^as-tail: POST /push-notification: HTTP 429 with Retry-After 3600s; waiting 60s at most$' "$BATS_TEST_TMPDIR/err"
 }
 
 @test "the 4-activity limit is reported, not retried; a fifth start is warned about" {
