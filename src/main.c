@@ -582,7 +582,7 @@ main(int argc, char **argv)
 	char			*key = NULL;
 	uint64_t		 start;
 	unsigned long		 left = 0;
-	int			 rval, wrap;
+	int			 rval, wrap, refused = 0;
 
 	start = clock_now_ms();
 	parse_options(argc, argv, &o);
@@ -657,9 +657,11 @@ main(int argc, char **argv)
 		    clock_now_ms() - start);
 	if (sender != NULL)
 		left = sender_finish(sender, clock_now_ms() +
-		    (uint64_t)o.drain_s * 1000);
+		    (uint64_t)o.drain_s * 1000, &refused);
 	if (report_delivery(ob, left) > 0 && o.strict && rval == 0)
 		rval = 1;
+	if (refused && rval == 0)
+		rval = 1;	/* nothing will ever be delivered */
 
 	state_free(ticker.state);
 	follow_free(in.follow);

@@ -346,7 +346,7 @@ sender_start(struct outbox *ob, const struct sender_config *config)
 }
 
 unsigned long
-sender_finish(struct sender *s, uint64_t deadline_ms)
+sender_finish(struct sender *s, uint64_t deadline_ms, int *key_refused)
 {
 	unsigned long	left;
 
@@ -355,6 +355,7 @@ sender_finish(struct sender *s, uint64_t deadline_ms)
 	atomic_store(&s->stop, 1);
 	outbox_wake(s->outbox);
 	pthread_join(s->thread, NULL);
+	*key_refused = s->key_refused;
 	http_free(s->http);
 	free(s);
 	return left;

@@ -26,9 +26,9 @@ struct sender;
 struct sender	*sender_start(struct outbox *, const struct sender_config *);
 /*
  * Let the sender empty the outbox until deadline_ms, then stop it, abandoning
- * a request in flight.  Returns how many requests were left unsent.  Frees
- * the sender.
+ * a request in flight.  Returns how many requests were left unsent, and sets
+ * *key_refused if the server refused the key (401).  Frees the sender.
  */
-unsigned long	 sender_finish(struct sender *, uint64_t);
+unsigned long	 sender_finish(struct sender *, uint64_t, int *);
 
 #endif /* AS_TAIL_SENDER_H */

@@ -134,9 +134,22 @@ match /^go/ start a1; start a2; start a3; start a4; start a5')" < "$BATS_TEST_TM
 
 @test "an expired key stops all sending and is said once" {
 	fake_fault '[{"path":"/push", "after":1, "expire_key":true}]'
-	send 'x 1\nx 2\nx 3\nx 4\n' "$PUSH"
+	rc=0
+	send 'x 1\nx 2\nx 3\nx 4\n' "$PUSH" || rc=$?
+	[ "$rc" -eq 1 ]
 	[ "$(served | grep -c ' 401$')" -eq 1 ]
 	[ "$(grep -c 'the API key was refused' "$BATS_TEST_TMPDIR/err")" -eq 1 ]
+}
+
+@test "a refused key (401) exits 1; a wrapped command's failing status still passes through" {
+	run sh -c "printf 'x 1\n' | ACTIVITYSMITH_API_KEY=ask_wrong timeout 30 $AS_TAIL -q --api-url $FAKE_URL -r $(rules "$PUSH")"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"HTTP 401: the API key was refused; nothing more will be sent"* ]]
+	run env ACTIVITYSMITH_API_KEY=ask_wrong timeout 30 "$AS_TAIL" -q --api-url "$FAKE_URL" -r "$BATS_TEST_TMPDIR/t.rules" -- sh -c 'echo x 1; exit 0'
+	[ "$status" -eq 1 ]
+	run env ACTIVITYSMITH_API_KEY=ask_wrong timeout 30 "$AS_TAIL" -q --api-url "$FAKE_URL" -r "$BATS_TEST_TMPDIR/t.rules" -- sh -c 'echo x 1; exit 3'
+	[ "$status" -eq 3 ]
+	[ "$(served | grep -c ' 401$')" -eq 3 ]
 }
 
 @test "retries stop after --retry-max-time; --strict makes that exit 1" {

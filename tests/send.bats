@@ -81,7 +81,9 @@ POST /push-notification 200" ]
 }
 
 @test "the key is sent as a bearer token and a wrong key is reported once" {
-	ACTIVITYSMITH_API_KEY=ask_wrong_key_123 send 'Step 1\nStep 2\nDONE\n' "$STEPS"
+	rc=0
+	ACTIVITYSMITH_API_KEY=ask_wrong_key_123 send 'Step 1\nStep 2\nDONE\n' "$STEPS" || rc=$?
+	[ "$rc" -eq 1 ]
 	[ "$(served | head -1)" = "POST /live-activity/start 401" ]
 	[ "$(served | wc -l)" -eq 1 ]
 	grep -q 'HTTP 401: the API key was refused; nothing more will be sent' "$BATS_TEST_TMPDIR/err"
