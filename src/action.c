@@ -250,7 +250,7 @@ change_color(struct rule *r, struct action *a, struct expanded *x,
 
 	if (!x->set[f])
 		return NULL;
-	if ((c = rules_color(x->field[f].data)) == NULL)
+	if ((c = model_color(x->field[f].data)) == NULL)
 		action_warn(r, a, "color", x->field[f].data);
 	return c;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "model.h"
 #include "xmalloc.h"
 
 struct instance *
@@ -163,10 +164,10 @@ content_restore(struct content *c, struct json_object *o)
 	c->upper = saved_number(o, "upper", 0);
 	c->duration_s = (long)saved_number(o, "duration_s", 0);
 	if ((color = saved_string(o, "color")) != NULL)
-		c->color = rules_color(color);
+		c->color = model_color(color);
 	free(color);
 	if ((color = saved_string(o, "step_color")) != NULL)
-		c->step_color = rules_color(color);
+		c->step_color = model_color(color);
 	free(color);
 	if (!json_object_object_get_ex(o, "metrics", &m) ||
 	    !json_object_is_type(m, json_type_array))
@@ -372,7 +373,7 @@ content_state(enum request_kind kind, int first, enum activity_type type,
 	add_string(cs, "title", c->title);
 	add_string(cs, "subtitle", c->subtitle);
 	if (kind == REQUEST_START || kind == REQUEST_STREAM_PUT)
-		add_string(cs, "type", rules_type_name(type));
+		add_string(cs, "type", model_type_name(type));
 	content_add_type_fields(cs, type, c, first);
 	if (type == TYPE_ALERT || c->message != NULL)
 		add_string(cs, "message", c->message != NULL ? c->message :

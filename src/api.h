@@ -10,7 +10,7 @@
 #include <json-c/json.h>
 #include <stdint.h>
 
-#include "rules.h"
+#include "model.h"
 
 enum request_kind {
 	REQUEST_PUSH,

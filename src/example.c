@@ -236,10 +236,8 @@ example_error(struct ruleset *rs, const struct example *ex, const char *what,
 			buf_addstr(&b, "; ");
 		describe(&fg->v[i], &b);
 	}
-	rs->errors = xreallocarray(rs->errors, rs->nerrors + 1,
-	    sizeof *rs->errors);
-	rs->errors[rs->nerrors++] = xasprintf("%s:%u:%u: example: %s",
-	    ex->file, ex->line, ex->col, buf_str(&b));
+	ruleset_errorf(rs, "%s:%u:%u: example: %s", ex->file, ex->line,
+	    ex->col, buf_str(&b));
 	buf_free(&b);
 }
 

@@ -31,6 +31,7 @@
 #include "match.h"
 #include "msg.h"
 #include "outbox.h"
+#include "rules-find.h"
 #include "rules.h"
 #include "sender.h"
 #include "state.h"
@@ -397,12 +398,10 @@ load_rules(const struct options *o)
 	size_t		 i;
 
 	for (i = 0; i < o->nrules; i++) {
-		if ((path = ruleset_find(o->rules[i])) == NULL) {
-			rs->errors = xreallocarray(rs->errors, rs->nerrors + 1,
-			    sizeof *rs->errors);
-			rs->errors[rs->nerrors++] = xasprintf("%s: no such "
-			    "rules file, and no %s.rules in the rules "
-			    "directories", o->rules[i], o->rules[i]);
+		if ((path = rules_find(o->rules[i])) == NULL) {
+			ruleset_errorf(rs, "%s: no such rules file, and no "
+			    "%s.rules in the rules directories", o->rules[i],
+			    o->rules[i]);
 			continue;
 		}
 		ruleset_load(rs, path);

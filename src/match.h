@@ -33,11 +33,6 @@ void		 matcher_scan(struct matcher *, const char *, size_t,
 /* Match one line, given without its terminator. */
 void		 matcher_line(struct matcher *, const char *, size_t, match_cb,
 		    void *);
-/*
- * JIT-compile a pattern, unless AS_TAIL_NO_JIT is set: the JIT's wide reads
- * look like uninitialised reads to valgrind (make check-valgrind sets it).
- */
-void		 match_jit(pcre2_code *);
 /* How many rules are tried on every line rather than found by a scan. */
 size_t		 matcher_slow_rules(const struct matcher *);
 

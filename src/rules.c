@@ -9,7 +9,6 @@
  * --check reports everything in one run (as tmux's cfg.c does).
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -20,7 +19,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "match.h"
+#include "rules-find.h"
 #include "rules-lex.h"
 #include "rules.h"
 #include "xmalloc.h"
@@ -67,10 +66,6 @@ static const char *activity_words[] = { "type", "title", "subtitle",
     "message", "steps", "duration", "auto_dismiss", "color", "step_color",
     "success_color", "failure_color", "stream", "api", "channels", "stall",
     "idle", NULL };
-static const char *type_words[] = { "segmented_progress", "progress",
-    "timer", "alert", "metrics", "stats", NULL };
-static const char *color_words[] = { "lime", "green", "cyan", "blue",
-    "purple", "magenta", "red", "orange", "yellow", "gray", NULL };
 
 #define F(x) (1u << (x))
 #define LA_FIELDS (F(FIELD_TITLE) | F(FIELD_SUBTITLE) | F(FIELD_MESSAGE) | \
@@ -95,12 +90,16 @@ static const unsigned action_fields[] = {
 static void parser_error(struct parser *, unsigned, unsigned, const char *,
     ...) __attribute__((format(printf, 4, 5)));
 
-static void
-ruleset_error(struct ruleset *rs, char *msg)
+void
+ruleset_errorf(struct ruleset *rs, const char *fmt, ...)
 {
+	va_list	 ap;
+
 	rs->errors = xreallocarray(rs->errors, rs->nerrors + 1,
 	    sizeof *rs->errors);
-	rs->errors[rs->nerrors++] = msg;
+	va_start(ap, fmt);
+	rs->errors[rs->nerrors++] = xvasprintf(fmt, ap);
+	va_end(ap);
 }
 
 static void
@@ -113,8 +112,7 @@ parser_error(struct parser *p, unsigned line, unsigned col, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	ruleset_error(p->rs, xasprintf("%s:%u:%u: %s", p->file, line, col,
-	    msg));
+	ruleset_errorf(p->rs, "%s:%u:%u: %s", p->file, line, col, msg);
 }
 
 /*
@@ -151,7 +149,8 @@ edit_distance(const char *a, const char *b)
 
 /* Return " (did you mean 'x'?)" for the closest word, or "". */
 static const char *
-did_you_mean(const char *word, const char **words, char *out, size_t size)
+did_you_mean(const char *word, const char *const *words, char *out,
+    size_t size)
 {
 	const char	*best = NULL;
 	size_t		 d, bestd = 3;
@@ -169,7 +168,7 @@ did_you_mean(const char *word, const char **words, char *out, size_t size)
 }
 
 static int
-word_index(const char *word, const char **words)
+word_index(const char *word, const char *const *words)
 {
 	int	i;
 
@@ -177,20 +176,6 @@ word_index(const char *word, const char **words)
 		if (strcmp(word, words[i]) == 0)
 			return i;
 	return -1;
-}
-
-const char *
-rules_color(const char *s)
-{
-	int	i = word_index(s, color_words);
-
-	return i < 0 ? NULL : color_words[i];
-}
-
-const char *
-rules_type_name(enum activity_type type)
-{
-	return type_words[type];
 }
 
 const char *
@@ -319,12 +304,12 @@ check_field(struct parser *p, struct token *t, enum field f)
 	switch (f) {
 	case FIELD_COLOR:
 	case FIELD_STEP_COLOR:
-		if (rules_color(v) == NULL) {
+		if (model_color(v) == NULL) {
 			char	hint[64];
 
 			parser_error(p, t->line, t->value_col,
 			    "unknown color '%s'%s", v,
-			    did_you_mean(v, color_words, hint, sizeof hint));
+			    did_you_mean(v, model_colors, hint, sizeof hint));
 		}
 		break;
 	case FIELD_PERCENT:
@@ -700,7 +685,6 @@ compile_regex(struct parser *p, struct token *t, struct rule *r)
 		    (size_t)erroff);
 		return -1;
 	}
-	match_jit(r->re);
 	return 0;
 }
 
@@ -953,9 +937,9 @@ parse_color(struct parser *p, struct token *t, const char **out)
 {
 	char	hint[64];
 
-	if ((*out = rules_color(t->value)) == NULL)
+	if ((*out = model_color(t->value)) == NULL)
 		parser_error(p, t->line, t->value_col, "unknown color '%s'%s",
-		    t->value, did_you_mean(t->value, color_words, hint,
+		    t->value, did_you_mean(t->value, model_colors, hint,
 		    sizeof hint));
 }
 
@@ -969,10 +953,10 @@ parse_activity_pair(struct parser *p, struct token *t,
 
 	switch ((f = word_index(t->text, activity_words))) {
 	case 0:
-		if ((i = word_index(t->value, type_words)) < 0)
+		if ((i = word_index(t->value, model_type_names)) < 0)
 			parser_error(p, t->line, t->value_col,
 			    "unknown type '%s'%s", t->value, did_you_mean(
-			    t->value, type_words, hint, sizeof hint));
+			    t->value, model_type_names, hint, sizeof hint));
 		else {
 			d->type = (enum activity_type)i;
 			d->type_set = 1;
@@ -1113,8 +1097,6 @@ parse_activity(struct parser *p)
 	p->rs->activities[p->rs->nactivities++] = d;
 }
 
-static char	*rules_search(const char *);
-
 /* Resolve an include: beside the including file, else in the rules dirs. */
 static char *
 include_path(const char *from, const char *name)
@@ -1127,7 +1109,7 @@ include_path(const char *from, const char *name)
 	else
 		path = xasprintf("%.*s/%s", (int)(slash - from), from, name);
 	if (access(path, F_OK) != 0 && strchr(name, '/') == NULL &&
-	    (found = rules_search(name)) != NULL) {
+	    (found = rules_find_pack(name)) != NULL) {
 		free(path);
 		return found;
 	}
@@ -1245,11 +1227,10 @@ ruleset_load_file(struct ruleset *rs, const char *path, int depth,
 	}
 	if ((text = read_file(path, &len)) == NULL) {
 		if (from != NULL)
-			ruleset_error(rs, xasprintf("%s:%u:%u: include %s: %s",
-			    from, line, col, path, strerror(errno)));
+			ruleset_errorf(rs, "%s:%u:%u: include %s: %s",
+			    from, line, col, path, strerror(errno));
 		else
-			ruleset_error(rs, xasprintf("%s: %s", path,
-			    strerror(errno)));
+			ruleset_errorf(rs, "%s: %s", path, strerror(errno));
 		free(real);
 		return rs->nerrors - errors;
 	}
@@ -1258,8 +1239,8 @@ ruleset_load_file(struct ruleset *rs, const char *path, int depth,
 
 	tokens_lex(text, len, &tv);
 	for (i = 0; i < tv.nerrors; i++)
-		ruleset_error(rs, xasprintf("%s:%u:%u: %s", path,
-		    tv.errors[i].line, tv.errors[i].col, tv.errors[i].cause));
+		ruleset_errorf(rs, "%s:%u:%u: %s", path,
+		    tv.errors[i].line, tv.errors[i].col, tv.errors[i].cause);
 	for (start = 0; start < tv.n; start = i) {
 		for (i = start + 1; i < tv.n && tv.v[i].col != 1; i++)
 			;
@@ -1315,9 +1296,9 @@ resolve_activity(struct ruleset *rs, struct rule *r, unsigned line,
 	names = xcalloc(rs->nactivities + 1, sizeof *names);
 	for (i = 0; i < rs->nactivities; i++)
 		names[i] = rs->activities[i]->name;
-	ruleset_error(rs, xasprintf("%s:%u:%u: no activity named '%s'%s; "
+	ruleset_errorf(rs, "%s:%u:%u: no activity named '%s'%s; "
 	    "declare it with 'activity %s'", r->file, line, col, name,
-	    did_you_mean(name, names, hint, sizeof hint), name));
+	    did_you_mean(name, names, hint, sizeof hint), name);
 	free(names);
 	return NULL;
 }
@@ -1348,13 +1329,13 @@ check_action_type(struct ruleset *rs, struct rule *r, struct action *a)
 		return;
 	type = a->activity->type;
 	if (a->kind == ACTION_STEP && type != TYPE_SEGMENTED_PROGRESS)
-		ruleset_error(rs, xasprintf("%s:%u:%u: step needs a "
+		ruleset_errorf(rs, "%s:%u:%u: step needs a "
 		    "segmented_progress activity; '%s' is %s", r->file,
-		    a->line, a->col, a->activity->name, type_words[type]));
+		    a->line, a->col, a->activity->name, model_type_name(type));
 	if (a->kind == ACTION_PROGRESS && type != TYPE_PROGRESS)
-		ruleset_error(rs, xasprintf("%s:%u:%u: progress needs a "
+		ruleset_errorf(rs, "%s:%u:%u: progress needs a "
 		    "progress activity; '%s' is %s", r->file, a->line, a->col,
-		    a->activity->name, type_words[type]));
+		    a->activity->name, model_type_name(type));
 }
 
 size_t
@@ -1408,182 +1389,4 @@ ruleset_free(struct ruleset *rs)
 	free(rs->files);
 	free(rs->errors);
 	free(rs);
-}
-
-/* Return a new path if dir/name.rules exists. */
-static char *
-find_in(const char *dir, const char *name)
-{
-	char	*path;
-
-	path = xasprintf("%s/%s.rules", dir, name);
-	if (access(path, R_OK) == 0)
-		return path;
-	free(path);
-	return NULL;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char * const *)a, *(char * const *)b);
-}
-
-/* The directory holding the running binary, as a new string, or NULL. */
-static char *
-exe_dir(void)
-{
-	char	 exe[PATH_MAX], *slash;
-	ssize_t	 n;
-
-	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
-		return NULL;
-	exe[n] = '\0';
-	if ((slash = strrchr(exe, '/')) == NULL)
-		return NULL;
-	*slash = '\0';
-	return xstrdup(exe);
-}
-
-/* Look for name.rules in dir, if dir is not NULL; free dir. */
-static char *
-find_in_owned(char *dir, const char *name)
-{
-	char	*path;
-
-	if (dir == NULL)
-		return NULL;
-	path = find_in(dir, name);
-	free(dir);
-	return path;
-}
-
-/*
- * Look for NAME.rules (or NAME, if it ends in .rules) in the user's
- * directory, the share directory beside the binary (wherever PREFIX was),
- * the compiled-in one, and rules/ beside the binary (a source tree).
- * Returns a new path, or NULL.
- */
-static char *
-rules_search(const char *name)
-{
-	const char	*xdg, *home;
-	char		*base, *dir, *path = NULL;
-	size_t		 len = strlen(name);
-
-	if (len > 6 && strcmp(name + len - 6, ".rules") == 0)
-		base = xstrndup(name, len - 6);
-	else
-		base = xstrdup(name);
-	if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && *xdg != '\0')
-		path = find_in_owned(xasprintf("%s/as-tail/rules", xdg), base);
-	else if ((home = getenv("HOME")) != NULL && *home != '\0')
-		path = find_in_owned(xasprintf("%s/.config/as-tail/rules",
-		    home), base);
-	if (path == NULL && (dir = exe_dir()) != NULL) {
-		path = find_in_owned(xasprintf("%s/../share/as-tail/rules",
-		    dir), base);
-		if (path == NULL)
-			path = find_in(AS_TAIL_RULESDIR, base);
-		if (path == NULL)
-			path = find_in_owned(xasprintf("%s/rules", dir), base);
-		free(dir);
-	}
-	if (path == NULL)
-		path = find_in(AS_TAIL_RULESDIR, base);
-	free(base);
-	return path;
-}
-
-/* The description on the first comment line: "# NAME.rules: TEXT". */
-static void
-rules_list_file(const char *path, const char *name)
-{
-	FILE	*f;
-	char	 line[512], *text;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return;
-	if (fgets(line, sizeof line, f) == NULL)
-		line[0] = '\0';
-	fclose(f);
-	line[strcspn(line, "\n")] = '\0';
-	text = strstr(line, ".rules:");
-	text = text == NULL ? "" : text + strlen(".rules:");
-	while (*text == ' ')
-		text++;
-	printf("%-16s %s\n", name, text);
-}
-
-/* List dir's packs not listed already (names in seen). */
-static void
-rules_list_dir(const char *dir, char ***seen, size_t *nseen)
-{
-	DIR		*d;
-	struct dirent	*de;
-	char		**names = NULL, *path;
-	size_t		  n = 0, i, j, len;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		if (len <= 6 || strcmp(de->d_name + len - 6, ".rules") != 0)
-			continue;
-		names = xreallocarray(names, n + 1, sizeof *names);
-		names[n++] = xstrndup(de->d_name, len - 6);
-	}
-	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < *nseen; j++)
-			if (strcmp((*seen)[j], names[i]) == 0)
-				break;
-		if (j < *nseen) {
-			free(names[i]);
-			continue;
-		}
-		path = xasprintf("%s/%s.rules", dir, names[i]);
-		rules_list_file(path, names[i]);
-		free(path);
-		*seen = xreallocarray(*seen, *nseen + 1, sizeof **seen);
-		(*seen)[(*nseen)++] = names[i];
-	}
-	free(names);
-}
-
-void
-rules_list(void)
-{
-	const char	*xdg, *home;
-	char		*dirs[4] = { NULL, NULL, NULL, NULL }, *exe;
-	char		**seen = NULL;
-	size_t		  nseen = 0, i;
-
-	if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && *xdg != '\0')
-		dirs[0] = xasprintf("%s/as-tail/rules", xdg);
-	else if ((home = getenv("HOME")) != NULL && *home != '\0')
-		dirs[0] = xasprintf("%s/.config/as-tail/rules", home);
-	if ((exe = exe_dir()) != NULL) {
-		dirs[1] = xasprintf("%s/../share/as-tail/rules", exe);
-		dirs[3] = xasprintf("%s/rules", exe);
-		free(exe);
-	}
-	dirs[2] = xstrdup(AS_TAIL_RULESDIR);
-	for (i = 0; i < 4; i++) {
-		if (dirs[i] != NULL)
-			rules_list_dir(dirs[i], &seen, &nseen);
-		free(dirs[i]);
-	}
-	for (i = 0; i < nseen; i++)
-		free(seen[i]);
-	free(seen);
-}
-
-char *
-ruleset_find(const char *name)
-{
-	if (strchr(name, '/') != NULL || access(name, F_OK) == 0)
-		return xstrdup(name);
-	return rules_search(name);
 }

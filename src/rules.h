@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model.h"
 #include "template.h"
 
 enum action_kind {
@@ -43,15 +44,6 @@ enum field {
 	FIELD_STEP_COLOR,
 	FIELD_COUNT,
 	FIELD_LAST
-};
-
-enum activity_type {
-	TYPE_SEGMENTED_PROGRESS,
-	TYPE_PROGRESS,
-	TYPE_TIMER,
-	TYPE_ALERT,
-	TYPE_METRICS,
-	TYPE_STATS
 };
 
 enum api_kind {
@@ -189,26 +181,14 @@ void		 ruleset_free(struct ruleset *);
 size_t		 ruleset_load(struct ruleset *, const char *);
 /* Check what can only be checked once all files are loaded; as above. */
 size_t		 ruleset_finish(struct ruleset *);
-/*
- * Find the rules file for -r NAME: NAME itself if it names a file, else
- * NAME.rules in the user's and then the installed rules directories.
- * Returns a new string, or NULL if nothing was found.
- */
-char		*ruleset_find(const char *);
-/* Borrowed: the color names of the API, or NULL if s is not one. */
-const char	*rules_color(const char *);
+/* Append a formatted message ("FILE:LINE:COL: ..." or "FILE: ...") to rs. */
+void		 ruleset_errorf(struct ruleset *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 /* Parse "500ms", "30s", "5m", "2h"; return 0 or -1. */
 int		 rules_parse_duration(const char *, uint64_t *);
-/* Borrowed: the name of a type as the API spells it. */
-const char	*rules_type_name(enum activity_type);
 /* Borrowed: the keyword of an action ("push", "step" ...). */
 const char	*rules_action_name(enum action_kind);
 /* Borrowed: the name of a field ("title", "current" ...). */
 const char	*rules_field_name(enum field);
-/*
- * Print each rules file found in the rules directories, one per line: its
- * name and the description from its first comment line.
- */
-void		 rules_list(void);
 
 #endif /* AS_TAIL_RULES_H */

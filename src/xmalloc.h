@@ -5,6 +5,7 @@
 #ifndef AS_TAIL_XMALLOC_H
 #define AS_TAIL_XMALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Return new memory; free with free(). */
@@ -18,5 +19,7 @@ char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 /* Return a new formatted string. */
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+char	*xvasprintf(const char *, va_list)
+	    __attribute__((format(printf, 1, 0)));
 
 #endif /* AS_TAIL_XMALLOC_H */

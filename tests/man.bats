@@ -50,9 +50,11 @@ groups() {
 }
 
 # words ARRAY: the strings in the array ARRAY of src/rules.c, one a line.
+# The words of a NULL-terminated name table in the rules parser or in the
+# API model it shares with the requests.
 words() {
-	sed -n "/^static const char \*$1\[\] = {/,/};/p" "$TOP/src/rules.c" |
-	    grep -o '"[^"]*"' | tr -d '"'
+	sed -n -E "/^(static )?const char \*(const )?$1\[\] = \{/,/\};/p" \
+	    "$TOP/src/rules.c" "$TOP/src/model.c" | grep -o '"[^"]*"' | tr -d '"'
 }
 
 @test "mandoc -Tlint has no warnings about the man pages" {
@@ -110,12 +112,12 @@ words() {
 	empty=
 	n=0
 	for a in statement_words action_words option_words field_words \
-	    activity_words type_words color_words; do
+	    activity_words model_type_names model_colors; do
 		[ -n "$(words "$a")" ] || empty="$empty $a"
 		for w in $(words "$a"); do
 			n=$((n + 1))
 			case $a in
-			type_words|color_words)
+			model_type_names|model_colors)
 				re="Cm $w( |$)" ;;
 			*)
 				re="^\.It .*(Ic|Cm) $w( |=|$)" ;;
@@ -123,7 +125,7 @@ words() {
 			grep -Eq "$re" "$MAN5" || missing="$missing $a:$w"
 		done
 	done
-	echo "arrays not found in src/rules.c:$empty"
+	echo "arrays not found in src/rules.c or src/model.c:$empty"
 	echo "not described in as-tail.rules.5:$missing"
 	[ -z "$empty" ]
 	[ "$n" -ge 60 ]

@@ -1,0 +1,31 @@
+/*
+ * model.h: the things of the ActivitySmith API that the rules language names
+ * too: the types of Live Activity and the colours, with their names as the
+ * API spells them.  The request builder (api.c) and the rules language
+ * (rules.c) both depend on this model; neither depends on the other.
+ */
+#ifndef AS_TAIL_MODEL_H
+#define AS_TAIL_MODEL_H
+
+enum activity_type {
+	TYPE_SEGMENTED_PROGRESS,
+	TYPE_PROGRESS,
+	TYPE_TIMER,
+	TYPE_ALERT,
+	TYPE_METRICS,
+	TYPE_STATS
+};
+/* How many types there are. */
+#define MODEL_NTYPES	(TYPE_STATS + 1)
+
+/* The type names, indexed by enum activity_type; NULL-terminated. */
+extern const char *const model_type_names[];
+/* The colour names the API knows; NULL-terminated. */
+extern const char *const model_colors[];
+
+/* Borrowed: the name of a type as the API spells it. */
+const char	*model_type_name(enum activity_type);
+/* Borrowed: the API's spelling of colour s, or NULL if s is not one. */
+const char	*model_color(const char *);
+
+#endif /* AS_TAIL_MODEL_H */

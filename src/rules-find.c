@@ -1,0 +1,184 @@
+/*
+ * rules-find.c: finding rules files by name, and --list-rules.
+ *
+ * One list of rules directories (rules_dirs) serves both the search for a
+ * pack and the listing, so that --list-rules shows exactly what -r NAME
+ * would load: the first directory holding NAME.rules wins.
+ */
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rules-find.h"
+#include "xmalloc.h"
+
+/* How many rules directories there can be. */
+#define RULES_NDIRS	4
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char * const *)a, *(char * const *)b);
+}
+
+/* The directory holding the running binary, as a new string, or NULL. */
+static char *
+exe_dir(void)
+{
+	char	 exe[PATH_MAX], *slash;
+	ssize_t	 n;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return NULL;
+	*slash = '\0';
+	return xstrdup(exe);
+}
+
+/*
+ * Fill dirs with the rules directories in search order, as new strings;
+ * unused slots are NULL.  The user's directory comes first, then the share
+ * directory beside the binary (wherever PREFIX was), the compiled-in one,
+ * and rules/ beside the binary (a source tree).
+ */
+static void
+rules_dirs(char *dirs[RULES_NDIRS])
+{
+	const char	*xdg, *home;
+	char		*exe;
+	size_t		 i;
+
+	for (i = 0; i < RULES_NDIRS; i++)
+		dirs[i] = NULL;
+	if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && *xdg != '\0')
+		dirs[0] = xasprintf("%s/as-tail/rules", xdg);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+		dirs[0] = xasprintf("%s/.config/as-tail/rules", home);
+	if ((exe = exe_dir()) != NULL) {
+		dirs[1] = xasprintf("%s/../share/as-tail/rules", exe);
+		dirs[3] = xasprintf("%s/rules", exe);
+		free(exe);
+	}
+	dirs[2] = xstrdup(AS_TAIL_RULESDIR);
+}
+
+static void
+rules_dirs_free(char *dirs[RULES_NDIRS])
+{
+	size_t	i;
+
+	for (i = 0; i < RULES_NDIRS; i++)
+		free(dirs[i]);
+}
+
+char *
+rules_find_pack(const char *name)
+{
+	char	*dirs[RULES_NDIRS], *base, *path = NULL;
+	size_t	 len = strlen(name), i;
+
+	if (len > 6 && strcmp(name + len - 6, ".rules") == 0)
+		base = xstrndup(name, len - 6);
+	else
+		base = xstrdup(name);
+	rules_dirs(dirs);
+	for (i = 0; i < RULES_NDIRS && path == NULL; i++) {
+		if (dirs[i] == NULL)
+			continue;
+		path = xasprintf("%s/%s.rules", dirs[i], base);
+		if (access(path, R_OK) != 0) {
+			free(path);
+			path = NULL;
+		}
+	}
+	rules_dirs_free(dirs);
+	free(base);
+	return path;
+}
+
+/* The description on the first comment line: "# NAME.rules: TEXT". */
+static void
+rules_list_file(const char *path, const char *name)
+{
+	FILE	*f;
+	char	 line[512], *text;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	if (fgets(line, sizeof line, f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	text = strstr(line, ".rules:");
+	text = text == NULL ? "" : text + strlen(".rules:");
+	while (*text == ' ')
+		text++;
+	printf("%-16s %s\n", name, text);
+}
+
+/* List dir's packs not listed already (names in seen). */
+static void
+rules_list_dir(const char *dir, char ***seen, size_t *nseen)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		**names = NULL, *path;
+	size_t		  n = 0, i, j, len;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 6 || strcmp(de->d_name + len - 6, ".rules") != 0)
+			continue;
+		names = xreallocarray(names, n + 1, sizeof *names);
+		names[n++] = xstrndup(de->d_name, len - 6);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_str);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < *nseen; j++)
+			if (strcmp((*seen)[j], names[i]) == 0)
+				break;
+		if (j < *nseen) {
+			free(names[i]);
+			continue;
+		}
+		path = xasprintf("%s/%s.rules", dir, names[i]);
+		rules_list_file(path, names[i]);
+		free(path);
+		*seen = xreallocarray(*seen, *nseen + 1, sizeof **seen);
+		(*seen)[(*nseen)++] = names[i];
+	}
+	free(names);
+}
+
+void
+rules_list(void)
+{
+	char	 *dirs[RULES_NDIRS];
+	char	**seen = NULL;
+	size_t	  nseen = 0, i;
+
+	rules_dirs(dirs);
+	for (i = 0; i < RULES_NDIRS; i++)
+		if (dirs[i] != NULL)
+			rules_list_dir(dirs[i], &seen, &nseen);
+	rules_dirs_free(dirs);
+	for (i = 0; i < nseen; i++)
+		free(seen[i]);
+	free(seen);
+}
+
+char *
+rules_find(const char *name)
+{
+	if (strchr(name, '/') != NULL || access(name, F_OK) == 0)
+		return xstrdup(name);
+	return rules_find_pack(name);
+}

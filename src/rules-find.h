@@ -1,0 +1,28 @@
+/*
+ * rules-find.h: where rules files are found.  -r NAME, an include of a bare
+ * name and --list-rules all look in the same rules directories, in the same
+ * order: the user's, the share directory beside the binary, the compiled-in
+ * one, and rules/ beside the binary (a source tree).
+ */
+#ifndef AS_TAIL_RULES_FIND_H
+#define AS_TAIL_RULES_FIND_H
+
+/*
+ * Find the rules file for -r NAME: NAME itself if it names a file, else
+ * NAME.rules in the rules directories.  Returns a new string, or NULL if
+ * nothing was found.
+ */
+char	*rules_find(const char *);
+/*
+ * Find the pack NAME (NAME.rules; NAME may end in .rules) in the rules
+ * directories.  Returns a new path, or NULL.
+ */
+char	*rules_find_pack(const char *);
+/*
+ * Print each rules file found in the rules directories, one per line: its
+ * name and the description from its first comment line.  A name found in
+ * an earlier directory hides the same name in later ones.
+ */
+void	 rules_list(void);
+
+#endif /* AS_TAIL_RULES_FIND_H */
