@@ -146,6 +146,84 @@ saved_number(struct json_object *o, const char *key, double dflt)
 	return json_object_get_double(v);
 }
 
+/* Whether key is absent, or of the given type (an int is a double too). */
+static int
+saved_is(struct json_object *o, const char *key, enum json_type type)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return 1;
+	if (type == json_type_double && json_object_is_type(v, json_type_int))
+		return 1;
+	return json_object_is_type(v, type);
+}
+
+/* Whether key is absent or a whole number in [min, max]. */
+static int
+saved_count(struct json_object *o, const char *key, int64_t min, int64_t max)
+{
+	struct json_object	*v;
+	int64_t			 n;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return 1;
+	if (!json_object_is_type(v, json_type_int))
+		return 0;
+	n = json_object_get_int64(v);
+	return n >= min && n <= max;
+}
+
+/* Whether key is absent or a number in [min, max]. */
+static int
+saved_real(struct json_object *o, const char *key, double min, double max)
+{
+	double	d;
+
+	if (!saved_is(o, key, json_type_double))
+		return 0;
+	d = saved_number(o, key, min);
+	return d >= min && d <= max;
+}
+
+const char *
+content_check(struct json_object *o)
+{
+	static const char	*strings[] = { "title", "subtitle", "message",
+				    "color", "step_color" };
+	struct json_object	*m, *pair;
+	size_t			 i;
+
+	if (!json_object_is_type(o, json_type_object))
+		return "content is not an object";
+	for (i = 0; i < sizeof strings / sizeof strings[0]; i++)
+		if (!saved_is(o, strings[i], json_type_string))
+			return "a text field is not a string";
+	if (!saved_count(o, "current", -1, INT32_MAX) ||
+	    !saved_count(o, "total", 0, INT32_MAX) ||
+	    !saved_count(o, "duration_s", 0, INT32_MAX))
+		return "a count is not a whole number in range";
+	if (!saved_real(o, "percent", -1, 100) ||
+	    !saved_real(o, "value", -1e15, 1e15) ||
+	    !saved_real(o, "upper", -1e15, 1e15))
+		return "a value is not a number in range";
+	if (!json_object_object_get_ex(o, "metrics", &m))
+		return NULL;
+	if (!json_object_is_type(m, json_type_array))
+		return "metrics is not a list";
+	for (i = 0; i < json_object_array_length(m); i++) {
+		pair = json_object_array_get_idx(m, i);
+		if (!json_object_is_type(pair, json_type_array) ||
+		    json_object_array_length(pair) != 2 ||
+		    !json_object_is_type(json_object_array_get_idx(pair, 0),
+		    json_type_string) ||
+		    !json_object_is_type(json_object_array_get_idx(pair, 1),
+		    json_type_string))
+			return "a metric is not a pair of strings";
+	}
+	return NULL;
+}
+
 void
 content_restore(struct content *c, struct json_object *o)
 {

@@ -77,6 +77,11 @@ void		 content_copy(struct content *, const struct content *);
 void		 content_free(struct content *);
 /* The content as a new JSON object (for --state), and back. */
 struct json_object *content_save(const struct content *);
+/*
+ * Why a saved content (from --state) cannot be restored: a borrowed
+ * message, or NULL when content_restore may take it.
+ */
+const char	*content_check(struct json_object *);
 void		 content_restore(struct content *, struct json_object *);
 int		 content_equal(const struct content *, const struct content *);
 

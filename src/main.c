@@ -649,14 +649,15 @@ main(int argc, char **argv)
 	 */
 	if (ticker.state == NULL || got_signal == 0 || wrap)
 		activities_end_all(env.activities);
-	if (ticker.state != NULL)
-		state_save(ticker.state);
 	if (o.explain)
 		explain_print(stderr, rs, m, in.nlines, in.nbytes,
 		    clock_now_ms() - start);
 	if (sender != NULL)
 		left = sender_finish(sender, clock_now_ms() +
 		    (uint64_t)o.drain_s * 1000, &refused);
+	/* After the drain: a start answered during it has its id now. */
+	if (ticker.state != NULL)
+		state_save(ticker.state);
 	if (report_delivery(ob, left) > 0 && o.strict && rval == 0)
 		rval = 1;
 	if (refused && rval == 0)

@@ -26,7 +26,6 @@
 #include "xmalloc.h"
 
 #define STATE_VERSION	1
-#define STATE_MAX_FILES	64
 
 struct state {
 	const char		*path;
@@ -92,10 +91,89 @@ state_load_file(struct state *st, struct json_object *o)
 		    "it from its start", pos.path);
 }
 
+/* Whether o has key as a string (or, optional, has no key at all). */
+static int
+has_string(struct json_object *o, const char *key, int optional)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return optional;
+	return json_object_is_type(v, json_type_string);
+}
+
+/* Whether o has key as a whole number of at least 0. */
+static int
+has_count(struct json_object *o, const char *key)
+{
+	struct json_object	*v;
+
+	return json_object_object_get_ex(o, key, &v) &&
+	    json_object_is_type(v, json_type_int) &&
+	    json_object_get_int64(v) >= 0;
+}
+
+/* Why a saved file position is unusable, or NULL. */
+static const char *
+state_check_file(struct json_object *o)
+{
+	if (!json_object_is_type(o, json_type_object))
+		return "a file is not an object";
+	if (!has_string(o, "path", 0) || !has_string(o, "hash", 0))
+		return "a file's path or hash is not a string";
+	if (!has_count(o, "dev") || !has_count(o, "ino") ||
+	    !has_count(o, "offset"))
+		return "a file's dev, ino or offset is not a whole number";
+	return NULL;
+}
+
+/* Why a saved activity is unusable, or NULL. */
+static const char *
+state_check_activity(struct json_object *o)
+{
+	struct json_object	*v;
+
+	if (!json_object_is_type(o, json_type_object))
+		return "an activity is not an object";
+	if (!has_string(o, "name", 0) || !has_string(o, "api", 0) ||
+	    !has_string(o, "id", 1) || !has_string(o, "stream_key", 1))
+		return "an activity's name, api, id or stream key is not a "
+		    "string";
+	if (json_object_object_get_ex(o, "failed", &v) &&
+	    !json_object_is_type(v, json_type_boolean))
+		return "an activity's failed is not true or false";
+	if (!json_object_object_get_ex(o, "content", &v))
+		return "an activity has no content";
+	return content_check(v);
+}
+
+/*
+ * Why the list under key is unusable (not a list, or an element check
+ * rejects), or NULL.  A missing list is an empty one.
+ */
+static const char *
+state_check_list(struct json_object *o, const char *key,
+    const char *(*check)(struct json_object *))
+{
+	struct json_object	*list;
+	const char		*why;
+	size_t			 i;
+
+	if (!json_object_object_get_ex(o, key, &list))
+		return NULL;
+	if (!json_object_is_type(list, json_type_array))
+		return "files or activities is not a list";
+	for (i = 0; i < json_object_array_length(list); i++)
+		if ((why = check(json_object_array_get_idx(list, i))) != NULL)
+			return why;
+	return NULL;
+}
+
 void
 state_load(struct state *st)
 {
 	struct json_object	*o, *v, *list;
+	const char		*why;
 	size_t			 i;
 	int			 n;
 
@@ -106,6 +184,14 @@ state_load(struct state *st)
 	    get_int(o, "as-tail-state") != STATE_VERSION) {
 		msg_warnx("%s: not an as-tail state file (or a damaged one); "
 		    "ignored", st->path);
+		json_object_put(o);
+		return;
+	}
+	if ((why = state_check_list(o, "files", state_check_file)) != NULL ||
+	    (why = state_check_list(o, "activities", state_check_activity)) !=
+	    NULL) {
+		msg_warnx("%s: a damaged state file (%s); ignored", st->path,
+		    why);
 		json_object_put(o);
 		return;
 	}
@@ -126,7 +212,7 @@ state_load(struct state *st)
 static struct json_object *
 state_files(struct state *st)
 {
-	struct follow_pos	 pos[STATE_MAX_FILES];
+	struct follow_pos	*pos;
 	struct json_object	*list, *o;
 	char			 hash[32];
 	int			 i, n;
@@ -134,8 +220,10 @@ state_files(struct state *st)
 	list = json_object_new_array();
 	if (st->follow == NULL)
 		return list;
-	n = follow_positions(st->follow, pos, STATE_MAX_FILES);
-	for (i = 0; i < n && i < STATE_MAX_FILES; i++) {
+	n = follow_positions(st->follow, NULL, 0);
+	pos = xcalloc((size_t)n + 1, sizeof *pos);
+	n = follow_positions(st->follow, pos, n);
+	for (i = 0; i < n; i++) {
 		if (pos[i].ino == 0)
 			continue;
 		o = json_object_new_object();
@@ -151,7 +239,24 @@ state_files(struct state *st)
 		json_object_object_add(o, "hash", json_object_new_string(hash));
 		json_object_array_add(list, o);
 	}
+	free(pos);
 	return list;
+}
+
+/*
+ * Create the temporary file for path: never through a symlink planted at its
+ * name, never a file someone else made (a stale one of ours is replaced).
+ * Returns the fd, or -1 with errno set.
+ */
+static int
+open_temporary(const char *tmp)
+{
+	int	fd, flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+
+	if ((fd = open(tmp, flags, 0600)) == -1 && errno == EEXIST &&
+	    unlink(tmp) == 0)
+		fd = open(tmp, flags, 0600);
+	return fd;
 }
 
 /* Write text to path atomically; 0 or -1 with errno set. */
@@ -159,26 +264,29 @@ static int
 write_atomically(const char *path, const char *text)
 {
 	char	*tmp;
-	int	 fd, e;
+	int	 fd, e, rc;
 	size_t	 len = strlen(text);
 
 	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1) {
+	if ((fd = open_temporary(tmp)) == -1) {
 		free(tmp);
 		return -1;
 	}
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) == -1 ||
-	    close(fd) == -1 || rename(tmp, path) == -1) {
+	rc = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0 ? 0 : -1;
+	e = errno;
+	if (close(fd) == -1 && rc == 0) {
+		rc = -1;
 		e = errno;
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		errno = e;
-		return -1;
 	}
+	if (rc == 0 && rename(tmp, path) == -1) {
+		rc = -1;
+		e = errno;
+	}
+	if (rc != 0)
+		unlink(tmp);
 	free(tmp);
-	return 0;
+	errno = e;
+	return rc;
 }
 
 void

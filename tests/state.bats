@@ -178,3 +178,96 @@ activity b idle=soon')"
 	[ "${lines[0]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:1:17: bad duration '500ms': at least 1s" ]
 	[ "${lines[1]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:2:17: bad duration 'soon': at least 1s" ]
 }
+
+# once_follow ARGS...: -F for one look: the --pid process is already gone.
+once_follow() {
+	local gone
+	sh -c 'exit 0' & gone=$!
+	wait "$gone"
+	as_tail -n -q -v -r "$(rules "$R")" --state state.json -F --pid "$gone" "$@"
+}
+
+@test "a damaged state file never crashes: reported once and ignored (issue 11)" {
+	printf 'Step 1\n' > app.log
+	local bad
+	for bad in \
+	    '{"as-tail-state":1,"files":[{"path":null}],"activities":[]}' \
+	    '{"as-tail-state":1,"files":[3],"activities":[]}' \
+	    '{"as-tail-state":1,"files":{},"activities":7}' \
+	    '{"as-tail-state":1,"files":[{"path":"app.log","dev":1,"ino":2,"offset":1.5,"hash":"0"}]}' \
+	    '{"as-tail-state":1,"activities":[{"name":"b","api":"classic","id":"a","content":{"metrics":[1]}}]}' \
+	    '{"as-tail-state":1,"activities":[{"name":"b","api":"classic","id":"a","content":{"metrics":[[1,2]]}}]}' \
+	    '{"as-tail-state":1,"activities":[{"name":"b","api":"classic","id":"a","content":{"current":1e300}}]}' \
+	    '{"as-tail-state":1,"activities":[{"name":"b","api":"classic","id":"a","content":{"total":2.5}}]}' \
+	    '{"as-tail-state":1,"activities":[{"name":"b","api":"classic","id":"a","content":{"percent":-1e308}}]}' \
+	    '{"as-tail-state":1,"activities":[{"name":"b","api":"classic","id":"a","content":{"title":5}}]}' \
+	    '{"as-tail-state":1,"activities":[{"name":null,"api":"classic","content":{}}]}' \
+	    '{"as-tail-state":1,"activities":[{"name":"b","api":"classic","id":"a","failed":"yes","content":{}}]}' \
+	    '{"as-tail-state":1,"activities":[{"name":"b","api":"classic","id":"a"}]}'; do
+		printf '%s' "$bad" > state.json
+		run once_follow app.log
+		echo "$bad: $status: $output"
+		[ "$status" -eq 0 ]
+		[ "$(grep -c 'state.json: a damaged state file (.*); ignored' <<< "$output")" -eq 1 ]
+	done
+}
+
+@test "a sound state file of the same shapes is taken (issue 11)" {
+	printf 'Step 1\n' > app.log
+	printf '%s' '{"as-tail-state":1,"files":[],"activities":[{"name":"b","api":"classic","id":"a","failed":false,"content":{"current":3,"total":9,"percent":-1,"value":0.5,"upper":0,"title":"Build","metrics":[["a","b"]]}}]}' > state.json
+	run once_follow app.log
+	[ "$status" -eq 0 ]
+	[[ "$output" = *"1 open activity continued"* ]]
+	! grep -q damaged <<< "$output"
+}
+
+@test "a failed rename closes the temporary file once and removes it (issue 10)" {
+	printf 'Step 1\n' > app.log
+	mkdir state.dir
+	run strace -f -e trace=close,rename -o trace.strace \
+	    "$AS_TAIL" -n -q -r "$(rules "$R")" --state state.dir app.log
+	[ "$status" -eq 0 ]
+	[[ "$output" = *"state.dir: Is a directory"* ]]
+	grep -q 'rename("state.dir.tmp.[0-9]*", "state.dir") = -1 EISDIR' trace.strace
+	# The fd of the temporary file is closed once: the next close after
+	# the failed rename is not the same fd closed again.
+	python3 - <<'PY'
+import re
+calls = [l for l in open("trace.strace") if "close(" in l or "rename(" in l]
+for i, l in enumerate(calls):
+    if "rename(" in l and "EISDIR" in l:
+        before = [c for c in calls[:i] if "close(" in c][-1]
+        fd = re.search(r"close\((\d+)\)", before).group(1)
+        after = [c for c in calls[i + 1:i + 2] if "close(" + fd + ")" in c]
+        assert not after, "fd %s closed again: %s" % (fd, after)
+PY
+	! ls state.dir.tmp.* 2>/dev/null
+}
+
+@test "a symlink planted at the temporary name is not followed (issue 10)" {
+	printf 'Step 1\n' > app.log
+	printf 'precious\n' > target
+	# exec keeps the shell's pid, so the temporary name is known ahead.
+	run sh -c 'ln -s target state.json.tmp.$$ &&
+	    exec "$0" -n -q -r "$1" --state state.json app.log' \
+	    "$AS_TAIL" "$(rules "$R")"
+	[ "$status" -eq 0 ]
+	[ "$(cat target)" = precious ]
+	grep -q '"as-tail-state":1' state.json
+	[ ! -L state.json ]
+	[ "$(stat -c %a state.json)" = 600 ]
+}
+
+@test "positions of more than 64 followed files are all saved (issue 10)" {
+	local i files=()
+	for i in $(seq 70); do
+		printf 'Step 1\n' > "f$i.log"
+		files+=("f$i.log")
+	done
+	run once_follow "${files[@]}"
+	[ "$status" -eq 0 ]
+	python3 -c '
+import json
+s = json.load(open("state.json"))
+assert len(s["files"]) == 70, len(s["files"])'
+}
