@@ -13,8 +13,11 @@
  *    append to it) and wait for the name to come back.
  *
  * A file missing at the start is waited for, and read from its start when
- * it appears.  As with tail, output from several files is separated by
- * "==> NAME <==" headers.
+ * it appears.  Only regular files are followed: a name that leads to a
+ * directory, a FIFO or a device (which never ends: /dev/zero) is waited on
+ * like a missing one.  What is wrong with a name is reported once, and again
+ * only when it changes.  As with tail, output from several files is
+ * separated by "==> NAME <==" headers.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,7 +43,8 @@ struct followed {
 	ino_t		 ino;
 	uint64_t	 offset;	/* bytes read from fd */
 	int		 resumed;	/* offset set by follow_resume */
-	int		 missing;	/* reported as missing */
+	int		 problem;	/* what was last reported, 0 if none */
+	int		 read_errno;	/* the read error last reported */
 	struct lines	*lines;
 };
 
@@ -129,24 +133,75 @@ hash_before(int fd, uint64_t offset)
 	return h;
 }
 
-/* Open the file behind the name; position at start or end.  0 or -1. */
+/* What a file that is not a regular file is, for messages. */
+static const char *
+file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	return "not a regular file";
+}
+
+/*
+ * Say what is wrong with a name: an errno, or FOLLOW_NOT_REGULAR - mode for
+ * a file that is not a regular one.  Once: nothing is said again until the
+ * problem changes (or goes, problem 0).
+ */
+#define FOLLOW_NOT_REGULAR	(-1)
+
+static void
+follow_report(struct followed *ff, int problem)
+{
+	if (problem == ff->problem)
+		return;
+	ff->problem = problem;
+	if (problem > 0)
+		msg_warnx("%s: %s; waiting for it to appear", ff->path,
+		    strerror(problem));
+	else if (problem < 0)
+		msg_warnx("%s: %s, not a regular file; waiting for one",
+		    ff->path, file_kind((mode_t)(FOLLOW_NOT_REGULAR - problem)));
+}
+
+/*
+ * Open the regular file behind the name; position at start or end.  0, or
+ * -1 after reporting why not (a FIFO is opened without waiting for a writer,
+ * and closed again).
+ */
 static int
 follow_open(struct follow *f, struct followed *ff, int at_end)
 {
 	struct stat	st;
-	int		fd;
+	int		fd, e;
 
-	if ((fd = open(ff->path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(fd, &st) == -1) {
-		close(fd);
+	if ((fd = open(ff->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		follow_report(ff, errno);
 		return -1;
 	}
+	if (fstat(fd, &st) == -1) {
+		e = errno;
+		close(fd);
+		follow_report(ff, e);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		follow_report(ff, FOLLOW_NOT_REGULAR - (int)(st.st_mode &
+		    S_IFMT));
+		return -1;
+	}
+	if (ff->problem != 0)
+		msg_verbose(1, "%s: has appeared; following it", ff->path);
+	ff->problem = 0;
 	ff->fd = fd;
 	ff->dev = st.st_dev;
 	ff->ino = st.st_ino;
 	ff->offset = 0;
-	if (at_end && S_ISREG(st.st_mode)) {
+	if (at_end) {
 		ff->offset = (uint64_t)st.st_size;
 		lseek(fd, st.st_size, SEEK_SET);
 	}
@@ -183,15 +238,9 @@ follow_start(struct follow *f)
 {
 	int	i;
 
-	for (i = 0; i < f->n; i++) {
-		if (f->v[i].resumed)
-			continue;
-		if (follow_open(f, &f->v[i], !f->from_start) != 0) {
-			msg_warnx("%s: %s; waiting for it to appear",
-			    f->v[i].path, strerror(errno));
-			f->v[i].missing = 1;
-		}
-	}
+	for (i = 0; i < f->n; i++)
+		if (!f->v[i].resumed)
+			(void)follow_open(f, &f->v[i], !f->from_start);
 }
 
 /* Print "==> NAME <==" when output moves to another of several files. */
@@ -234,8 +283,9 @@ follow_read(struct follow *f, int i, struct matcher *m,
 	} while (rc == LINES_OK && lines_bytes(ff->lines) != before);
 	if (rc == LINES_WRITE_ERROR)
 		return -1;
-	if (rc == LINES_READ_ERROR)
+	if (rc == LINES_READ_ERROR && errno != ff->read_errno)
 		msg_warn("%s", ff->path);
+	ff->read_errno = rc == LINES_READ_ERROR ? errno : 0;
 	return 0;
 }
 
@@ -270,14 +320,8 @@ follow_one(struct follow *f, int i, struct matcher *m, struct action_env *env)
 	struct followed	*ff = &f->v[i];
 	struct stat	 st;
 
-	if (ff->fd == -1) {
-		if (follow_open(f, ff, 0) != 0)
-			return 0;
-		if (ff->missing)
-			msg_verbose(1, "%s: has appeared; following it",
-			    ff->path);
-		ff->missing = 0;
-	}
+	if (ff->fd == -1 && follow_open(f, ff, 0) != 0)
+		return 0;
 	if (follow_read(f, i, m, env) != 0)
 		return -1;
 	if (fstat(ff->fd, &st) == 0 && S_ISREG(st.st_mode) &&

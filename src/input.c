@@ -172,9 +172,10 @@ input_child(struct input *in)
 					    "stderr");
 					rval = -1;
 				}
-				if (st == LINES_EOF ||
-				    (st == LINES_READ_ERROR && (errno == EIO ||
-				    errno == EBADF))) {
+				/* EIO is how a pty ends; others end it too. */
+				if (st == LINES_READ_ERROR && errno != EIO)
+					msg_warn("%s", lines_name(l[i]));
+				if (st == LINES_EOF || st == LINES_READ_ERROR) {
 					lines_flush(l[i], in->matcher,
 					    action_match, in->env);
 					close(pfd[i].fd);

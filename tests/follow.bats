@@ -181,3 +181,65 @@ Step 2" ]
 	wait $PID
 	PID=
 }
+
+# stopped_within SECONDS: after a SIGTERM, as-tail ends within that long.
+stopped_within() {
+	local i
+	kill -TERM "$PID"
+	for i in $(seq $(($1 * 10))); do
+		kill -0 "$PID" 2>/dev/null || { wait "$PID" || true; PID=; return 0; }
+		sleep 0.1
+	done
+	echo "as-tail still runs ${1}s after SIGTERM" >&2
+	kill -KILL "$PID"
+	return 1
+}
+
+@test "a followed file replaced by a link to /dev/zero is skipped; SIGTERM still ends it (issue 11)" {
+	printf 'Step 1\n' > app.log
+	start_follow app.log
+	ln -sf /dev/zero app.log
+	wait_for 'app.log: a device, not a regular file; waiting for one'
+	stopped_within 10
+	# Reading /dev/zero would have passed its bytes through.
+	[ ! -s out ]
+}
+
+@test "a followed file replaced by a FIFO or a directory is reported and skipped (issue 11)" {
+	printf 'Step 1\n' > app.log
+	start_follow app.log
+	rm app.log
+	mkfifo app.log
+	wait_for 'app.log: a FIFO, not a regular file; waiting for one'
+	rm app.log
+	mkdir app.log
+	wait_for 'app.log: a directory, not a regular file; waiting for one'
+	rmdir app.log
+	printf 'Step 2\n' > app.log
+	wait_step 2
+	stopped_within 10
+	grep -q 'app.log: has appeared; following it' err
+}
+
+@test "-F on a directory warns once per change, even with stderr inside it (issue 11)" {
+	mkdir d
+	printf 'Step 1\n' > app.log
+	"$AS_TAIL" -n -v --trace trace -r "$(rules "$R")" -F d app.log \
+	    > out 2> d/err 3>&- &
+	PID=$!
+	wait_grep 'd: a directory, not a regular file; waiting for one' d/err
+	# Each of these makes as-tail look at every file again.
+	printf 'Step 2\n' >> app.log
+	wait_step 2
+	touch d/x d/y
+	printf 'Step 3\n' >> app.log
+	wait_step 3
+	[ "$(grep -c '^as-tail: d:' d/err)" -eq 1 ]
+	mv d d.old
+	wait_grep 'd: No such file or directory; waiting for it to appear' d.old/err
+	mkdir d
+	printf 'Step 4\n' >> app.log
+	wait_step 4
+	[ "$(grep -c '^as-tail: d: a directory' d.old/err)" -eq 2 ]
+	stopped_within 10
+}

@@ -157,3 +157,36 @@ POST /push-notification" ]
 	[ "$status" -eq 0 ]
 	[ "$output" = "key=unset" ]
 }
+
+@test "an unexpected read error on the command's output ends that stream, no spin (issue 10)" {
+	[ -z "${AS_TAIL_SANITIZED:-}" ] || skip "a preloaded read() and ASan do not mix"
+	# read() on a pipe other than stdin fails with EINVAL, as no pipe does.
+	cat > "$BATS_TEST_TMPDIR/badread.c" <<'C'
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+__attribute__((constructor)) static void init(void) { unsetenv("LD_PRELOAD"); }
+
+ssize_t
+read(int fd, void *buf, size_t n)
+{
+	struct stat st;
+
+	if (fd > 2 && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return syscall(SYS_read, fd, buf, n);
+}
+C
+	cc -shared -fPIC -o "$BATS_TEST_TMPDIR/badread.so" "$BATS_TEST_TMPDIR/badread.c"
+	run timeout -k 5 20 env LD_PRELOAD="$BATS_TEST_TMPDIR/badread.so" "$AS_TAIL" -n \
+	    -r "$(rules "$R")" -- sh -c 'echo out; echo err >&2; exit 3'
+	[ "$status" -eq 3 ]
+	[[ "$output" = *"as-tail: stdout: Invalid argument"* ]]
+	[[ "$output" = *"as-tail: stderr: Invalid argument"* ]]
+}
