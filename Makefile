@@ -23,6 +23,7 @@ CFLAGS  ?= -O2 -g
 XCFLAGS  = -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700
 XCFLAGS += $(shell pkg-config --cflags $(PKGS))
 CPPFLAGS += -DAS_TAIL_VERSION='"$(VERSION)"' -DAS_TAIL_RULESDIR='"$(RULESDIR)"'
+CPPFLAGS += -DAS_TAIL_MANDIR='"$(MANDIR)"'
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 
 SRCS = $(wildcard src/*.c)

@@ -127,22 +127,53 @@ static const struct option longopts[] = {
 
 static volatile sig_atomic_t	got_signal;
 
+/*
+ * --help: the operands, then one line per option, grouped by what it is
+ * about.  The first form on each option line is the one the SYNOPSIS of
+ * as-tail(1) shows (tests/man.bats keeps the two in step).
+ */
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: as-tail [-FhnqVv] [-r rules] [--api classic|stream] "
-	    "[--api-key-file file]\n"
-	    "               [--api-url url] [--cacert file] [--check] "
-	    "[--drain-timeout seconds]\n"
-	    "               [--explain] [--from-start] [--list-rules] "
-	    "[--max-line bytes]\n"
-	    "               [--notify-exit[=seconds]] [--pid pid] [--poll] "
-	    "[--pty]\n"
-	    "               [--rate n/min] [--retry-max-time seconds] "
-	    "[--state file]\n"
-	    "               [--strict] [--timeout seconds] [--trace file]\n"
-	    "               [file ... | -- command [argument ...]]\n");
+	fputs("usage: as-tail [options] [file ... | -- command [argument ...]]\n"
+	    "\n"
+	    "input:\n"
+	    "  -F, --follow               follow the files by name, like tail -F\n"
+	    "  --from-start               with -F, read what the files hold first\n"
+	    "  --max-line bytes           match only the first bytes of a line (64K)\n"
+	    "  --pid pid                  with -F, stop once process pid has ended\n"
+	    "  --poll                     with -F, poll instead of using inotify\n"
+	    "  --pty                      run the command on a pseudo-terminal\n"
+	    "  -q, --quiet                do not pass the input through\n"
+	    "  --state file               keep offsets and open activities in file\n"
+	    "\n"
+	    "rules:\n"
+	    "  -r rules, --rules rules    load a rules file, or a pack by name\n"
+	    "  --check                    check the rules and their examples, exit\n"
+	    "  --list-rules               list the installed rule packs, exit\n"
+	    "\n"
+	    "delivery:\n"
+	    "  --api classic|stream       the Live Activity API\n"
+	    "  --api-key-file file        read the API key from file\n"
+	    "  --api-url url              send to url instead of ActivitySmith's\n"
+	    "  --cacert file              verify the server with these CAs\n"
+	    "  --drain-timeout seconds    wait for the queue at exit (10)\n"
+	    "  -n, --dry-run              send nothing; trace the requests\n"
+	    "  --notify-exit[=seconds]    push when the command ends\n"
+	    "  --rate n/min               requests a minute at most (60/min)\n"
+	    "  --retry-max-time seconds   give up retrying after seconds (300)\n"
+	    "  --strict                   exit 1 if a request was not delivered\n"
+	    "  --timeout seconds          give up on one try after seconds (30)\n"
+	    "\n"
+	    "diagnostics:\n"
+	    "  --explain                  at the end, per-rule hits and samples\n"
+	    "  -h, --help                 print this help, exit\n"
+	    "  --trace file               write each request to file as JSON\n"
+	    "  -V, --version              print the version, exit\n"
+	    "  -v, --verbose              say more; repeat for even more\n"
+	    "\n"
+	    "The manual: as-tail(1) and as-tail.rules(5), in " AS_TAIL_MANDIR
+	    "\n", f);
 }
 
 /* The wrapped command's pid while it runs, for the signal handler. */

@@ -73,20 +73,61 @@ words() {
 	[ -z "$output" ]
 }
 
-@test "the SYNOPSIS of as-tail.1 lists what as-tail --help lists, in order" {
+# help_forms: the first form of each option line of the --help text on stdin
+# ("-r rules" of "  -r rules, --rules rules    load ..."), sorted.
+help_forms() {
+	sed -n 's/^  \(-[^ ,]*\( [^ ,][^ ,]*\)\{0,1\}\)\(,\|  \).*/\1/p' | sort
+}
+
+# synopsis_forms: the options of the SYNOPSIS groups on stdin, brackets
+# taken off, a cluster of flags ([-FhnqVv]) one flag a line, sorted; the name
+# and the operands are left out.
+synopsis_forms() {
+	sed '1d; /^\[file /d; s/^\[//; s/\]$//' | awk '
+		/^-[A-Za-z]+$/ && length($0) > 2 {
+			for (i = 2; i <= length($0); i++)
+				print "-" substr($0, i, 1)
+			next
+		}
+		{ print }' | sort
+}
+
+@test "the SYNOPSIS of as-tail.1 lists the options and operands of as-tail --help" {
 	command -v mandoc >/dev/null || command -v groff >/dev/null ||
 	    skip "neither mandoc nor groff is installed"
 	run as_tail --help
 	[ "$status" -eq 0 ]
-	usage=$(printf '%s\n' "$output" | sed '1s/^usage://' | groups)
+	help=$output
 	synopsis=$(render "$MAN1" | section SYNOPSIS | groups)
-	# The usage was found: the name, then a fair number of options.
-	[ "$(printf '%s\n' "$usage" | head -n 1)" = as-tail ]
-	[ "$(printf '%s\n' "$usage" | wc -l)" -ge 10 ]
+	# The forms were found: a fair number of options on both sides.
+	[ "$(printf '%s\n' "$help" | help_forms | wc -l)" -ge 20 ]
+	[ "$(printf '%s\n' "$synopsis" | head -n 1)" = as-tail ]
 	run diff -u --label "as-tail --help" --label "SYNOPSIS of as-tail.1" \
-	    <(printf '%s\n' "$usage") <(printf '%s\n' "$synopsis")
+	    <(printf '%s\n' "$help" | help_forms) \
+	    <(printf '%s\n' "$synopsis" | synopsis_forms)
 	echo "$output"
 	[ "$status" -eq 0 ]
+	# The operands: the last group of the SYNOPSIS ends the usage line.
+	operands=$(printf '%s\n' "$synopsis" | tail -n 1)
+	[ "$(printf '%s\n' "$help" | head -n 1)" = \
+	    "usage: as-tail [options] $operands" ]
+}
+
+@test "--help gives one line per option under input, rules, delivery and diagnostics, then the man pages" {
+	run as_tail --help
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep -v '^ ' | grep ':$' | tr '\n' ' ')" = \
+	    "input: rules: delivery: diagnostics: " ]
+	# Every option line fits a terminal; none is wrapped.
+	[ -z "$(printf '%s\n' "$output" | awk 'length > 79')" ]
+	[ -z "$(printf '%s\n' "$output" | grep '^    ')" ]
+	printf '%s\n' "$output" | tail -n 1 | grep -q 'as-tail(1) and as-tail.rules(5), in /'
+	# Every long option of the option table has its line.
+	for o in $(sed -n '/longopts\[\] = {/,/^};/p' "$TOP/src/main.c" |
+	    sed -n 's/^[[:space:]]*{[[:space:]]*"\([^"]*\)".*/\1/p'); do
+		printf '%s\n' "$output" | grep -Eq "^  (-[^-][^,]*, )?--$o([ =[]|\$)" ||
+		    { echo "--$o has no line in --help"; return 1; }
+	done
 }
 
 @test "every option in src/main.c is described in as-tail.1" {
