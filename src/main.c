@@ -31,6 +31,7 @@
 #include "match.h"
 #include "msg.h"
 #include "outbox.h"
+#include "pack.h"
 #include "rules-find.h"
 #include "rules.h"
 #include "sender.h"
@@ -45,7 +46,7 @@
 #define PUSH_QUEUE_MAX		16
 
 struct options {
-	char		**rules;
+	const char	**rules;
 	size_t		  nrules;
 	int		  dry_run;
 	int		  quiet;
@@ -385,8 +386,6 @@ parse_options(int argc, char **argv, struct options *o)
 			msg_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (o->nrules == 0 && o->notify_exit_s < 0)
-		msg_usage("no rules: give one with -r FILE or -r NAME");
 }
 
 /* Check the options that depend on the operands. */
@@ -418,6 +417,36 @@ check_operands(const struct options *o, int wrap, int argc, char **argv)
 	if ((o->from_start || o->poll) && !o->follow)
 		msg_usage("%s goes with -F", o->poll ? "--poll" :
 		    "--from-start");
+}
+
+/*
+ * No -r: the pack made for the wrapped command, else the generic one.
+ * --notify-exit alone needs no rules.  Says which, once, with -v.
+ */
+static void
+choose_pack(struct options *o, int wrap, char **argv)
+{
+	const char	*pack = NULL, *tool = NULL;
+	char		*path;
+
+	if (o->nrules > 0 || (wrap && o->notify_exit_s >= 0))
+		return;
+	if (wrap)
+		pack = pack_for_command(argv, &tool);
+	if (pack != NULL && (path = rules_find_pack(pack)) != NULL)
+		free(path);
+	else if (pack != NULL) {
+		msg_verbose(1, "no %s pack installed for %s", pack, tool);
+		pack = NULL;
+	}
+	if (pack != NULL)
+		msg_verbose(1, "rules: the %s pack, for %s", pack, tool);
+	else {
+		pack = PACK_FALLBACK;
+		msg_verbose(1, "rules: the %s pack", pack);
+	}
+	o->rules = xreallocarray(o->rules, 1, sizeof *o->rules);
+	o->rules[o->nrules++] = pack;
 }
 
 /* Load every -r file; print every error and exit 2 if there were any. */
@@ -620,6 +649,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	check_operands(&o, wrap, argc, argv);
+	choose_pack(&o, wrap, argv);
 	rs = load_rules(&o);
 	if (o.check)
 		return check_examples(rs, &o);

@@ -113,13 +113,6 @@ match /x/ step a current=1'
 	[[ "${lines[0]}" == "as-tail: $BATS_TEST_TMPDIR/nope.rules: No such file or directory" ]]
 }
 
-@test "no -r at all is a usage error" {
-	run as_tail -n < /dev/null
-	[ "$status" -eq 2 ]
-	[ "${lines[0]}" = "as-tail: no rules: give one with -r FILE or -r NAME" ]
-	[ "${lines[1]}" = "Try 'as-tail --help' for more information." ]
-}
-
 @test "include reads a file relative to the including one, once" {
 	mkdir -p "$BATS_TEST_TMPDIR/d"
 	printf 'activity a\nmatch /^x (\\d)/ step a current=$1 total=9\n' > "$BATS_TEST_TMPDIR/d/inner.rules"

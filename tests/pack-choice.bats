@@ -1,0 +1,125 @@
+#!/usr/bin/env bats
+# pack-choice.bats: with no -r, as-tail picks the rule pack itself: from the
+# wrapped command's name (issue 13), else the generic pack; -r still wins.
+
+load helpers/common
+
+# fake_commands NAME...: executables that print nothing and exit 0, first in
+# PATH, so that any command line can be wrapped without running the tool.
+fake_commands() {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	for name in "$@"; do
+		printf '#!/bin/sh\nexit 0\n' > "$BATS_TEST_TMPDIR/bin/$name"
+		chmod +x "$BATS_TEST_TMPDIR/bin/$name"
+	done
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH
+}
+
+# chosen COMMAND...: the pack as-tail -v says it uses for the command.
+chosen() {
+	as_tail -v -n -q -- "$@" 2>&1 < /dev/null |
+	    sed -n 's/^as-tail: rules: the \([^ ]*\) pack.*/\1/p'
+}
+
+@test "the wrapped command's name picks its pack, through sudo, env, time and nice" {
+	fake_commands make gmake ninja cmake ctest meson cargo go npm yarn \
+	    pnpm npx pip pip3 python python3 pytest py.test docker terraform \
+	    ansible-playbook kubectl gradle gradlew mvn mvnw rsync git apt-get \
+	    sudo env time nice frobnicate
+	bad=
+	while read -r pack command; do
+		got=$(chosen $command)
+		[ "$got" = "$pack" ] || bad="$bad
+$command: $got, not $pack"
+	done <<-'EOF'
+	make make -j8
+	make gmake
+	make /usr/bin/make -C src all
+	ninja ninja -C out
+	cmake cmake --build build
+	cmake ctest --output-on-failure
+	meson meson compile -C build
+	cargo cargo test --release
+	go go test ./...
+	npm npm ci
+	npm yarn install
+	npm pnpm install
+	npm npx tsc
+	pytest pytest -q
+	pytest py.test
+	pytest python3 -m pytest tests
+	docker docker buildx build .
+	docker docker build -t x .
+	terraform terraform apply -auto-approve
+	ansible ansible-playbook site.yml
+	kubectl kubectl rollout status deploy/web
+	gradle ./gradlew build
+	gradle gradle test
+	maven mvn -B package
+	maven ./mvnw verify
+	rsync rsync -a --info=progress2 a/ b/
+	apt apt-get install -y curl
+	make sudo make install
+	make sudo -u root -E make install
+	make env CC=clang CFLAGS=-O2 make
+	make env -i -u HOME make
+	make time -p make
+	make nice -n 10 make
+	make sudo nice -n 5 env A=b time make -j2
+	make nice -- make
+	generic frobnicate --all
+	generic python3 script.py
+	generic sudo
+	EOF
+	echo "wrong packs:$bad"
+	[ -z "$bad" ]
+}
+
+@test "a pack the table names but that is not installed falls back to generic" {
+	[ ! -e "$RULES/pip.rules" ] || skip "a pip pack is installed"
+	fake_commands pip python3
+	run as_tail -v -n -q -- pip install x < /dev/null
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "as-tail: no pip pack installed for pip" ]
+	[ "${lines[1]}" = "as-tail: rules: the generic pack" ]
+	[ "$(chosen python3 -m pip install x)" = generic ]
+}
+
+@test "the chosen pack drives the run: the same requests as with -r make" {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	printf '#!/bin/sh\nprintf "cc -c a.c -o a.o\\ncc -c b.c -o b.o\\n"\n' \
+	    > "$BATS_TEST_TMPDIR/bin/make"
+	chmod +x "$BATS_TEST_TMPDIR/bin/make"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH
+	run as_tail -n -q --trace "$BATS_TEST_TMPDIR/chosen" -- make
+	[ "$status" -eq 0 ]
+	run as_tail -n -q --trace "$BATS_TEST_TMPDIR/named" -r make -- make
+	[ "$status" -eq 0 ]
+	[ -s "$BATS_TEST_TMPDIR/named" ]
+	grep -q '"path":"/live-activity/' "$BATS_TEST_TMPDIR/named"
+	cmp "$BATS_TEST_TMPDIR/chosen" "$BATS_TEST_TMPDIR/named"
+}
+
+@test "-r wins over the command's pack, and says nothing about packs" {
+	fake_commands make
+	run as_tail -v -n -q -r generic -- make < /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"pack"* ]]
+}
+
+@test "with no -r and no command, the generic pack reads the pipe" {
+	run as_tail -v -n -q < /dev/null
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "as-tail: rules: the generic pack" ]
+	printf 'Step 1/4\nStep 2/4\n' | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace"
+	[ "$(requests | head -n 1)" = "POST /live-activity/start" ]
+}
+
+@test "the pack is said once with -v, and not at all without it" {
+	fake_commands make
+	run as_tail -v -n -q -- make < /dev/null
+	[ "$(printf '%s\n' "$output" | grep -c 'pack')" -eq 1 ]
+	run as_tail -n -q -- make < /dev/null
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
