@@ -21,6 +21,7 @@
 #include "activity.h"
 #include "child.h"
 #include "clock.h"
+#include "config.h"
 #include "example.h"
 #include "explain.h"
 #include "follow.h"
@@ -70,6 +71,9 @@ struct options {
 	int		  pty;
 	long		  notify_exit_s;	/* -1: no --notify-exit */
 	const char	 *state;
+	const char	 *config_path;	/* --config */
+	struct config	 *config;
+	const char	 *pack;		/* config "pack": instead of generic */
 };
 
 enum {
@@ -78,6 +82,7 @@ enum {
 	OPT_API_URL,
 	OPT_CACERT,
 	OPT_CHECK,
+	OPT_CONFIG,
 	OPT_DRAIN_TIMEOUT,
 	OPT_EXPLAIN,
 	OPT_FROM_START,
@@ -101,6 +106,7 @@ static const struct option longopts[] = {
 	{ "api-url",		required_argument,	NULL,	OPT_API_URL },
 	{ "cacert",		required_argument,	NULL,	OPT_CACERT },
 	{ "check",		no_argument,		NULL,	OPT_CHECK },
+	{ "config",		required_argument,	NULL,	OPT_CONFIG },
 	{ "drain-timeout",	required_argument,	NULL,	OPT_DRAIN_TIMEOUT },
 	{ "dry-run",		no_argument,		NULL,	'n' },
 	{ "explain",		no_argument,		NULL,	OPT_EXPLAIN },
@@ -151,6 +157,7 @@ usage(FILE *f)
 	    "rules:\n"
 	    "  -r rules, --rules rules    load a rules file, or a pack by name\n"
 	    "  --check                    check the rules and their examples, exit\n"
+
 	    "  --list-rules               list the installed rule packs, exit\n"
 	    "\n"
 	    "delivery:\n"
@@ -158,6 +165,7 @@ usage(FILE *f)
 	    "  --api-key-file file        read the API key from file\n"
 	    "  --api-url url              send to url instead of ActivitySmith's\n"
 	    "  --cacert file              verify the server with these CAs\n"
+	    "  --config file              read option defaults from file\n"
 	    "  --drain-timeout seconds    wait for the queue at exit (10)\n"
 	    "  -n, --dry-run              send nothing; trace the requests\n"
 	    "  --notify-exit[=seconds]    push when the command ends\n"
@@ -269,6 +277,17 @@ parse_rate(const char *s)
 	return (unsigned)v;
 }
 
+/* "classic" or "stream". */
+static enum api_kind
+parse_api(const char *s)
+{
+	if (strcmp(s, "classic") == 0)
+		return API_CLASSIC;
+	if (strcmp(s, "stream") != 0)
+		msg_usage("--api: '%s' is not classic or stream", s);
+	return API_STREAM;
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -276,7 +295,6 @@ parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof *o);
 	o->max_line = MAX_LINE_DEFAULT;
-	o->rate = 60;
 	o->timeout_s = 30;
 	o->retry_max_s = 300;
 	o->drain_s = 10;
@@ -308,13 +326,7 @@ parse_options(int argc, char **argv, struct options *o)
 			msg_verbosity++;
 			break;
 		case OPT_API:
-			if (strcmp(optarg, "classic") == 0)
-				o->api = API_CLASSIC;
-			else if (strcmp(optarg, "stream") == 0)
-				o->api = API_STREAM;
-			else
-				msg_usage("--api: '%s' is not classic or "
-				    "stream", optarg);
+			o->api = parse_api(optarg);
 			break;
 		case OPT_API_KEY_FILE:
 			o->key_file = optarg;
@@ -327,6 +339,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_CHECK:
 			o->check = 1;
+			break;
+		case OPT_CONFIG:
+			o->config_path = optarg;
 			break;
 		case OPT_DRAIN_TIMEOUT:
 			o->drain_s = parse_seconds("--drain-timeout", optarg,
@@ -388,6 +403,50 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 }
 
+/* The value of key in the config file, which msg_usage will blame. */
+static const char *
+config_value(const struct config *c, const char *key)
+{
+	const struct config_entry	*e;
+
+	if ((e = config_get(c, key)) == NULL)
+		return NULL;
+	msg_usage_at(c->path, e->line);
+	return e->value;
+}
+
+/*
+ * The config file gives the options the command line left unset (the
+ * command line wins); then the defaults fill the rest.  Its values are
+ * checked even when the command line overrides them.
+ */
+static void
+apply_config(struct options *o)
+{
+	struct config	*c;
+	const char	*v;
+	enum api_kind	 api;
+	unsigned	 rate;
+
+	c = o->config = config_load(o->config_path);
+	if ((v = config_value(c, "api")) != NULL && (api = parse_api(v)) &&
+	    o->api == API_DEFAULT)
+		o->api = api;
+	if ((v = config_value(c, "api-key-file")) != NULL &&
+	    o->key_file == NULL)
+		o->key_file = v;
+	if ((v = config_value(c, "api-url")) != NULL && o->api_url == NULL)
+		o->api_url = v;
+	if ((v = config_value(c, "pack")) != NULL)
+		o->pack = v;
+	if ((v = config_value(c, "rate")) != NULL && (rate = parse_rate(v)) &&
+	    o->rate == 0)
+		o->rate = rate;
+	msg_usage_at(NULL, 0);
+	if (o->rate == 0)
+		o->rate = 60;
+}
+
 /* Check the options that depend on the operands. */
 static void
 check_operands(const struct options *o, int wrap, int argc, char **argv)
@@ -442,7 +501,7 @@ choose_pack(struct options *o, int wrap, char **argv)
 	if (pack != NULL)
 		msg_verbose(1, "rules: the %s pack, for %s", pack, tool);
 	else {
-		pack = PACK_FALLBACK;
+		pack = o->pack != NULL ? o->pack : PACK_FALLBACK;
 		msg_verbose(1, "rules: the %s pack", pack);
 	}
 	o->rules = xreallocarray(o->rules, 1, sizeof *o->rules);
@@ -512,6 +571,7 @@ check_examples(struct ruleset *rs, struct options *o)
 	matcher_free(m);
 	ruleset_free(rs);
 	free(o->rules);
+	config_free(o->config);
 	return failures > 0 ? 2 : 0;
 }
 
@@ -645,6 +705,7 @@ main(int argc, char **argv)
 
 	start = clock_now_ms();
 	parse_options(argc, argv, &o);
+	apply_config(&o);
 	wrap = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
 	argc -= optind;
 	argv += optind;
@@ -738,6 +799,7 @@ main(int argc, char **argv)
 	key_free(key);
 	ruleset_free(rs);
 	free(o.rules);
+	config_free(o.config);
 	if (sender != NULL)
 		curl_global_cleanup();
 	if (wrap) {

@@ -14,6 +14,10 @@
 
 int msg_verbosity;
 
+/* Where a config file value being checked was set, or NULL. */
+static const char	*usage_file;
+static unsigned		 usage_line;
+
 static void
 msg_emit(const char *fmt, va_list ap, int errnum)
 {
@@ -104,5 +108,14 @@ msg_usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
+	if (usage_file != NULL)
+		msg_fatalx(2, "%s:%u: %s", usage_file, usage_line, line);
 	msg_fatalx(2, "%s\nTry 'as-tail --help' for more information.", line);
+}
+
+void
+msg_usage_at(const char *file, unsigned line)
+{
+	usage_file = file;
+	usage_line = line;
 }

@@ -20,7 +20,12 @@ void	msg_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* Print "as-tail: MSG" only when -v was given at least level times. */
 void	msg_verbose(int, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* Print a usage error with a hint to --help and exit 2. */
+/*
+ * Print a usage error with a hint to --help and exit 2.  After
+ * msg_usage_at(FILE, LINE), until msg_usage_at(NULL, 0), the error is a
+ * config file's: "FILE:LINE: ...", without the hint.
+ */
+void	msg_usage_at(const char *, unsigned);
 void	msg_usage(const char *, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 
