@@ -33,6 +33,7 @@
 #include "msg.h"
 #include "outbox.h"
 #include "pack.h"
+#include "pidwait.h"
 #include "rules-find.h"
 #include "rules.h"
 #include "sender.h"
@@ -148,7 +149,7 @@ usage(FILE *f)
 	    "  -F, --follow               follow the files by name, like tail -F\n"
 	    "  --from-start               with -F, read what the files hold first\n"
 	    "  --max-line bytes           match only the first bytes of a line (64K)\n"
-	    "  --pid pid                  with -F, stop once process pid has ended\n"
+	    "  --pid pid                  with -F, stop once pid ends; see --notify-exit\n"
 	    "  --poll                     with -F, poll instead of using inotify\n"
 	    "  --pty                      run the command on a pseudo-terminal\n"
 	    "  -q, --quiet                do not pass the input through\n"
@@ -168,7 +169,7 @@ usage(FILE *f)
 	    "  --config file              read option defaults from file\n"
 	    "  --drain-timeout seconds    wait for the queue at exit (10)\n"
 	    "  -n, --dry-run              send nothing; trace the requests\n"
-	    "  --notify-exit[=seconds]    push when the command ends\n"
+	    "  --notify-exit[=seconds]    push when the command (or --pid) ends\n"
 	    "  --rate n/min               requests a minute at most (60/min)\n"
 	    "  --retry-max-time seconds   give up retrying after seconds (300)\n"
 	    "  --strict                   exit 1 if a request was not delivered\n"
@@ -468,11 +469,16 @@ check_operands(const struct options *o, int wrap, int argc, char **argv)
 			msg_usage("-F follows files by name; the standard input "
 			    "has none: pipe into as-tail without -F (a file "
 			    "named - is ./-)");
-	if (!wrap && (o->pty || o->notify_exit_s >= 0))
+	if (!wrap && (o->pty || (o->notify_exit_s >= 0 && o->pid == 0)))
 		msg_usage("%s is for a wrapped command: as-tail [options] -- "
 		    "command", o->pty ? "--pty" : "--notify-exit");
-	if (o->pid != 0 && !o->follow)
-		msg_usage("--pid goes with -F");
+	if (o->pid != 0 && !o->follow && o->notify_exit_s < 0)
+		msg_usage("--pid goes with -F or --notify-exit");
+	if (o->pid != 0 && wrap)
+		msg_usage("--pid waits for a running process; it cannot wrap a "
+		    "command");
+	if (o->pid != 0 && !o->follow && argc > 0)
+		msg_usage("--notify-exit --pid reads no input: '%s'", argv[0]);
 	if ((o->from_start || o->poll) && !o->follow)
 		msg_usage("%s goes with -F", o->poll ? "--poll" :
 		    "--from-start");
@@ -480,7 +486,7 @@ check_operands(const struct options *o, int wrap, int argc, char **argv)
 
 /*
  * No -r: the pack made for the wrapped command, else the generic one.
- * --notify-exit alone needs no rules.  Says which, once, with -v.
+ * --notify-exit alone needs no rules, nor does waiting for --pid.  Says which, once, with -v.
  */
 static void
 choose_pack(struct options *o, int wrap, char **argv)
@@ -488,7 +494,8 @@ choose_pack(struct options *o, int wrap, char **argv)
 	const char	*pack = NULL, *tool = NULL;
 	char		*path;
 
-	if (o->nrules > 0 || (wrap && o->notify_exit_s >= 0))
+	if (o->nrules > 0 || (wrap && o->notify_exit_s >= 0) ||
+	    (o->pid != 0 && !o->follow))
 		return;
 	if (wrap)
 		pack = pack_for_command(argv, &tool);
@@ -671,6 +678,39 @@ notify_exit(const struct options *o, struct outbox *ob,
 	free(message);
 }
 
+/*
+ * --notify-exit --pid: wait for a process that is not ours, then push that
+ * it ended (how, only its parent may know).  Returns the exit status.
+ */
+static int
+wait_pid(const struct options *o, struct outbox *ob, uint64_t start)
+{
+	char		 took[32], *command, *title, *message;
+	uint64_t	 elapsed_ms;
+
+	if (pidwait_gone(o->pid)) {
+		msg_warnx("--pid %ld: no such process", (long)o->pid);
+		return 1;
+	}
+	command = pidwait_command(o->pid);
+	msg_verbose(1, "waiting for process %ld: %s", (long)o->pid, command);
+	if (pidwait_wait(o->pid, &got_signal) == 0) {
+		msg_verbose(1, "process %ld has ended", (long)o->pid);
+		elapsed_ms = clock_now_ms() - start;
+		clock_format_duration(elapsed_ms, took, sizeof took);
+		title = xasprintf("%.200s", command);
+		message = xasprintf("ended after %s on %s", took,
+		    template_host());
+		if (elapsed_ms >= (uint64_t)o->notify_exit_s * 1000)
+			outbox_add(ob, api_push(title, message, NULL, NULL,
+			    NULL));
+		free(title);
+		free(message);
+	}
+	free(command);
+	return 0;
+}
+
 /* The wrapped command ended: let its status decide open activities. */
 static void
 child_ended(const struct options *o, struct action_env *env,
@@ -758,7 +798,10 @@ main(int argc, char **argv)
 	in.tick = tick;
 	in.tick_arg = &ticker;
 
-	rval = wrap && in.child == NULL ? 0 : input_run(&in);
+	if (o.pid != 0 && !o.follow)
+		rval = wait_pid(&o, ob, start);
+	else
+		rval = wrap && in.child == NULL ? 0 : input_run(&in);
 	if (rval < 0)
 		rval = 1;
 	if (wrap) {
