@@ -16,6 +16,8 @@ PREFIX  ?= /usr/local
 BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man
 RULESDIR = $(PREFIX)/share/as-tail/rules
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
 
 CC      ?= cc
 PKGS     = libcurl libpcre2-8 json-c
@@ -86,6 +88,9 @@ install: as-tail
 	install -m 644 man/as-tail.1 $(DESTDIR)$(MANDIR)/man1/as-tail.1
 	install -m 644 man/as-tail.rules.5 $(DESTDIR)$(MANDIR)/man5/as-tail.rules.5
 	install -m 644 rules/*.rules $(DESTDIR)$(RULESDIR)/
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 contrib/completion/as-tail.bash $(DESTDIR)$(BASHCOMPDIR)/as-tail
+	install -m 644 contrib/completion/_as-tail $(DESTDIR)$(ZSHCOMPDIR)/_as-tail
 
 clean:
 	rm -f as-tail $(OBJS) $(UNIT)

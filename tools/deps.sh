@@ -19,7 +19,7 @@
 group_packages() {
 	case $1 in
 	build)    echo "build-essential pkg-config libcurl4-openssl-dev libpcre2-dev libjson-c-dev" ;;
-	test)     echo "bats python3 openssl curl mandoc groff-base" ;;
+	test)     echo "bats python3 openssl curl mandoc groff-base zsh" ;;
 	valgrind) echo "valgrind" ;;
 	*)        return 1 ;;
 	esac
