@@ -6,7 +6,7 @@
  * the tools the packs are made for.  The wrappers that run another command
  * (sudo, env, time, nice) are skipped with their options, and
  * "python -m pip" or "python -m pytest" count as pip and pytest.  The table
- * names packs that may not be installed (pip, git); the caller falls back to
+ * names packs that may not be installed (pip); the caller falls back to
  * PACK_FALLBACK for those, as for a command the table does not know.
  */
 #include <string.h>
@@ -25,6 +25,8 @@ static const struct pack_tool pack_tools[] = {
 	{ "cargo",		"cargo" },
 	{ "cmake",		"cmake" },
 	{ "ctest",		"cmake" },
+	{ "curl",		"curl" },
+	{ "dd",			"dd" },
 	{ "docker",		"docker" },
 	{ "git",		"git" },
 	{ "gmake",		"make" },
@@ -46,6 +48,7 @@ static const struct pack_tool pack_tools[] = {
 	{ "pytest",		"pytest" },
 	{ "rsync",		"rsync" },
 	{ "terraform",		"terraform" },
+	{ "wget",		"wget" },
 	{ "yarn",		"npm" },
 	{ NULL,			NULL }
 };

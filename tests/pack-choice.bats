@@ -25,7 +25,7 @@ chosen() {
 	fake_commands make gmake ninja cmake ctest meson cargo go npm yarn \
 	    pnpm npx pip pip3 python python3 pytest py.test docker terraform \
 	    ansible-playbook kubectl gradle gradlew mvn mvnw rsync git apt-get \
-	    sudo env time nice frobnicate
+	    curl wget dd sudo env time nice frobnicate
 	bad=
 	while read -r pack command; do
 		got=$(chosen $command)
@@ -59,6 +59,10 @@ $command: $got, not $pack"
 	maven ./mvnw verify
 	rsync rsync -a --info=progress2 a/ b/
 	apt apt-get install -y curl
+	git git clone https://example.org/x.git
+	curl curl -O https://example.org/x.iso
+	wget wget https://example.org/x.iso
+	dd dd if=a.img of=/dev/sdz status=progress
 	make sudo make install
 	make sudo -u root -E make install
 	make env CC=clang CFLAGS=-O2 make
