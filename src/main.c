@@ -530,6 +530,7 @@ load_rules(const struct options *o)
 			    o->rules[i]);
 			continue;
 		}
+		msg_verbose(1, "-r %s: reading %s", o->rules[i], path);
 		ruleset_load(rs, path);
 		free(path);
 	}

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rules-find.h"
@@ -175,10 +176,25 @@ rules_list(void)
 	free(seen);
 }
 
+/* Whether path names something rules can be read from, not a directory. */
+static int
+readable_kind(const char *path)
+{
+	struct stat	st;
+
+	return stat(path, &st) == 0 && (S_ISREG(st.st_mode) ||
+	    S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode));
+}
+
 char *
 rules_find(const char *name)
 {
-	if (strchr(name, '/') != NULL || access(name, F_OK) == 0)
+	char	*pack;
+
+	if (strchr(name, '/') != NULL || readable_kind(name))
 		return xstrdup(name);
-	return rules_find_pack(name);
+	if ((pack = rules_find_pack(name)) != NULL)
+		return pack;
+	/* Say what NAME is ("Is a directory") rather than "no such file". */
+	return access(name, F_OK) == 0 ? xstrdup(name) : NULL;
 }

@@ -8,9 +8,11 @@
 #define AS_TAIL_RULES_FIND_H
 
 /*
- * Find the rules file for -r NAME: NAME itself if it names a file, else
- * NAME.rules in the rules directories.  Returns a new string, or NULL if
- * nothing was found.
+ * Find the rules file for -r NAME: NAME itself if it is a path (holds a
+ * '/') or names a file, FIFO or character device here; else the pack
+ * NAME.rules in the rules directories (so a directory called NAME does not
+ * hide the pack); else NAME itself if it exists, so that loading it says
+ * what is wrong.  Returns a new string, or NULL if nothing was found.
  */
 char	*rules_find(const char *);
 /*

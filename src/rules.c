@@ -1163,36 +1163,39 @@ parse_statement(struct parser *p)
 		    sizeof hint));
 }
 
-/* Read a whole file into a new buffer; NULL with errno set on failure. */
+/*
+ * Read a whole file, a FIFO or a character device (/dev/stdin, a process
+ * substitution) into a new NUL-terminated buffer; NULL with errno set on
+ * failure: EISDIR for a directory, EFBIG beyond RULES_MAX_SIZE.
+ */
 static char *
 read_file(const char *path, size_t *len)
 {
 	FILE		*f;
 	struct stat	 st;
 	char		*text;
+	size_t		 n;
 
 	if ((f = fopen(path, "r")) == NULL)
 		return NULL;
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > RULES_MAX_SIZE) {
-		if (errno == 0 || S_ISREG(st.st_mode))
-			errno = S_ISREG(st.st_mode) ? EFBIG : EISDIR;
-		else
-			errno = EISDIR;
+	if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
 		fclose(f);
+		errno = EISDIR;
 		return NULL;
 	}
-	text = xmalloc((size_t)st.st_size + 1);
-	*len = fread(text, 1, (size_t)st.st_size, f);
-	text[*len] = '\0';
-	if (ferror(f)) {
+	/* One byte more than allowed tells a file that is too large. */
+	text = xmalloc(RULES_MAX_SIZE + 2);
+	n = fread(text, 1, RULES_MAX_SIZE + 1, f);
+	if (ferror(f) || n > RULES_MAX_SIZE) {
+		errno = ferror(f) ? EIO : EFBIG;
 		fclose(f);
 		free(text);
-		errno = EIO;
 		return NULL;
 	}
 	fclose(f);
-	return text;
+	text[n] = '\0';
+	*len = n;
+	return xrealloc(text, n + 1);
 }
 
 /* Whether the lexer failed on a line in [first, next): a broken statement. */

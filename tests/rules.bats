@@ -141,6 +141,45 @@ match /x/ step a current=1'
 	[ "$status" -eq 0 ]
 }
 
+# issue 10.1: a CMake tree holds a directory called build.
+@test "-r NAME beside a directory called NAME loads the pack; -v names the file" {
+	mkdir "$BATS_TEST_TMPDIR/build"
+	cd "$BATS_TEST_TMPDIR"
+	run as_tail --check -v -r build
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "as-tail: -r build: reading $RULES/build.rules" ]
+	# No pack of that name: loading the directory says what it is.
+	mkdir "$BATS_TEST_TMPDIR/nopack"
+	run as_tail --check -r nopack
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: nopack: Is a directory" ]
+}
+
+# issue 10.2: rules from a pipe, process substitution or /dev/stdin.
+@test "rules can come from a FIFO, /dev/stdin or a process substitution" {
+	R='match /^x (\w)/ push title=$1'
+	run bash -c '"$0" --check -r <(printf "%s\n" "$1")' "$AS_TAIL" "$R"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run bash -c 'printf "%s\n" "$1" | "$0" --check -v -r /dev/stdin' "$AS_TAIL" "$R"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "as-tail: rules ok: 1 rule, 0 activities, 0 examples" ]
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	printf '%s\n' "$R" > "$BATS_TEST_TMPDIR/fifo" &
+	printf 'x a\n' | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$BATS_TEST_TMPDIR/fifo"
+	wait
+	[ "$(field 1 'b["title"]')" = a ]
+	# A FIFO that holds a bad rule is reported at its line, like a file.
+	printf 'match /x/ psuh\n' > "$BATS_TEST_TMPDIR/fifo" &
+	run as_tail --check -r "$BATS_TEST_TMPDIR/fifo"
+	wait
+	[ "$status" -eq 2 ]
+	[[ "${lines[0]}" == "as-tail: $BATS_TEST_TMPDIR/fifo:1:"* ]]
+}
+
 @test "comments, quoting and continuation lines" {
 	dry 'deploy web v1.2\n' '# a comment line
 activity d   # trailing comment
