@@ -19,6 +19,7 @@
 
 #include "action.h"
 #include "activity.h"
+#include "budget.h"
 #include "child.h"
 #include "clock.h"
 #include "config.h"
@@ -61,6 +62,7 @@ struct options {
 	const char	 *key_file;
 	const char	 *cacert;
 	unsigned	  rate;
+	const char	 *budget;	/* --budget, or NULL */
 	long		  timeout_s;
 	long		  retry_max_s;
 	long		  drain_s;
@@ -81,6 +83,7 @@ enum {
 	OPT_API = 256,
 	OPT_API_KEY_FILE,
 	OPT_API_URL,
+	OPT_BUDGET,
 	OPT_CACERT,
 	OPT_CHECK,
 	OPT_CONFIG,
@@ -105,6 +108,7 @@ static const struct option longopts[] = {
 	{ "api",		required_argument,	NULL,	OPT_API },
 	{ "api-key-file",	required_argument,	NULL,	OPT_API_KEY_FILE },
 	{ "api-url",		required_argument,	NULL,	OPT_API_URL },
+	{ "budget",		required_argument,	NULL,	OPT_BUDGET },
 	{ "cacert",		required_argument,	NULL,	OPT_CACERT },
 	{ "check",		no_argument,		NULL,	OPT_CHECK },
 	{ "config",		required_argument,	NULL,	OPT_CONFIG },
@@ -165,6 +169,7 @@ usage(FILE *f)
 	    "  --api classic|stream       the Live Activity API\n"
 	    "  --api-key-file file        read the API key from file\n"
 	    "  --api-url url              send to url instead of ActivitySmith's\n"
+	    "  --budget local|host|url    share the budget: this process, host, or Redis\n"
 	    "  --cacert file              verify the server with these CAs\n"
 	    "  --config file              read option defaults from file\n"
 	    "  --drain-timeout seconds    wait for the queue at exit (10)\n"
@@ -334,6 +339,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_API_URL:
 			o->api_url = optarg;
+			break;
+		case OPT_BUDGET:
+			o->budget = optarg;
 			break;
 		case OPT_CACERT:
 			o->cacert = optarg;
@@ -584,11 +592,38 @@ check_examples(struct ruleset *rs, struct options *o)
 }
 
 /*
- * Set up delivery: the key, the URL, libcurl, and the sender thread.
- * Without a key there is nothing to do but explain how to set one.
+ * The budget shared with other as-tail processes: --budget, else
+ * ACTIVITYSMITH_BUDGET, else the host's.  AS_TAIL_TIME_SCALE (tests and
+ * benchmarks only) runs its clock faster.
+ */
+static struct budget *
+open_budget(const struct options *o, const char *key)
+{
+	struct budget_config	 bc;
+	const char		*spec = o->budget, *scale;
+	char			*cause;
+
+	memset(&bc, 0, sizeof bc);
+	if (spec == NULL && ((spec = getenv("ACTIVITYSMITH_BUDGET")) == NULL ||
+	    *spec == '\0'))
+		spec = "host";
+	if (budget_parse(spec, &bc, &cause) == -1)
+		msg_fatalx(2, "%s", cause);
+	bc.key = key;
+	bc.rate = o->rate;
+	if ((scale = getenv("AS_TAIL_TIME_SCALE")) != NULL)
+		bc.time_scale = (unsigned)parse_seconds("AS_TAIL_TIME_SCALE",
+		    scale, 1, 1000);
+	return budget_new(&bc);
+}
+
+/*
+ * Set up delivery: the key, the URL, libcurl, the budget and the sender
+ * thread.  Without a key there is nothing to do but explain how to set one.
  */
 static struct sender *
-start_sender(const struct options *o, struct outbox *ob, char **key)
+start_sender(const struct options *o, struct outbox *ob, char **key,
+    struct budget **budget)
 {
 	struct sender_config	 cfg;
 	const char		*url;
@@ -613,7 +648,7 @@ start_sender(const struct options *o, struct outbox *ob, char **key)
 	cfg.url = base;
 	cfg.key = *key;
 	cfg.cacert = o->cacert;
-	cfg.rate = o->rate;
+	cfg.budget = *budget = open_budget(o, *key);
 	cfg.timeout_s = o->timeout_s;
 	cfg.retry_max_ms = (uint64_t)o->retry_max_s * 1000;
 	s = sender_start(ob, &cfg);
@@ -734,6 +769,7 @@ main(int argc, char **argv)
 	struct matcher		*m;
 	struct outbox		*ob;
 	struct sender		*sender = NULL;
+	struct budget		*budget = NULL;
 	struct action_env	 env;
 	struct input		 in;
 	struct child		 child;
@@ -758,7 +794,7 @@ main(int argc, char **argv)
 	trace = open_trace(&o);
 	ob = outbox_new(trace, o.dry_run, PUSH_QUEUE_MAX);
 	if (!o.dry_run)
-		sender = start_sender(&o, ob, &key);
+		sender = start_sender(&o, ob, &key, &budget);
 	else
 		key_hide();
 
@@ -824,6 +860,7 @@ main(int argc, char **argv)
 	/* After the drain: a start answered during it has its id now. */
 	if (ticker.state != NULL)
 		state_save(ticker.state);
+	budget_free(budget);
 	if (report_delivery(ob, left) > 0 && o.strict && rval == 0)
 		rval = 1;
 	if (refused && rval == 0)

@@ -457,6 +457,19 @@ outbox_retry(struct outbox *ob, struct request *r, uint64_t not_before)
 }
 
 void
+outbox_hold(struct outbox *ob, struct request *r, uint64_t not_before)
+{
+	struct entries	*q;
+	struct entry	*e;
+
+	pthread_mutex_lock(&ob->lock);
+	e = outbox_find(ob, r, &q);
+	e->in_flight = 0;
+	e->not_before_ms = not_before;
+	pthread_mutex_unlock(&ob->lock);
+}
+
+void
 outbox_failed(struct outbox *ob, struct request *r)
 {
 	struct entries	*q;

@@ -57,6 +57,11 @@ struct request	*outbox_pick(struct outbox *, uint64_t, uint64_t *);
 void		 outbox_sent(struct outbox *, struct request *);
 /* Try the request again, not before the given time. */
 void		 outbox_retry(struct outbox *, struct request *, uint64_t);
+/*
+ * Put a picked request back untried (the budget said wait), not before the
+ * given time; not a retry, and not a change that wakes the sender.
+ */
+void		 outbox_hold(struct outbox *, struct request *, uint64_t);
 /* Give up on the request, and on what depends on it. */
 void		 outbox_failed(struct outbox *, struct request *);
 /* Give up on everything queued (after a 401); returns how many. */

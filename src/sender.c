@@ -1,8 +1,9 @@
 /*
  * sender.c: delivery, and what to do when it fails.
  *
- * The loop: wait for a token from the bucket, take the most urgent request
- * the outbox has, send it, and sort the reply (as curl's tool does with an
+ * The loop: take the most urgent request the outbox has, spend the budget
+ * on it (a token, and for a start a Live Activity slot; budget.h), send it,
+ * and sort the reply (as curl's tool does with an
  * enum of reasons):
  *
  *   2xx              done; a start's activity id is kept for its run
@@ -20,6 +21,10 @@
  *
  * Messages name the request ("POST /live-activity/end") and never contain
  * the key: error text from the server is searched for it first.
+ *
+ * When the budget says wait, the request goes back to the outbox untried,
+ * where later states of its activity still coalesce with it; a start that
+ * waits for a slot steps aside so that the rest keeps moving.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -32,7 +37,6 @@
 #include "clock.h"
 #include "http.h"
 #include "msg.h"
-#include "ratelimit.h"
 #include "sender.h"
 #include "xmalloc.h"
 
@@ -52,7 +56,8 @@ struct sender {
 	struct outbox		*outbox;
 	struct sender_config	 config;
 	struct http		*http;
-	struct ratelimit	 rl;
+	uint64_t		 renew_ms;	/* when to renew our slots */
+	char			*slot_wait;	/* the activity said to wait */
 	atomic_int		 stop;		/* leave the loop */
 	atomic_int		 abort;		/* and drop what is in flight */
 	int			 key_refused;
@@ -106,6 +111,81 @@ is_end(const struct request *r)
 	return r->kind == REQUEST_END || r->kind == REQUEST_STREAM_DELETE;
 }
 
+/* What the budget counts a request against. */
+static enum budget_feature
+feature(const struct request *r)
+{
+	if (r->kind == REQUEST_PUSH)
+		return BUDGET_FEATURE_PUSH;
+	if (r->kind == REQUEST_BADGE || r->kind == REQUEST_METRIC)
+		return BUDGET_FEATURE_OTHER;
+	return BUDGET_FEATURE_ACTIVITY;
+}
+
+/* The outbox's order: ends, starts, pushes, the rest. */
+static enum budget_priority
+urgency(const struct request *r)
+{
+	if (is_end(r))
+		return BUDGET_END;
+	if (r->first)
+		return BUDGET_START;
+	if (r->kind == REQUEST_PUSH)
+		return BUDGET_PUSH;
+	return BUDGET_UPDATE;
+}
+
+/* A request that opens a Live Activity, and so needs a slot. */
+static int
+needs_slot(const struct request *r)
+{
+	return r->first && r->activity != NULL &&
+	    (r->kind == REQUEST_START || r->kind == REQUEST_STREAM_PUT);
+}
+
+/*
+ * Spend the budget on r.  Returns 1 if it may go now; else r is back in the
+ * outbox and *wait_ms says how long to sleep before looking again.
+ */
+static int
+sender_spend(struct sender *s, struct request *r, uint64_t now,
+    uint64_t *wait_ms)
+{
+	unsigned	in_use;
+	uint64_t	wait;
+
+	if (needs_slot(r)) {
+		wait = budget_slot_take(s->config.budget, r->activity, now,
+		    &in_use);
+		if (wait > 0) {
+			if (s->slot_wait == NULL ||
+			    strcmp(s->slot_wait, r->activity) != 0) {
+				msg_verbose(1, "%s %s: waiting for a free Live "
+				    "Activity slot (%u in use)",
+				    request_method(r), r->path, in_use);
+				free(s->slot_wait);
+				s->slot_wait = xstrdup(r->activity);
+			}
+			outbox_hold(s->outbox, r, now + wait);
+			*wait_ms = 0;
+			return 0;
+		}
+		if (s->slot_wait != NULL &&
+		    strcmp(s->slot_wait, r->activity) == 0) {
+			msg_verbose(1, "%s %s: a Live Activity slot is free",
+			    request_method(r), r->path);
+			free(s->slot_wait);
+			s->slot_wait = NULL;
+		}
+	}
+	wait = budget_take(s->config.budget, feature(r), urgency(r), now);
+	if (wait == 0)
+		return 1;
+	outbox_hold(s->outbox, r, now);
+	*wait_ms = wait;
+	return 0;
+}
+
 /* Note what a successful reply tells about the run. */
 static void
 sender_success(struct sender *s, struct request *r,
@@ -119,6 +199,18 @@ sender_success(struct sender *s, struct request *r,
 		s->open++;
 	if (is_end(r) && s->open > 0)
 		s->open--;
+}
+
+/* An end that went, or a start or end given up on, frees its slot. */
+static void
+sender_slot_after(struct sender *s, const struct request *r, enum verdict v,
+    uint64_t now)
+{
+	if (r->activity == NULL)
+		return;
+	if ((v == VERDICT_DONE && is_end(r)) ||
+	    (v == VERDICT_GIVE_UP && (needs_slot(r) || is_end(r))))
+		budget_slot_free(s->config.budget, r->activity, now);
 }
 
 static enum verdict
@@ -201,8 +293,7 @@ sender_rate_limited(struct sender *s, struct request *r,
 	} else
 		delay = backoff_ms(s->limited, BACKOFF_MAX_MS,
 		    (unsigned)rand_r(&s->seed));
-	ratelimit_block(&s->rl, now, delay);
-	delay = ratelimit_wait_ms(&s->rl, now);
+	delay = budget_block(s->config.budget, feature(r), delay, now);
 	if (now + delay - r->first_try_ms > s->config.retry_max_ms *
 	    (is_end(r) ? 2 : 1)) {
 		sender_give_up(s, r, what, ar);
@@ -244,6 +335,7 @@ sender_deliver(struct sender *s, struct request *r, uint64_t now)
 {
 	struct http_reply	 reply;
 	struct api_reply	 ar;
+	enum verdict		 v;
 	char			*body, what[600];
 
 	if (s->key_refused) {
@@ -265,7 +357,9 @@ sender_deliver(struct sender *s, struct request *r, uint64_t now)
 	if (reply.aborted)
 		outbox_retry(s->outbox, r, now);
 	else {
-		switch (sender_judge(s, r, &reply, &ar)) {
+		v = sender_judge(s, r, &reply, &ar);
+		sender_slot_after(s, r, v, now);
+		switch (v) {
 		case VERDICT_DONE:
 			outbox_sent(s->outbox, r);
 			break;
@@ -306,15 +400,18 @@ sender_main(void *arg)
 		if (atomic_load(&s->stop))
 			break;
 		now = clock_now_ms();
-		if ((wait = ratelimit_wait_ms(&s->rl, now)) > 0) {
-			outbox_wait(s->outbox, since, wait);
-			continue;
-		}
+		if (now >= s->renew_ms)
+			s->renew_ms = now + budget_renew(s->config.budget, now);
 		if ((r = outbox_pick(s->outbox, now, &wait)) == NULL) {
-			outbox_wait(s->outbox, since, wait);
+			outbox_wait(s->outbox, since, wait < s->renew_ms - now ?
+			    wait : s->renew_ms - now);
 			continue;
 		}
-		ratelimit_take(&s->rl, now);
+		if (!sender_spend(s, r, now, &wait)) {
+			if (wait > 0)
+				outbox_wait(s->outbox, since, wait);
+			continue;
+		}
 		sender_deliver(s, r, now);
 	}
 	return NULL;
@@ -330,7 +427,6 @@ sender_start(struct outbox *ob, const struct sender_config *config)
 	s->outbox = ob;
 	s->config = *config;
 	s->seed = (unsigned int)clock_now_ms();
-	ratelimit_init(&s->rl, config->rate, clock_now_ms());
 	s->http = http_new(config->url, config->key, config->cacert,
 	    config->timeout_s, &s->abort);
 	sigemptyset(&block);
@@ -357,6 +453,7 @@ sender_finish(struct sender *s, uint64_t deadline_ms, int *key_refused)
 	pthread_join(s->thread, NULL);
 	*key_refused = s->key_refused;
 	http_free(s->http);
+	free(s->slot_wait);
 	free(s);
 	return left;
 }

@@ -1,6 +1,6 @@
 /*
  * sender.h: the thread that delivers the outbox to ActivitySmith.  It spends
- * the request budget (ratelimit.c), sends one request at a time (http.c),
+ * the request budget (budget.h), sends one request at a time (http.c),
  * and decides from each reply whether the request is done, to be retried
  * later, or given up on.  The reader never waits for it.
  */
@@ -9,13 +9,14 @@
 
 #include <stdint.h>
 
+#include "budget.h"
 #include "outbox.h"
 
 struct sender_config {
 	const char	*url;		/* base URL, without a trailing slash */
 	const char	*key;		/* the API key; never printed */
 	const char	*cacert;	/* NULL for the system's CAs */
-	unsigned	 rate;		/* requests a minute */
+	struct budget	*budget;	/* borrowed: requests and slots */
 	long		 timeout_s;	/* per request */
 	uint64_t	 retry_max_ms;	/* give up after this long; ends x2 */
 };

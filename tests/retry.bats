@@ -96,9 +96,9 @@ PY
 	grep -q '^as-tail: POST /push-notification: HTTP 429 with Retry-After 3600s; waiting 60s at most$' "$BATS_TEST_TMPDIR/err"
 }
 
-@test "the 4-activity limit is reported, not retried; a fifth start is warned about" {
+@test "with --budget local the 4-activity limit is reported, not retried; a fifth start is warned about" {
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
-	as_tail -q --api-url "$FAKE_URL" -r "$(rules 'activity a1 stream=a1
+	as_tail -q --budget local --api-url "$FAKE_URL" -r "$(rules 'activity a1 stream=a1
 activity a2 stream=a2
 activity a3 stream=a3
 activity a4 stream=a4

@@ -9,7 +9,11 @@ AS_TAIL=${AS_TAIL:-$TOP/as-tail}
 RULES=$TOP/rules
 FIXTURES=$TOP/tests/fixtures
 export XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/config
-unset ACTIVITYSMITH_API_KEY ACTIVITYSMITH_API_URL
+# The host budget (as-tail's default) is shared through a file in
+# $XDG_RUNTIME_DIR/as-tail: each test gets its own, so that tests running at
+# the same time with the same fake key do not share one budget.
+export XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR
+unset ACTIVITYSMITH_API_KEY ACTIVITYSMITH_API_URL ACTIVITYSMITH_BUDGET
 
 # as_tail ARGS...: run as-tail (wrapped if asked) with a time limit.
 as_tail() {

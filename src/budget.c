@@ -1,0 +1,257 @@
+/*
+ * budget.c: which budget is in use, and the fallbacks between them.
+ *
+ * The local and host budgets share their rules (budget-table.c); they
+ * differ only in where the table lives: in this struct, or in the host file
+ * between a lock and an unlock.  When the host file fails (a full disk, a
+ * removed directory), this process says so once and carries on alone.
+ *
+ * The test time scale multiplies the clock the table sees and divides the
+ * waits it returns, so a minute's budget passes in a tenth of the time at
+ * scale 10 with every ratio intact.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "budget-host.h"
+#include "budget.h"
+#include "clock.h"
+#include "msg.h"
+#include "sha256.h"
+#include "xmalloc.h"
+
+/* The account's concurrent Live Activities. */
+#define BUDGET_SLOT_MAX		4
+
+struct budget {
+	enum budget_kind	 kind;
+	unsigned		 scale;
+	int32_t			 pid;
+	struct budget_table	 local;
+	struct budget_host	*host;
+};
+
+int
+budget_parse(const char *s, struct budget_config *c, char **cause)
+{
+	if (strcmp(s, "local") == 0)
+		c->kind = BUDGET_LOCAL;
+	else if (strcmp(s, "host") == 0)
+		c->kind = BUDGET_HOST;
+	else {
+		*cause = xasprintf("--budget: '%s' is not local, host or a redis:// "
+		    "URL", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Always alive: the local table has only this process in it. */
+static int
+self_alive(int32_t pid)
+{
+	(void)pid;
+	return 1;
+}
+
+/* The budget's clock: now, run faster by the test time scale. */
+static uint64_t
+scaled(const struct budget *b, uint64_t now)
+{
+	return now * b->scale;
+}
+
+/* A wait on the budget's clock, in real milliseconds (rounded up). */
+static uint64_t
+unscaled(const struct budget *b, uint64_t ms)
+{
+	return (ms + b->scale - 1) / b->scale;
+}
+
+static void
+budget_go_local(struct budget *b, char *cause)
+{
+	msg_warnx("host budget: %s; sharing nothing with other as-tail "
+	    "processes", cause);
+	free(cause);
+	budget_host_close(b->host);
+	b->host = NULL;
+	b->kind = BUDGET_LOCAL;
+}
+
+struct budget *
+budget_new(const struct budget_config *c)
+{
+	struct budget	*b;
+	char		*cause, *salted, hex[65];
+	uint64_t	 now;
+
+	b = xcalloc(1, sizeof *b);
+	b->kind = c->kind;
+	b->scale = c->time_scale < 1 ? 1 : c->time_scale;
+	b->pid = (int32_t)getpid();
+	now = scaled(b, clock_now_ms());
+	budget_table_init(&b->local, c->rate, 0, now);
+	if (b->kind == BUDGET_HOST) {
+		salted = xasprintf("as-tail budget %s", c->key);
+		sha256_hex(salted, strlen(salted), hex);
+		free(salted);
+		b->host = budget_host_open(hex, c->rate, BUDGET_SLOT_MAX, now,
+		    &cause);
+		if (b->host == NULL)
+			budget_go_local(b, cause);
+		else
+			msg_verbose(2, "budget: %s", budget_host_path(b->host));
+	}
+	return b;
+}
+
+/* The table to work on: locked if it is the host's; NULL if that failed. */
+static struct budget_table *
+budget_lock(struct budget *b, uint64_t now)
+{
+	struct budget_table	*t;
+	char			*cause;
+
+	if (b->kind != BUDGET_HOST)
+		return &b->local;
+	if ((t = budget_host_lock(b->host, now, &cause)) == NULL) {
+		budget_go_local(b, cause);
+		return &b->local;
+	}
+	return t;
+}
+
+static void
+budget_unlock(struct budget *b)
+{
+	char	*cause;
+
+	if (b->kind == BUDGET_HOST &&
+	    budget_host_unlock(b->host, &cause) == -1)
+		budget_go_local(b, cause);
+}
+
+static budget_alive_fn
+budget_alive(const struct budget *b)
+{
+	return b->kind == BUDGET_HOST ? budget_host_alive : self_alive;
+}
+
+void
+budget_free(struct budget *b)
+{
+	struct budget_table	*t;
+	uint64_t		 now;
+
+	if (b == NULL)
+		return;
+	if (b->kind == BUDGET_HOST) {
+		now = scaled(b, clock_now_ms());
+		t = budget_lock(b, now);
+		budget_table_leave(t, b->pid);
+		budget_unlock(b);
+	}
+	budget_host_close(b->host);
+	free(b);
+}
+
+uint64_t
+budget_take(struct budget *b, enum budget_feature f, enum budget_priority p,
+    uint64_t now)
+{
+	struct budget_table	*t;
+	uint64_t		 wait;
+
+	now = scaled(b, now);
+	t = budget_lock(b, now);
+	wait = budget_table_take(t, f, p, b->pid, budget_alive(b), now);
+	budget_unlock(b);
+	return unscaled(b, wait);
+}
+
+uint64_t
+budget_block(struct budget *b, enum budget_feature f, uint64_t ms,
+    uint64_t now)
+{
+	struct budget_table	*t;
+	uint64_t		 wait;
+
+	now = scaled(b, now);
+	t = budget_lock(b, now);
+	wait = budget_table_block(t, f, ms, now);
+	budget_unlock(b);
+	return unscaled(b, wait);
+}
+
+void
+budget_hint(struct budget *b, enum budget_feature f,
+    const struct budget_hint *h, uint64_t now)
+{
+	struct budget_table	*t;
+
+	now = scaled(b, now);
+	t = budget_lock(b, now);
+	budget_table_hint(t, f, h, now);
+	budget_unlock(b);
+}
+
+/* A Live Activity's name as the table keeps it (FNV-1a). */
+static uint32_t
+name_hash(const char *name)
+{
+	uint32_t	h = 2166136261u;
+
+	for (; *name != '\0'; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h;
+}
+
+uint64_t
+budget_slot_take(struct budget *b, const char *name, uint64_t now,
+    unsigned *in_use)
+{
+	struct budget_table	*t;
+	uint64_t		 wait;
+
+	now = scaled(b, now);
+	t = budget_lock(b, now);
+	wait = budget_table_slot_take(t, b->pid, name_hash(name),
+	    budget_alive(b), now, in_use);
+	budget_unlock(b);
+	return unscaled(b, wait);
+}
+
+void
+budget_slot_free(struct budget *b, const char *name, uint64_t now)
+{
+	struct budget_table	*t;
+
+	now = scaled(b, now);
+	t = budget_lock(b, now);
+	budget_table_slot_free(t, b->pid, name_hash(name));
+	budget_unlock(b);
+}
+
+uint64_t
+budget_renew(struct budget *b, uint64_t now)
+{
+	struct budget_table	*t;
+
+	if (b->kind != BUDGET_LOCAL) {
+		now = scaled(b, now);
+		t = budget_lock(b, now);
+		budget_table_renew(t, b->pid, now);
+		budget_unlock(b);
+	}
+	return unscaled(b, BUDGET_SLOT_TTL_MS / 3);
+}
+
+const char *
+budget_kind_name(const struct budget *b)
+{
+	return b->kind == BUDGET_LOCAL ? "local" : b->kind == BUDGET_HOST ?
+	    "host" : "redis";
+}

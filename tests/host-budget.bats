@@ -1,0 +1,175 @@
+#!/usr/bin/env bats
+# host-budget.bats: every as-tail on a host using the same key shares one
+# request budget and one count of open Live Activities (--budget host, the
+# default), through a file in $XDG_RUNTIME_DIR/as-tail; --budget local opts
+# out.  The pure rules are in tests/unit/unit-budget.c.  Issue 12.
+
+load helpers/common
+load helpers/fake-server
+
+teardown() {
+	local p
+	for p in ${PIDS:-}; do
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	fake_server_stop
+}
+
+PUSHES='match /^oops (\d+)/ push title="oops $1"'
+
+# flood NAME BUDGET: pushes for about 2 s into as-tail with that budget, in
+# the background; its pid is appended to PIDS.
+flood() {
+	python3 -c '
+import sys, time
+for i in range(200):
+    print("oops %d" % i, flush=True)
+    time.sleep(0.01)' | as_tail -q --budget "$2" --rate 50/min --drain-timeout 1 \
+	    --api-url "$FAKE_URL" -r "$(rules "$PUSHES")" \
+	    2> "$BATS_TEST_TMPDIR/err-$1" 3>&- &
+	PIDS="${PIDS:-} $!"
+}
+
+@test "the budget's rules pass their fake-clock unit test" {
+	make -s -C "$TOP" tests/unit/unit-budget
+	run "$TOP/tests/unit/unit-budget"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"not ok"* ]]
+	[[ "$output" == *"ok priority: the update leaves the new token to the end"* ]]
+	[[ "$output" == *"ok slots: a dead process's slots are free"* ]]
+}
+
+@test "two floods with the host budget share it: no 429; alone each would not" {
+	# A minute is 3 s here (AS_TAIL_TIME_SCALE=20); the server allows 60
+	# in it, each as-tail is told 50.
+	export AS_TAIL_TIME_SCALE=20
+	fake_server_start --rate 60 --rate-window 3
+	flood a host
+	flood b host
+	wait $PIDS
+	PIDS=
+	[ "$(served | grep -c ' 200$')" -ge 20 ]
+	[ "$(served | grep -c ' 429$')" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/err-a" ] && [ ! -s "$BATS_TEST_TMPDIR/err-b" ]
+	# The same two with --budget local: 100 a minute against 60.
+	fake_control POST reset >/dev/null
+	flood a local
+	flood b local
+	wait $PIDS
+	PIDS=
+	[ "$(served | grep -c ' 429$')" -gt 0 ]
+}
+
+@test "the budget file: under \$XDG_RUNTIME_DIR/as-tail, 0600, named by a hash, never the key" {
+	fake_server_start
+	send 'oops 1\n' "$PUSHES"
+	[ "$(served)" = "POST /push-notification 200" ]
+	run ls "$BATS_TEST_TMPDIR/as-tail"
+	[[ "$output" =~ ^budget-[0-9a-f]{32}$ ]]
+	f=$BATS_TEST_TMPDIR/as-tail/$output
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/as-tail")" = 700 ]
+	[ "$(stat -c %a "$f")" = 600 ]
+	! grep -q ask_test_key "$f"
+	! grep -q "$(printf %s ask_test_key | sha256sum | cut -c1-32)" <<< "$f"
+}
+
+@test "--budget local and ACTIVITYSMITH_BUDGET=local keep no file; a bad --budget is a usage error" {
+	fake_server_start
+	send 'oops 1\n' "$PUSHES" --budget local
+	ACTIVITYSMITH_BUDGET=local send 'oops 2\n' "$PUSHES"
+	[ "$(served | grep -c ' 200$')" -eq 2 ]
+	[ ! -e "$BATS_TEST_TMPDIR/as-tail" ]
+	run as_tail --budget sometimes -r "$(rules "$PUSHES")" < /dev/null
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--budget: 'sometimes' is not local, host or a redis:// URL"* ]]
+}
+
+@test "without \$XDG_RUNTIME_DIR the file is in /tmp/as-tail-UID" {
+	key=ask_test_$$_$RANDOM
+	fake_server_start --key "$key"
+	hash=$(printf 'as-tail budget %s' "$key" | sha256sum | cut -c1-32)
+	ACTIVITYSMITH_API_KEY=$key XDG_RUNTIME_DIR= send 'oops 1\n' "$PUSHES"
+	[ "$(served)" = "POST /push-notification 200" ]
+	f=/tmp/as-tail-$(id -u)/budget-$hash
+	[ -f "$f" ]
+	rm -f "$f"
+}
+
+@test "a budget directory others can write to is refused once; as-tail carries on alone" {
+	fake_server_start
+	mkdir -m 777 "$BATS_TEST_TMPDIR/as-tail"
+	send 'oops 1\noops 2\n' "$PUSHES"
+	[ "$(served | grep -c ' 200$')" -eq 2 ]
+	[ "$(grep -c 'host budget' "$BATS_TEST_TMPDIR/err")" -eq 1 ]
+	grep -q "^as-tail: host budget: $BATS_TEST_TMPDIR/as-tail: not a directory private to this user; sharing nothing with other as-tail processes$" "$BATS_TEST_TMPDIR/err"
+}
+
+ACTS='activity a1 stream=a1
+activity a2 stream=a2
+activity a3 stream=a3
+activity b1 stream=b1
+activity b2 stream=b2
+match /^a$/ start a1; start a2; start a3
+match /^b$/ start b1; start b2'
+
+# watcher NAME: an as-tail reading the fifo NAME (kept open on fd 5 or 6,
+# which it must not inherit),
+# stderr in err-NAME; its pid is appended to PIDS.
+watcher() {
+	mkfifo "$BATS_TEST_TMPDIR/$1"
+	# exec: the pid is as-tail's own (teardown kills what is left).
+	(exec ${AS_TAIL_WRAPPER:-} "$AS_TAIL" -q -v --api-url "$FAKE_URL" \
+	    -r "$(rules "$ACTS")" < "$BATS_TEST_TMPDIR/$1" \
+	    2> "$BATS_TEST_TMPDIR/err-$1" 3>&- 5>&- 6>&-) &
+	PIDS="${PIDS:-} $!"
+}
+
+@test "a fifth activity across two processes waits for a slot, then starts; never over 4" {
+	fake_server_start
+	watcher one
+	exec 5> "$BATS_TEST_TMPDIR/one"
+	printf 'a\n' >&5
+	wait_for_log_lines 3 15
+	watcher two
+	exec 6> "$BATS_TEST_TMPDIR/two"
+	printf 'b\n' >&6
+	wait_grep 'waiting for a free Live Activity slot (4 in use)' "$BATS_TEST_TMPDIR/err-two"
+	[ "$(served | grep -c 'PUT')" -eq 4 ]
+	exec 5>&-		# the first watcher ends its three
+	wait_for_log_lines 8 15
+	exec 6>&-
+	wait $PIDS
+	PIDS=
+	# Never more than 4 open; no limit 429; every start and end went.
+	python3 - "$FAKE_LOG" <<'PY'
+import json, sys
+open_now = peak = 0
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    assert e["status"] == 200, e
+    open_now += 1 if e["method"] == "PUT" else -1
+    peak = max(peak, open_now)
+assert peak == 4 and open_now == 0, (peak, open_now)
+PY
+	[ "$(served | grep -c 'PUT /live-activity/stream/b[12] 200')" -eq 2 ]
+	[ "$(served | grep -c 'DELETE .* 200')" -eq 5 ]
+	grep -q 'a Live Activity slot is free' "$BATS_TEST_TMPDIR/err-two"
+}
+
+@test "a process that dies keeps no slots: the waiting start goes at once" {
+	fake_server_start --max-activities 0
+	watcher one
+	exec 5> "$BATS_TEST_TMPDIR/one"
+	printf 'a\nb\n' >&5
+	wait_for_log_lines 4 15
+	watcher two
+	exec 6> "$BATS_TEST_TMPDIR/two"
+	printf 'a\n' >&6
+	wait_grep 'waiting for a free Live Activity slot' "$BATS_TEST_TMPDIR/err-two"
+	[ "$(wc -l < "$FAKE_LOG")" -eq 4 ]
+	set -- $PIDS
+	kill -KILL "$1"
+	wait_for_log_lines 5 15
+	exec 5>&- 6>&-
+}

@@ -1,0 +1,222 @@
+/*
+ * unit-budget.c: drives src/budget-table.c, the rules every process sharing
+ * a budget follows, on a fake clock with fake processes: one bucket for
+ * all, ends before updates across processes, four slots, and nothing kept
+ * by a process that died or went quiet.  Also checks src/sha256.c against
+ * FIPS 180-4's examples.  Prints "ok NAME" or "not ok NAME: why"; exits 1 if
+ * any check failed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../../src/budget-table.h"
+#include "../../src/sha256.h"
+
+static int	failed;
+static int32_t	dead_pid;	/* the fake process that died, or 0 */
+
+static void
+expect(const char *name, unsigned long long got, unsigned long long want)
+{
+	if (got == want)
+		printf("ok %s\n", name);
+	else {
+		printf("not ok %s: got %llu, want %llu\n", name, got, want);
+		failed = 1;
+	}
+}
+
+static int
+alive(int32_t pid)
+{
+	return pid != dead_pid;
+}
+
+static uint64_t
+take(struct budget_table *t, enum budget_priority p, int32_t pid,
+    uint64_t now)
+{
+	return budget_table_take(t, BUDGET_FEATURE_ACTIVITY, p, pid, alive,
+	    now);
+}
+
+/* Two processes share one bucket: five at once, then one per interval. */
+static void
+shared_bucket(void)
+{
+	struct budget_table	t;
+	int			i;
+
+	budget_table_init(&t, 60, 4, 0);
+	for (i = 0; i < 5; i++)
+		expect("shared: the burst is five in all",
+		    take(&t, BUDGET_UPDATE, i % 2 ? 100 : 200, 0), 0);
+	expect("shared: the sixth waits an interval, whoever asks",
+	    take(&t, BUDGET_UPDATE, 300, 0), 1091);
+}
+
+/* An end waiting in one process goes before another's updates. */
+static void
+priority(void)
+{
+	struct budget_table	t;
+	int			i;
+
+	budget_table_init(&t, 60, 4, 0);
+	for (i = 0; i < 5; i++)
+		take(&t, BUDGET_UPDATE, 100, 0);
+	expect("priority: the end waits for a token",
+	    take(&t, BUDGET_END, 200, 0), 1091);
+	expect("priority: the update leaves the new token to the end",
+	    take(&t, BUDGET_UPDATE, 100, 1091), BUDGET_YIELD_MS);
+	expect("priority: a push leaves it too",
+	    take(&t, BUDGET_PUSH, 100, 1091), BUDGET_YIELD_MS);
+	expect("priority: the end takes it", take(&t, BUDGET_END, 200, 1100),
+	    0);
+	expect("priority: then updates go again",
+	    take(&t, BUDGET_UPDATE, 100, 2182), 0);
+
+	for (i = 0; i < 5; i++)
+		take(&t, BUDGET_UPDATE, 100, 100000);
+	take(&t, BUDGET_START, 200, 100000);
+	expect("priority: a want of a quiet process lapses",
+	    take(&t, BUDGET_UPDATE, 100, 100000 + BUDGET_WANT_TTL_MS), 0);
+	for (i = 0; i < 5; i++)
+		take(&t, BUDGET_UPDATE, 100, 200000);
+	take(&t, BUDGET_END, 200, 200000);
+	dead_pid = 200;
+	expect("priority: a dead process's want is forgotten",
+	    take(&t, BUDGET_UPDATE, 100, 201091), 0);
+	dead_pid = 0;
+}
+
+static uint64_t
+slot(struct budget_table *t, int32_t pid, uint32_t name, uint64_t now)
+{
+	unsigned	in_use;
+
+	return budget_table_slot_take(t, pid, name, alive, now, &in_use);
+}
+
+static void
+slots(void)
+{
+	struct budget_table	t;
+	unsigned		in_use;
+
+	budget_table_init(&t, 60, 4, 0);
+	expect("slots: first", slot(&t, 100, 1, 0), 0);
+	expect("slots: second", slot(&t, 100, 2, 0), 0);
+	expect("slots: third", slot(&t, 200, 1, 0), 0);
+	expect("slots: fourth", slot(&t, 200, 2, 0), 0);
+	expect("slots: a held slot is held", slot(&t, 200, 2, 0), 0);
+	expect("slots: the fifth waits",
+	    budget_table_slot_take(&t, 300, 1, alive, 0, &in_use),
+	    BUDGET_SLOT_POLL_MS);
+	expect("slots: four in use", in_use, 4);
+	budget_table_slot_free(&t, 100, 2);
+	expect("slots: the fifth starts when one frees", slot(&t, 300, 1, 10),
+	    0);
+	expect("slots: then a sixth waits", slot(&t, 300, 2, 10),
+	    BUDGET_SLOT_POLL_MS);
+	dead_pid = 200;
+	expect("slots: a dead process's slots are free",
+	    slot(&t, 300, 2, 20), 0);
+	dead_pid = 0;
+	budget_table_renew(&t, 300, BUDGET_SLOT_TTL_MS);
+	expect("slots: an unrenewed slot lapses",
+	    slot(&t, 400, 1, BUDGET_SLOT_TTL_MS + 10), 0);
+	expect("slots: renewed ones do not",
+	    slot(&t, 400, 2, BUDGET_SLOT_TTL_MS + 10), 0);
+	expect("slots: so the next waits",
+	    slot(&t, 400, 3, BUDGET_SLOT_TTL_MS + 10), BUDGET_SLOT_POLL_MS);
+	budget_table_leave(&t, 300);
+	expect("slots: a process leaving frees its slots",
+	    slot(&t, 400, 3, BUDGET_SLOT_TTL_MS + 20), 0);
+}
+
+/* RateLimit headers: a policy per feature, remaining, reset. */
+static void
+hints(void)
+{
+	struct budget_table	t;
+	struct budget_hint	h;
+
+	budget_table_init(&t, 60, 4, 0);
+	memset(&h, 0, sizeof h);
+	h.remaining = h.reset_s = -1;
+	strcpy(h.policy, "push");
+	h.quota = 10;
+	h.window_s = 60;
+	budget_table_hint(&t, BUDGET_FEATURE_PUSH, &h, 0);
+	expect("hint: pushes get their own bucket of 10/min",
+	    budget_table_interval_ms(&t, BUDGET_FEATURE_PUSH), 6667);
+	expect("hint: Live Activities keep the default",
+	    budget_table_interval_ms(&t, BUDGET_FEATURE_ACTIVITY), 1091);
+	h.quota = h.window_s = -1;
+	h.remaining = 0;
+	h.reset_s = 30;
+	budget_table_hint(&t, BUDGET_FEATURE_PUSH, &h, 0);
+	expect("hint: remaining 0 waits for the reset",
+	    budget_table_take(&t, BUDGET_FEATURE_PUSH, BUDGET_PUSH, 1, alive,
+	    0), 30000);
+	expect("hint: the other bucket is untouched", take(&t, BUDGET_UPDATE,
+	    1, 0), 0);
+	h.remaining = 2;
+	h.reset_s = -1;
+	budget_table_hint(&t, BUDGET_FEATURE_ACTIVITY, &h, 0);
+	take(&t, BUDGET_UPDATE, 1, 0);
+	take(&t, BUDGET_UPDATE, 1, 0);
+	expect("hint: remaining 2 leaves two tokens",
+	    take(&t, BUDGET_UPDATE, 1, 0), 1091);
+	expect("block: a 429 blocks the feature's bucket",
+	    budget_table_block(&t, BUDGET_FEATURE_ACTIVITY, 5000, 10000), 5000);
+}
+
+static void
+valid(void)
+{
+	struct budget_table	t;
+
+	budget_table_init(&t, 60, 4, 1000);
+	expect("valid: a fresh table", budget_table_valid(&t, 1000), 1);
+	expect("valid: a clock a little behind is fine",
+	    budget_table_valid(&t, 0), 1);
+	t.policies[0].rl.last_ms = 1000ULL * 3600 * 48;
+	expect("valid: times from another boot are not", budget_table_valid(&t,
+	    1000), 0);
+	budget_table_init(&t, 60, 4, 1000);
+	t.magic++;
+	expect("valid: another layout is not", budget_table_valid(&t, 1000),
+	    0);
+}
+
+static void
+sha256(void)
+{
+	char	hex[65], a[1000];
+
+	sha256_hex("abc", 3, hex);
+	expect("sha256 abc", strcmp(hex, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad"), 0);
+	sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	    56, hex);
+	expect("sha256 two blocks", strcmp(hex, "248d6a61d20638b8e5c02693"
+	    "0c3e6039a33ce45964ff2167f6ecedd419db06c1"), 0);
+	memset(a, 'a', sizeof a);
+	sha256_hex(a, sizeof a, hex);
+	expect("sha256 1000 a", strcmp(hex, "41edece42d63e8d9bf515a9ba6932e1c"
+	    "20cbc9f5a5d134645adb5db1b9737ea3"), 0);
+}
+
+int
+main(void)
+{
+	shared_bucket();
+	priority();
+	slots();
+	hints();
+	valid();
+	sha256();
+	return failed;
+}
