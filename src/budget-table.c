@@ -126,13 +126,15 @@ budget_table_take(struct budget_table *t, enum budget_feature f,
 			memset(w, 0, sizeof *w);
 		return 0;
 	}
+	if (wait == 0)
+		wait = BUDGET_YIELD_MS;
 	if (prio > BUDGET_UPDATE && w != NULL) {
 		w->pid = pid;
 		w->priority = (int16_t)prio;
 		w->policy = (int16_t)p;
-		w->expires_ms = now + BUDGET_WANT_TTL_MS;
+		w->expires_ms = now + wait + BUDGET_WANT_TTL_MS;
 	}
-	return wait > 0 ? wait : BUDGET_YIELD_MS;
+	return wait;
 }
 
 uint64_t

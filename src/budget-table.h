@@ -34,8 +34,8 @@
 #define BUDGET_POLICY_NAME	24
 #define BUDGET_WANTS		64
 #define BUDGET_SLOTS		32
-/* A want lapses unless asked again within this (a sender asks at least
- * every bucket interval while it waits). */
+/* A want lapses unless asked again within this after the wait it was
+ * told (a sender asks again when that wait is over). */
 #define BUDGET_WANT_TTL_MS	5000
 /* A slot lapses unless its process renews it within this. */
 #define BUDGET_SLOT_TTL_MS	90000

@@ -99,6 +99,18 @@ http_free(struct http *h)
 	free(h);
 }
 
+/* Copy the reply's header name (its last instance) into out, or "". */
+static void
+http_header(struct http *h, const char *name, char *out, size_t size)
+{
+	struct curl_header	*hdr;
+
+	out[0] = '\0';
+	if (curl_easy_header(h->curl, name, 0, CURLH_HEADER, -1, &hdr) ==
+	    CURLHE_OK)
+		snprintf(out, size, "%s", hdr->value);
+}
+
 void
 http_send(struct http *h, const char *method, const char *path,
     const char *json, struct http_reply *reply)
@@ -131,6 +143,9 @@ http_send(struct http *h, const char *method, const char *path,
 	if (curl_easy_getinfo(h->curl, CURLINFO_RETRY_AFTER, &retry_after) ==
 	    CURLE_OK && retry_after > 0)
 		reply->retry_after_s = (long)retry_after;
+	http_header(h, "RateLimit", reply->ratelimit, sizeof reply->ratelimit);
+	http_header(h, "RateLimit-Policy", reply->ratelimit_policy,
+	    sizeof reply->ratelimit_policy);
 }
 
 int

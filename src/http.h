@@ -19,6 +19,8 @@ struct http_reply {
 	int		 aborted;	/* stopped by the abort flag */
 	char		 error[256];	/* transfer error, when status is 0 */
 	long		 retry_after_s;	/* -1 if no Retry-After */
+	char		 ratelimit[256];	/* RateLimit: "" if none */
+	char		 ratelimit_policy[256];	/* RateLimit-Policy, likewise */
 	struct buf	 body;		/* the first 64 KiB of the body */
 };
 

@@ -23,8 +23,9 @@
  * the key: error text from the server is searched for it first.
  *
  * When the budget says wait, the request goes back to the outbox untried,
- * where later states of its activity still coalesce with it; a start that
- * waits for a slot steps aside so that the rest keeps moving.
+ * held until it may ask again, where later states of its activity still
+ * coalesce with it; meanwhile requests that spend another bucket, or need
+ * no slot, go.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -34,6 +35,7 @@
 #include <string.h>
 
 #include "backoff.h"
+#include "budget-hint.h"
 #include "clock.h"
 #include "http.h"
 #include "msg.h"
@@ -145,11 +147,11 @@ needs_slot(const struct request *r)
 
 /*
  * Spend the budget on r.  Returns 1 if it may go now; else r is back in the
- * outbox and *wait_ms says how long to sleep before looking again.
+ * outbox, held until it may ask again, so that requests of another bucket,
+ * or that do not wait for a slot, can go meanwhile.
  */
 static int
-sender_spend(struct sender *s, struct request *r, uint64_t now,
-    uint64_t *wait_ms)
+sender_spend(struct sender *s, struct request *r, uint64_t now)
 {
 	unsigned	in_use;
 	uint64_t	wait;
@@ -167,7 +169,6 @@ sender_spend(struct sender *s, struct request *r, uint64_t now,
 				s->slot_wait = xstrdup(r->activity);
 			}
 			outbox_hold(s->outbox, r, now + wait);
-			*wait_ms = 0;
 			return 0;
 		}
 		if (s->slot_wait != NULL &&
@@ -181,8 +182,7 @@ sender_spend(struct sender *s, struct request *r, uint64_t now,
 	wait = budget_take(s->config.budget, feature(r), urgency(r), now);
 	if (wait == 0)
 		return 1;
-	outbox_hold(s->outbox, r, now);
-	*wait_ms = wait;
+	outbox_hold(s->outbox, r, now + wait);
 	return 0;
 }
 
@@ -199,6 +199,18 @@ sender_success(struct sender *s, struct request *r,
 		s->open++;
 	if (is_end(r) && s->open > 0)
 		s->open--;
+}
+
+/* Adapt the budget to the RateLimit headers of a reply, if it has any. */
+static void
+sender_listen(struct sender *s, const struct request *r,
+    const struct http_reply *reply, uint64_t now)
+{
+	struct budget_hint	hint;
+
+	if (budget_hint_parse(reply->ratelimit_policy, reply->ratelimit,
+	    &hint))
+		budget_hint(s->config.budget, feature(r), &hint, now);
 }
 
 /* An end that went, or a start or end given up on, frees its slot. */
@@ -354,6 +366,7 @@ sender_deliver(struct sender *s, struct request *r, uint64_t now)
 	now = clock_now_ms();
 	if (reply.status != 429)
 		s->limited = 0;
+	sender_listen(s, r, &reply, now);
 	if (reply.aborted)
 		outbox_retry(s->outbox, r, now);
 	else {
@@ -407,11 +420,8 @@ sender_main(void *arg)
 			    wait : s->renew_ms - now);
 			continue;
 		}
-		if (!sender_spend(s, r, now, &wait)) {
-			if (wait > 0)
-				outbox_wait(s->outbox, since, wait);
+		if (!sender_spend(s, r, now))
 			continue;
-		}
 		sender_deliver(s, r, now);
 	}
 	return NULL;

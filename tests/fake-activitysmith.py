@@ -9,6 +9,12 @@ sliding-window rate limit, known widget metrics) and answers with
 spec-shaped replies.  Every API request is appended to a JSON-lines log
 that tests compare.
 
+With --ratelimit-headers every reply carries the IETF draft headers
+RateLimit-Policy and RateLimit (and a rate-limit 429 a Retry-After);
+--push-rate gives pushes a budget of their own, named "push" in those
+headers, and --time-scale N runs the rate window N times faster while
+the headers still speak of unscaled seconds, for the benchmark.
+
 Tests inject failures through fault rules, given with --faults FILE or
 at run time through the control API under /_control/ (no key needed):
 429 with or without Retry-After, the activity-cap 429, 5xx with a JSON
@@ -26,6 +32,7 @@ import datetime
 import http
 import http.server
 import json
+import math
 import os
 import re
 import signal
@@ -236,14 +243,28 @@ class RateWindow:
         self.window_s = window_s
         self.times = collections.deque()
 
-    def allow(self, now):
-        """Records and allows a request, or returns False when over."""
+    def _expire(self, now):
         while self.times and self.times[0] <= now - self.window_s:
             self.times.popleft()
+
+    def allow(self, now):
+        """Records and allows a request, or returns False when over."""
+        self._expire(now)
         if self.limit and len(self.times) >= self.limit:
             return False
         self.times.append(now)
         return True
+
+    def remaining(self, now):
+        self._expire(now)
+        return max(self.limit - len(self.times), 0)
+
+    def reset_s(self, now):
+        """Seconds until the oldest request leaves the window."""
+        self._expire(now)
+        if not self.times:
+            return 0.0
+        return self.times[0] + self.window_s - now
 
 
 class Service:
@@ -270,7 +291,11 @@ class Service:
         self.next_id = 1
         self.by_status = collections.Counter()
         self.key_expired = False
-        self.rate = RateWindow(self.opts.rate, self.opts.rate_window)
+        scale = self.opts.time_scale
+        self.rate = RateWindow(self.opts.rate, self.opts.rate_window / scale)
+        self.push_rate = RateWindow(self.opts.push_rate,
+                                    self.opts.rate_window / scale) \
+            if self.opts.push_rate else None
 
     def open_activities(self):
         return len(self.streams) + sum(
@@ -372,8 +397,38 @@ class Service:
         problem = self._auth_problem(headers.get("Authorization"))
         if problem:
             return Reply(401, error_body(401, problem))
-        if not self.rate.allow(time.monotonic()):
-            return Reply(429, dict(RATE_LIMIT_BODY))
+        name, window = self._window(path)
+        now = time.monotonic()
+        if not window.allow(now):
+            reply = Reply(429, dict(RATE_LIMIT_BODY))
+            if self.opts.ratelimit_headers:
+                reply.headers.append(("Retry-After", str(math.ceil(
+                    window.reset_s(now) * self.opts.time_scale))))
+                self._ratelimit_headers(reply, name, window, now)
+            return reply
+        reply = self._route(method, path, headers, raw, queued)
+        if self.opts.ratelimit_headers:
+            self._ratelimit_headers(reply, name, window, now)
+        return reply
+
+    def _window(self, path):
+        """The name and RateWindow that count a request to path."""
+        if self.push_rate and path.startswith("/push-notification"):
+            return "push", self.push_rate
+        return "default", self.rate
+
+    def _ratelimit_headers(self, reply, name, window, now):
+        """RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-
+        headers), in unscaled seconds."""
+        scale = self.opts.time_scale
+        reply.headers.append(("RateLimit-Policy", '"%s";q=%d;w=%d' % (
+            name, window.limit, round(window.window_s * scale))))
+        reply.headers.append(("RateLimit", '"%s";r=%d;t=%d' % (
+            name, window.remaining(now),
+            math.ceil(window.reset_s(now) * scale))))
+
+    def _route(self, method, path, headers, raw, queued):
+        """Routing, validation, then the endpoint."""
         try:
             route = asapi.route(method, path.partition("?")[0])
         except asapi.RouteError as e:
@@ -815,6 +870,15 @@ def parse_args(argv):
                    help="requests per window, 0 unlimited (default 60)")
     p.add_argument("--rate-window", type=float, default=60.0,
                    metavar="SECONDS", help="rate window (default 60)")
+    p.add_argument("--push-rate", type=int, default=0,
+                   help="pushes get a budget of their own, of this many "
+                        "per window (default 0: they share --rate)")
+    p.add_argument("--ratelimit-headers", action="store_true",
+                   help="send RateLimit-Policy and RateLimit on every "
+                        "reply, and Retry-After on a rate-limit 429")
+    p.add_argument("--time-scale", type=float, default=1.0,
+                   metavar="N", help="run the rate window N times faster; "
+                   "headers still give unscaled seconds (default 1)")
     p.add_argument("--max-activities", type=int, default=4,
                    help="concurrent Live Activities, 0 unlimited "
                         "(default 4)")
@@ -827,6 +891,8 @@ def parse_args(argv):
     opts = p.parse_args(argv)
     if bool(opts.tls_cert) != bool(opts.tls_key):
         p.error("--tls-cert and --tls-key go together")
+    if opts.time_scale <= 0 or opts.push_rate < 0:
+        p.error("--time-scale must be positive, --push-rate not negative")
     if opts.rate < 0 or opts.max_activities < 0 or opts.rate_window <= 0:
         p.error("--rate, --max-activities and --rate-window must not be "
                 "negative")

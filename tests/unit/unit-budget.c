@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../src/budget-hint.h"
 #include "../../src/budget-table.h"
 #include "../../src/sha256.h"
 
@@ -173,6 +174,55 @@ hints(void)
 	    budget_table_block(&t, BUDGET_FEATURE_ACTIVITY, 5000, 10000), 5000);
 }
 
+/* hint_str: the parse of two header values as "name q w r t" or "-". */
+static const char *
+hint_str(const char *policy, const char *ratelimit)
+{
+	static char		out[128];
+	struct budget_hint	h;
+
+	if (!budget_hint_parse(policy, ratelimit, &h))
+		return "-";
+	snprintf(out, sizeof out, "%s %ld %ld %ld %ld", h.policy, h.quota,
+	    h.window_s, h.remaining, h.reset_s);
+	return out;
+}
+
+static void
+expect_str(const char *name, const char *got, const char *want)
+{
+	if (strcmp(got, want) == 0)
+		printf("ok %s\n", name);
+	else {
+		printf("not ok %s: got '%s', want '%s'\n", name, got, want);
+		failed = 1;
+	}
+}
+
+static void
+headers(void)
+{
+	expect_str("headers: the draft's policy and state",
+	    hint_str("\"default\";q=60;w=60", "\"default\";r=12;t=20"),
+	    "default 60 60 12 20");
+	expect_str("headers: the policy RateLimit names",
+	    hint_str("\"push\";q=30;w=60, \"default\";q=100;w=60",
+	    "\"default\";r=0;t=5"), "default 100 60 0 5");
+	expect_str("headers: a token name, spaces, unknown parameters",
+	    hint_str(" burst ; q=10 ;w=1;pk=:YWJj:", NULL),
+	    "burst 10 1 -1 -1");
+	expect_str("headers: earlier drafts' forms",
+	    hint_str("60;w=60", "limit=60, remaining=2, reset=7"),
+	    " 60 60 2 7");
+	expect_str("headers: RateLimit alone", hint_str(NULL,
+	    "\"default\";r=3;t=1"), "default -1 -1 3 1");
+	expect_str("headers: nonsense says nothing",
+	    hint_str("q=x;w=", "\"a\";r=-4"), "-");
+	expect_str("headers: none", hint_str(NULL, NULL), "-");
+	expect_str("headers: a quota without a window is not used",
+	    hint_str("\"p\";q=5", NULL), "-");
+}
+
 static void
 valid(void)
 {
@@ -216,6 +266,7 @@ main(void)
 	priority();
 	slots();
 	hints();
+	headers();
 	valid();
 	sha256();
 	return failed;

@@ -1,0 +1,53 @@
+#!/usr/bin/env bats
+# server-limits.bats: as-tail listens to the server.  RateLimit-Policy and
+# RateLimit (draft-ietf-httpapi-ratelimit-headers) resize and drain the
+# shared bucket, per feature when the server names a policy per feature;
+# without them the documented 60/min holds.  The header parser is checked in
+# tests/unit/unit-budget.c.  Issue 12 item 4.
+
+load helpers/common
+load helpers/fake-server
+
+teardown() {
+	fake_server_stop
+}
+
+RULES_TEXT='activity job stream=job steps=1000
+match /^oops (\d+)/ push title="oops $1"
+match /^step (\d+)/ step job current=$1'
+
+# flood WHAT: for about 2 s, WHAT lines ("oops" or "step"), numbered, into
+# as-tail at its default 60/min; a minute is 3 s (AS_TAIL_TIME_SCALE=20).
+flood() {
+	python3 -c '
+import sys, time
+for i in range(1, 201):
+    for what in sys.argv[1:]:
+        print("%s %d" % (what, i), flush=True)
+    time.sleep(0.01)' "$@" | AS_TAIL_TIME_SCALE=20 as_tail -q -v \
+	    --drain-timeout 1 --api-url "$FAKE_URL" -r "$(rules "$RULES_TEXT")" \
+	    2> "$BATS_TEST_TMPDIR/err"
+}
+
+@test "a server of 20/min that says so gets no 429 from an as-tail told 60/min" {
+	fake_server_start --rate 20 --time-scale 20
+	flood oops
+	# Not told: the default 60/min runs into the server's 20.
+	[ "$(served | grep -c ' 429$')" -gt 0 ]
+	fake_server_stop
+	fake_server_start --rate 20 --time-scale 20 --ratelimit-headers
+	flood oops
+	[ "$(served | grep -c ' 200$')" -ge 10 ]
+	[ "$(served | grep -c ' 429$')" -eq 0 ]
+}
+
+@test "a push policy of its own slows pushes only; Live Activity updates keep the default" {
+	fake_server_start --rate 60 --push-rate 10 --time-scale 20 --ratelimit-headers
+	flood oops step
+	[ "$(served | grep -c ' 429$')" -eq 0 ]
+	pushes=$(served | grep -c '^POST /push-notification 200')
+	updates=$(served | grep -c '^PUT /live-activity/stream/job 200')
+	# 10 pushes a minute, and the rest of the 60 for the activity.
+	[ "$pushes" -le 12 ]
+	[ "$updates" -ge 25 ] || { served | sort | uniq -c; cat "$BATS_TEST_TMPDIR/err"; false; }
+}
