@@ -80,13 +80,12 @@ static int
 rule_may_fire(struct action_env *env, struct rule *r, uint64_t now)
 {
 	unsigned	i;
-	int		run;
 
+	/* once=NAME counts firings only: a match held back below does not. */
 	if (r->once_activity != NULL) {
-		run = activities_run(env->activities, r->once_activity);
-		if (r->fired > 0 && r->fired_run == run)
+		if (r->fired > 0 && r->fired_run == activities_run(
+		    env->activities, r->once_activity))
 			return 0;
-		r->fired_run = run;
 	} else if (r->once && r->fired > 0)
 		return 0;
 	if (r->throttle_ms > 0 && r->fired > 0 &&
@@ -436,6 +435,9 @@ action_match(struct rule *r, const char *line, size_t len,
 	}
 	r->fired++;
 	r->last_fired_ms = now;
+	if (r->once_activity != NULL)
+		r->fired_run = activities_run(env->activities,
+		    r->once_activity);
 	for (i = 0; i < r->nactions; i++)
 		run_action(env, r, &r->actions[i], &te);
 	return r->stop;

@@ -154,6 +154,35 @@ match /err (\w)/ once=job push title="error $1"'
 	[ "$(field "$1" 'b["title"]') $(field "$2" 'b["title"]')" = "error a error c" ]
 }
 
+# issue 10.3: a match that threshold= or throttle= held back is not the run's
+# firing, so once=ACTIVITY still lets a later match of the same run fire.
+@test "once=ACTIVITY with threshold=: every run pushes once its threshold is met" {
+	dry 'step 1\nerr a\nerr b\nerr x\ndone\nstep 1\nerr c\nerr d\nerr y\ndone\n' 'activity job
+match /^step (\d)/ step job current=$1 total=3
+match /^done/ end job
+match /^err (\w)/ once=job threshold=2/1h push title="error $1"'
+	[ "$(requests | grep -c push)" -eq 2 ]
+	p=$(requests | grep -n push | cut -d: -f1 | tr '\n' ' ')
+	set -- $p
+	[ "$(field "$1" 'b["title"]') $(field "$2" 'b["title"]')" = "error b error d" ]
+}
+
+@test "once=ACTIVITY with throttle=: a match throttled early in a run does not use up the run" {
+	[ -z "${AS_TAIL_WRAPPER:-}" ] || skip "timing: valgrind is too slow for the interval"
+	R=$(rules 'activity job
+match /^step (\d)/ step job current=$1 total=3
+match /^done/ end job
+match /^err (\w)/ once=job throttle=1s push title="error $1"')
+	# b comes at once after a and is throttled; c comes 1.3 s later and is
+	# the first firing of run 2.
+	{ printf 'step 1\nerr a\ndone\nstep 1\nerr b\n'; sleep 1.3; printf 'err c\nerr d\ndone\n'; } |
+	    as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$R"
+	[ "$(requests | grep -c push)" -eq 2 ]
+	p=$(requests | grep -n push | cut -d: -f1 | tr '\n' ' ')
+	set -- $p
+	[ "$(field "$1" 'b["title"]') $(field "$2" 'b["title"]')" = "error a error c" ]
+}
+
 @test "unless= takes the match only when its template expands to nothing" {
 	dry 'scan\nerr a\nerr b\nend\nerr b2\nscan\nerr c\n' 'match /^scan/ set pushed=""
 match /^err (\w+)/ unless=${var:pushed} push title="$1"; set pushed=yes'
