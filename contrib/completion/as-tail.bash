@@ -46,6 +46,9 @@ _as_tail()
 	--api)
 		COMPREPLY=($(compgen -W "classic stream" -- "$cur"))
 		return 0 ;;
+	--budget)
+		COMPREPLY=($(compgen -W "local host redis://" -- "$cur"))
+		return 0 ;;
 	--api-key-file|--cacert|--config|--state|--trace)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0 ;;
