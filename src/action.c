@@ -48,6 +48,14 @@ action_template_env(const struct action_env *env, struct template_env *te)
 	te->vars = env->vars;
 }
 
+void
+action_source(void *arg, const char *name)
+{
+	struct action_env	*env = arg;
+
+	env->file = name;
+}
+
 int
 action_rule_takes(const struct rule *r, const struct template_env *te)
 {

@@ -43,6 +43,12 @@ int	action_match(struct rule *, const char *, size_t, pcre2_match_data *,
  */
 void	action_set(const struct action *, const struct template_env *,
 	    struct vars *, struct buf *, struct buf *);
+/*
+ * The lines' source callback (see struct lines_sink); arg is a struct
+ * action_env.  ${file} is name from now on (borrowed: valid while that
+ * input is open; NULL when no input is).
+ */
+void	action_source(void *, const char *);
 /* Whether the rule's if= and unless= let it take a line it matched. */
 int	action_rule_takes(const struct rule *, const struct template_env *);
 /*

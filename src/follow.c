@@ -263,7 +263,7 @@ follow_header(struct follow *f, int i)
 /* Read file i to its current end.  0, or -1 on a pass-through error. */
 static int
 follow_read(struct follow *f, int i, struct matcher *m,
-    struct action_env *env)
+    const struct lines_sink *sink)
 {
 	struct followed		*ff = &f->v[i];
 	struct stat		 st;
@@ -275,10 +275,9 @@ follow_read(struct follow *f, int i, struct matcher *m,
 		return 0;
 	if (follow_header(f, i) != 0)
 		return -1;
-	env->file = ff->path;
 	do {
 		before = lines_bytes(ff->lines);
-		rc = lines_read(ff->lines, m, action_match, env);
+		rc = lines_read(ff->lines, m, sink);
 		ff->offset += lines_bytes(ff->lines) - before;
 	} while (rc == LINES_OK && lines_bytes(ff->lines) != before);
 	if (rc == LINES_WRITE_ERROR)
@@ -302,10 +301,9 @@ follow_truncated(struct followed *ff)
 /* The name leads to another file: finish the old one, open the new. */
 static void
 follow_rotated(struct follow *f, struct followed *ff, struct matcher *m,
-    struct action_env *env)
+    const struct lines_sink *sink)
 {
-	env->file = ff->path;
-	lines_flush(ff->lines, m, action_match, env);
+	lines_flush(ff->lines, m, sink);
 	close(ff->fd);
 	ff->fd = -1;
 	if (follow_open(f, ff, 0) == 0)
@@ -315,52 +313,53 @@ follow_rotated(struct follow *f, struct followed *ff, struct matcher *m,
 
 /* Look at one file; 0, or -1 on a pass-through error. */
 static int
-follow_one(struct follow *f, int i, struct matcher *m, struct action_env *env)
+follow_one(struct follow *f, int i, struct matcher *m,
+    const struct lines_sink *sink)
 {
 	struct followed	*ff = &f->v[i];
 	struct stat	 st;
 
 	if (ff->fd == -1 && follow_open(f, ff, 0) != 0)
 		return 0;
-	if (follow_read(f, i, m, env) != 0)
+	if (follow_read(f, i, m, sink) != 0)
 		return -1;
 	if (fstat(ff->fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (uint64_t)st.st_size < ff->offset) {
 		follow_truncated(ff);
-		if (follow_read(f, i, m, env) != 0)
+		if (follow_read(f, i, m, sink) != 0)
 			return -1;
 	}
 	if (stat(ff->path, &st) == -1)
 		return 0;	/* gone for now; keep reading the old file */
 	if (st.st_dev != ff->dev || st.st_ino != ff->ino) {
-		follow_rotated(f, ff, m, env);
-		if (ff->fd != -1 && follow_read(f, i, m, env) != 0)
+		follow_rotated(f, ff, m, sink);
+		if (ff->fd != -1 && follow_read(f, i, m, sink) != 0)
 			return -1;
 	}
 	return 0;
 }
 
 int
-follow_check(struct follow *f, struct matcher *m, struct action_env *env)
+follow_check(struct follow *f, struct matcher *m,
+    const struct lines_sink *sink)
 {
 	int	i;
 
 	watch_drain(f->watch);
 	for (i = 0; i < f->n; i++)
-		if (follow_one(f, i, m, env) != 0)
+		if (follow_one(f, i, m, sink) != 0)
 			return -1;
 	return 0;
 }
 
 void
-follow_flush(struct follow *f, struct matcher *m, struct action_env *env)
+follow_flush(struct follow *f, struct matcher *m,
+    const struct lines_sink *sink)
 {
 	int	i;
 
-	for (i = 0; i < f->n; i++) {
-		env->file = f->v[i].path;
-		lines_flush(f->v[i].lines, m, action_match, env);
-	}
+	for (i = 0; i < f->n; i++)
+		lines_flush(f->v[i].lines, m, sink);
 }
 
 int

@@ -1,7 +1,7 @@
 /*
  * follow.h: following files by name, like tail -F: through rotation by
  * rename, truncation, deletion and re-creation, and files that do not exist
- * yet.  Each file keeps its own line buffer, and ${file} names it.
+ * yet.  Each file keeps its own line reader, named by its path.
  */
 #ifndef AS_TAIL_FOLLOW_H
 #define AS_TAIL_FOLLOW_H
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "action.h"
+#include "lines.h"
 #include "match.h"
 
 struct follow;
@@ -45,10 +45,10 @@ void		 follow_start(struct follow *);
  * pass-through failed (errno says why).
  */
 int		 follow_check(struct follow *, struct matcher *,
-		    struct action_env *);
+		    const struct lines_sink *);
 /* Match the partial last lines, at the very end. */
 void		 follow_flush(struct follow *, struct matcher *,
-		    struct action_env *);
+		    const struct lines_sink *);
 /* The descriptor to poll (or -1), and the longest sleep between checks. */
 int		 follow_fd(const struct follow *);
 int		 follow_interval_ms(const struct follow *);

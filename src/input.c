@@ -51,17 +51,16 @@ input_cat_one(struct input *in, int fd, const char *name, uint64_t *last)
 	int			 rval = 0;
 
 	l = lines_new(fd, name, in->out, in->max_line, in->counting);
-	in->env->file = name;
 	while (!*in->stop) {
 		pfd.fd = fd;
 		pfd.events = POLLIN;
 		if (poll(&pfd, 1, INPUT_TICK_MS) > 0 &&
-		    (st = lines_read(l, in->matcher, action_match, in->env)) !=
+		    (st = lines_read(l, in->matcher, &in->sink)) !=
 		    LINES_OK)
 			break;
 		input_tick(in, last);
 	}
-	lines_flush(l, in->matcher, action_match, in->env);
+	lines_flush(l, in->matcher, &in->sink);
 	if (st == LINES_READ_ERROR) {
 		msg_warn("%s", name);
 		rval = 1;
@@ -71,7 +70,8 @@ input_cat_one(struct input *in, int fd, const char *name, uint64_t *last)
 	}
 	in->nlines += lines_count(l);
 	in->nbytes += lines_bytes(l);
-	in->env->file = NULL;	/* the name goes with the reader */
+	/* The name goes with the reader. */
+	in->sink.source(in->sink.arg, NULL);
 	lines_free(l);
 	return rval;
 }
@@ -116,7 +116,7 @@ input_follow(struct input *in)
 	follow_start(in->follow);
 	while (!*in->stop && !gone) {
 		gone = input_pid_gone(in);	/* then one last look */
-		if (follow_check(in->follow, in->matcher, in->env) != 0) {
+		if (follow_check(in->follow, in->matcher, &in->sink) != 0) {
 			msg_warn("stdout");
 			rval = -1;
 			break;
@@ -130,7 +130,7 @@ input_follow(struct input *in)
 	}
 	if (gone)
 		msg_verbose(1, "process %ld has ended", (long)in->watch_pid);
-	follow_flush(in->follow, in->matcher, in->env);
+	follow_flush(in->follow, in->matcher, &in->sink);
 	follow_totals(in->follow, &in->nlines, &in->nbytes);
 	return rval;
 }
@@ -164,9 +164,7 @@ input_child(struct input *in)
 			for (i = 0; i < 2; i++) {
 				if (pfd[i].fd == -1 || pfd[i].revents == 0)
 					continue;
-				in->env->file = lines_name(l[i]);
-				st = lines_read(l[i], in->matcher, action_match,
-				    in->env);
+				st = lines_read(l[i], in->matcher, &in->sink);
 				if (st == LINES_WRITE_ERROR && rval == 0) {
 					msg_warn("%s", i == 0 ? "stdout" :
 					    "stderr");
@@ -177,7 +175,7 @@ input_child(struct input *in)
 					msg_warn("%s", lines_name(l[i]));
 				if (st == LINES_EOF || st == LINES_READ_ERROR) {
 					lines_flush(l[i], in->matcher,
-					    action_match, in->env);
+					    &in->sink);
 					close(pfd[i].fd);
 					pfd[i].fd = -1;
 					open--;
@@ -188,7 +186,8 @@ input_child(struct input *in)
 	}
 	c->out_fd = c->err_fd = -1;
 	child_reap(c);
-	in->env->file = NULL;	/* the names go with the readers */
+	/* The names go with the readers. */
+	in->sink.source(in->sink.arg, NULL);
 	for (i = 0; i < 2; i++) {
 		in->nlines += lines_count(l[i]);
 		in->nbytes += lines_bytes(l[i]);

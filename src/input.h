@@ -11,9 +11,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "action.h"
 #include "child.h"
 #include "follow.h"
+#include "lines.h"
 #include "match.h"
 
 struct input {
@@ -27,7 +27,7 @@ struct input {
 	int			  counting;	/* count lines for --explain */
 	pid_t			  watch_pid;	/* --pid, or 0 */
 	struct matcher		 *matcher;
-	struct action_env	 *env;
+	struct lines_sink	  sink;		/* where matches go */
 	volatile sig_atomic_t	 *stop;		/* set by a signal */
 	void			(*tick)(void *, uint64_t);
 	void			 *tick_arg;

@@ -193,12 +193,14 @@ lines_text(struct lines *l, size_t len, size_t *out_len)
 
 /* Match what the buffer holds; at EOF also a last unterminated line. */
 static void
-lines_match(struct lines *l, struct matcher *m, match_cb cb, void *arg,
+lines_match(struct lines *l, struct matcher *m, const struct lines_sink *sink,
     int eof)
 {
 	const char	*text;
 	size_t		 end, len;
 
+	if (l->have > 0)
+		sink->source(sink->arg, l->name);
 	if (l->skipping)
 		lines_skip(l);
 	if (l->after_cr && l->have > 0) {
@@ -208,7 +210,7 @@ lines_match(struct lines *l, struct matcher *m, match_cb cb, void *arg,
 	}
 	if ((end = last_line_end(l->buf, l->have)) > 0) {
 		text = lines_text(l, end, &len);
-		matcher_scan(m, text, len, cb, arg);
+		matcher_scan(m, text, len, sink->match, sink->arg);
 		if (l->counting)
 			l->nlines += count_lines(l->buf, end);
 		l->after_cr = l->buf[end - 1] == '\r';
@@ -216,7 +218,7 @@ lines_match(struct lines *l, struct matcher *m, match_cb cb, void *arg,
 	}
 	if (l->have >= l->max_line || (eof && l->have > 0)) {
 		text = lines_text(l, l->have, &len);
-		matcher_line(m, text, len, cb, arg);
+		matcher_line(m, text, len, sink->match, sink->arg);
 		l->skipping = !eof;
 		if (eof)
 			l->nlines++;
@@ -225,9 +227,9 @@ lines_match(struct lines *l, struct matcher *m, match_cb cb, void *arg,
 }
 
 void
-lines_flush(struct lines *l, struct matcher *m, match_cb cb, void *arg)
+lines_flush(struct lines *l, struct matcher *m, const struct lines_sink *sink)
 {
-	lines_match(l, m, cb, arg, 1);
+	lines_match(l, m, sink, 1);
 	l->skipping = 0;
 	l->after_cr = 0;
 }
@@ -248,7 +250,7 @@ lines_pending(const struct lines *l)
 }
 
 enum lines_status
-lines_read(struct lines *l, struct matcher *m, match_cb cb, void *arg)
+lines_read(struct lines *l, struct matcher *m, const struct lines_sink *sink)
 {
 	ssize_t	n;
 	int	werrno = 0;
@@ -263,7 +265,7 @@ lines_read(struct lines *l, struct matcher *m, match_cb cb, void *arg)
 	if (l->out != -1 && write_all(l->out, l->buf + l->have, (size_t)n) != 0)
 		werrno = errno;
 	l->have += (size_t)n;
-	lines_match(l, m, cb, arg, 0);
+	lines_match(l, m, sink, 0);
 	if (werrno != 0) {
 		errno = werrno;
 		return LINES_WRITE_ERROR;

@@ -25,6 +25,17 @@ enum lines_status {
 struct lines;
 
 /*
+ * Where a reader's lines go.  Before it matches lines the reader calls
+ * source(arg, name) with its name, so that the consumer knows which input
+ * they come from; then match (see match_cb) for each match.
+ */
+struct lines_sink {
+	match_cb	  match;
+	void		(*source)(void *, const char *);
+	void		 *arg;
+};
+
+/*
  * Return a new reader of fd (borrowed; the caller closes it), called name in
  * messages.  out is the pass-through fd, or -1 for none; lines longer than
  * max_line are matched on that many bytes; lines are counted only if asked
@@ -34,14 +45,14 @@ struct lines		*lines_new(int, const char *, int, size_t, int);
 void			 lines_free(struct lines *);
 /*
  * Read once, pass the bytes through, and match the complete lines with m,
- * calling cb(arg) for each match.  A last line without a terminator waits:
- * at the real end of the input, call lines_flush.
+ * giving the matches to sink.  A last line without a terminator waits: at
+ * the real end of the input, call lines_flush.
  */
-enum lines_status	 lines_read(struct lines *, struct matcher *, match_cb,
-			    void *);
+enum lines_status	 lines_read(struct lines *, struct matcher *,
+			    const struct lines_sink *);
 /* Match the last line even without a terminator. */
 void			 lines_flush(struct lines *, struct matcher *,
-			    match_cb, void *);
+			    const struct lines_sink *);
 /* Forget any partial line and read fd from now on (truncation, rotation). */
 void			 lines_reset(struct lines *, int);
 /* Bytes read but not yet matched (a partial last line). */

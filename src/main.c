@@ -812,7 +812,9 @@ main(int argc, char **argv)
 	in.counting = o.explain;
 	in.watch_pid = o.pid;
 	in.matcher = m;
-	in.env = &env;
+	in.sink.match = action_match;
+	in.sink.source = action_source;
+	in.sink.arg = &env;
 	in.stop = &got_signal;
 	catch_signals();	/* before the command starts: none may be lost */
 	if (wrap) {

@@ -24,6 +24,14 @@ wrap() {
 	[ "$(field 2 'b["content_state"]["current_step"]')" = 2 ]
 }
 
+@test "\${file} names the wrapped command's stream a line came from" {
+	as_tail -q -n --trace "$BATS_TEST_TMPDIR/trace" -r "$(rules 'match /^x (\w+)/ push title="$1 ${file}"')" \
+	    -- sh -c 'echo "x a"; echo "x b" >&2; echo "x c"'
+	# The two pipes are read as data arrives, so only the pairs are certain.
+	titles=$(for i in 1 2 3; do field "$i" 'b["title"]'; done | sort | tr '\n' '|')
+	[ "$titles" = "a stdout|b stderr|c stdout|" ]
+}
+
 @test "the command's exit status becomes as-tail's: 0, 1, 2" {
 	for code in 0 1 2; do
 		wrap -- sh -c "'exit $code'"
