@@ -13,6 +13,7 @@
 #include "xmalloc.h"
 
 #define REPLY_MAX	(64 * 1024)
+#define HTTP_AUTH	"Authorization: Bearer "
 
 /* Overwrite a secret in a way the compiler may not optimise away. */
 static void
@@ -51,7 +52,7 @@ http_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 
 struct http *
 http_new(const char *base_url, const char *key, const char *cacert,
-    long timeout_s, atomic_int *abort_flag)
+    const char *proxy, long timeout_s, atomic_int *abort_flag)
 {
 	struct http	*h;
 	char		*auth;
@@ -62,7 +63,7 @@ http_new(const char *base_url, const char *key, const char *cacert,
 	h->base_url = xstrdup(base_url);
 	h->abort = abort_flag;
 	h->timeout_s = timeout_s;
-	auth = xasprintf("Authorization: Bearer %s", key);
+	auth = xasprintf("%s%s", HTTP_AUTH, key);
 	h->headers = curl_slist_append(NULL, auth);
 	wipe(auth, strlen(auth));
 	free(auth);
@@ -85,7 +86,18 @@ http_new(const char *base_url, const char *key, const char *cacert,
 	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, http_write);
 	if (cacert != NULL)
 		curl_easy_setopt(h->curl, CURLOPT_CAINFO, cacert);
+	/* "": no proxy, not even one from http_proxy and the like. */
+	if (strncmp(base_url, "https:", 6) != 0)
+		curl_easy_setopt(h->curl, CURLOPT_PROXY, "");
+	else if (proxy != NULL)
+		curl_easy_setopt(h->curl, CURLOPT_PROXY, proxy);
 	return h;
+}
+
+const char *
+http_key(const struct http *h)
+{
+	return h->headers->data + strlen(HTTP_AUTH);
 }
 
 void
@@ -94,6 +106,7 @@ http_free(struct http *h)
 	if (h == NULL)
 		return;
 	curl_easy_cleanup(h->curl);
+	wipe(h->headers->data, strlen(h->headers->data));
 	curl_slist_free_all(h->headers);
 	free(h->base_url);
 	free(h);

@@ -26,13 +26,18 @@ struct http_reply {
 
 /*
  * Return a new client for base_url (borrowed strings are copied).  key is
- * sent as a bearer token and never printed; cacert (may be NULL) replaces
- * the system CAs; timeout_s bounds each request.  abort (borrowed) stops a
- * request in flight when it becomes nonzero.  Free with http_free.
+ * sent as a bearer token and never printed; the client keeps the only copy
+ * (http_key).  cacert (may be NULL) replaces the system CAs.  proxy (may be
+ * NULL: the standard variables, https_proxy and the like) is used for an
+ * https base_url only: plain http, to loopback, never goes through a proxy.
+ * timeout_s bounds each request.  abort (borrowed) stops a request in flight
+ * when it becomes nonzero.  Free with http_free, which overwrites the key.
  */
-struct http	*http_new(const char *, const char *, const char *, long,
-		    atomic_int *);
+struct http	*http_new(const char *, const char *, const char *,
+		    const char *, long, atomic_int *);
 void		 http_free(struct http *);
+/* Borrowed: the key, valid until http_free (for redacting replies). */
+const char	*http_key(const struct http *);
 /* Send method path with a JSON body; fill reply (free with http_reply_free). */
 void		 http_send(struct http *, const char *, const char *,
 		    const char *, struct http_reply *);

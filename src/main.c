@@ -61,6 +61,7 @@ struct options {
 	const char	 *api_url;
 	const char	 *key_file;
 	const char	 *cacert;
+	const char	 *proxy;
 	unsigned	  rate;
 	const char	 *budget;	/* --budget, or NULL */
 	long		  timeout_s;
@@ -95,6 +96,7 @@ enum {
 	OPT_NOTIFY_EXIT,
 	OPT_PID,
 	OPT_POLL,
+	OPT_PROXY,
 	OPT_PTY,
 	OPT_RATE,
 	OPT_RETRY_MAX_TIME,
@@ -123,6 +125,7 @@ static const struct option longopts[] = {
 	{ "notify-exit",	optional_argument,	NULL,	OPT_NOTIFY_EXIT },
 	{ "pid",		required_argument,	NULL,	OPT_PID },
 	{ "poll",		no_argument,		NULL,	OPT_POLL },
+	{ "proxy",		required_argument,	NULL,	OPT_PROXY },
 	{ "pty",		no_argument,		NULL,	OPT_PTY },
 	{ "quiet",		no_argument,		NULL,	'q' },
 	{ "rate",		required_argument,	NULL,	OPT_RATE },
@@ -175,6 +178,7 @@ usage(FILE *f)
 	    "  --drain-timeout seconds    wait for the queue at exit (10)\n"
 	    "  -n, --dry-run              send nothing; trace the requests\n"
 	    "  --notify-exit[=seconds]    push when the command (or --pid) ends\n"
+	    "  --proxy url                for https, send through this proxy\n"
 	    "  --rate n/min               requests a minute at most (60/min)\n"
 	    "  --retry-max-time seconds   give up retrying after seconds (300)\n"
 	    "  --strict                   exit 1 if a request was not delivered\n"
@@ -345,6 +349,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_CACERT:
 			o->cacert = optarg;
+			break;
+		case OPT_PROXY:
+			o->proxy = optarg;
 			break;
 		case OPT_CHECK:
 			o->check = 1;
@@ -620,18 +627,19 @@ open_budget(const struct options *o, const char *key)
 /*
  * Set up delivery: the key, the URL, libcurl, the budget and the sender
  * thread.  Without a key there is nothing to do but explain how to set one.
+ * The sender keeps the only copy of the key.
  */
 static struct sender *
-start_sender(const struct options *o, struct outbox *ob, char **key,
+start_sender(const struct options *o, struct outbox *ob,
     struct budget **budget)
 {
 	struct sender_config	 cfg;
 	const char		*url;
-	char			*cause, *base;
+	char			*cause, *base, *key;
 	struct sender		*s;
 	size_t			 len;
 
-	if ((*key = key_load(o->key_file)) == NULL)
+	if ((key = key_load(o->key_file)) == NULL)
 		msg_fatalx(2, "no API key: set ACTIVITYSMITH_API_KEY or use "
 		    "--api-key-file FILE (or -n for a dry run)");
 	if ((url = o->api_url) == NULL &&
@@ -646,12 +654,14 @@ start_sender(const struct options *o, struct outbox *ob, char **key,
 		msg_fatalx(1, "cannot initialise libcurl");
 	memset(&cfg, 0, sizeof cfg);
 	cfg.url = base;
-	cfg.key = *key;
+	cfg.key = key;
 	cfg.cacert = o->cacert;
-	cfg.budget = *budget = open_budget(o, *key);
+	cfg.budget = *budget = open_budget(o, key);
+	cfg.proxy = o->proxy;
 	cfg.timeout_s = o->timeout_s;
 	cfg.retry_max_ms = (uint64_t)o->retry_max_s * 1000;
 	s = sender_start(ob, &cfg);
+	key_free(key);
 	free(base);
 	return s;
 }
@@ -775,7 +785,6 @@ main(int argc, char **argv)
 	struct child		 child;
 	struct ticker		 ticker;
 	FILE			*trace;
-	char			*key = NULL;
 	uint64_t		 start;
 	unsigned long		 left = 0;
 	int			 rval, wrap, refused = 0;
@@ -794,7 +803,7 @@ main(int argc, char **argv)
 	trace = open_trace(&o);
 	ob = outbox_new(trace, o.dry_run, PUSH_QUEUE_MAX);
 	if (!o.dry_run)
-		sender = start_sender(&o, ob, &key, &budget);
+		sender = start_sender(&o, ob, &budget);
 	else
 		key_hide();
 
@@ -879,7 +888,6 @@ main(int argc, char **argv)
 		msg_warn("%s", o.trace);
 		rval = 1;
 	}
-	key_free(key);
 	ruleset_free(rs);
 	free(o.rules);
 	config_free(o.config);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "msg.h"
 #include "rules-find.h"
 #include "rules-lex.h"
 #include "rules.h"
@@ -248,6 +249,7 @@ parse_template(struct parser *p, const char *text, unsigned line,
     unsigned col, const pcre2_code *re)
 {
 	struct template	*t;
+	const char	*key;
 	char		*cause = NULL;
 	size_t		 errcol = 0;
 
@@ -255,6 +257,10 @@ parse_template(struct parser *p, const char *text, unsigned line,
 		parser_error(p, line, col + (unsigned)errcol, "%s", cause);
 		free(cause);
 	}
+	if ((key = strstr(text, "${env:" TEMPLATE_KEY_VAR "}")) != NULL)
+		msg_warnx("%s:%u:%u: ${env:%s} is always empty: the API key is "
+		    "never sent as text", p->file, line, col +
+		    (unsigned)(key - text), TEMPLATE_KEY_VAR);
 	return t;
 }
 

@@ -72,7 +72,7 @@ struct sender {
 static void
 redact(const struct sender *s, const char *text, char *out, size_t size)
 {
-	const char	*key = s->config.key, *p;
+	const char	*key = http_key(s->http), *p;
 	size_t		 klen = strlen(key), n = 0;
 
 	for (p = text; *p != '\0' && n + 1 < size; ) {
@@ -87,24 +87,28 @@ redact(const struct sender *s, const char *text, char *out, size_t size)
 	out[n] = '\0';
 }
 
-/* "HTTP 400: Bad Request: message" or the transfer error, for messages. */
+/*
+ * "HTTP 400: Bad Request: message" or the transfer error, for messages.  The
+ * whole text is redacted before it is cut to size, so that no part of the
+ * key survives the cut.
+ */
 static void
 describe(const struct sender *s, const struct http_reply *reply,
     const struct api_reply *ar, char *out, size_t size)
 {
-	char	text[512];
+	char	*text;
 
 	if (reply->status == 0)
-		snprintf(text, sizeof text, "%s", reply->error);
+		text = xstrdup(reply->error);
 	else if (ar->error != NULL && ar->message != NULL)
-		snprintf(text, sizeof text, "HTTP %ld: %s: %s", reply->status,
-		    ar->error, ar->message);
+		text = xasprintf("HTTP %ld: %s: %s", reply->status, ar->error,
+		    ar->message);
 	else if (ar->error != NULL)
-		snprintf(text, sizeof text, "HTTP %ld: %s", reply->status,
-		    ar->error);
+		text = xasprintf("HTTP %ld: %s", reply->status, ar->error);
 	else
-		snprintf(text, sizeof text, "HTTP %ld", reply->status);
+		text = xasprintf("HTTP %ld", reply->status);
 	redact(s, text, out, size);
+	free(text);
 }
 
 static int
@@ -438,7 +442,8 @@ sender_start(struct outbox *ob, const struct sender_config *config)
 	s->config = *config;
 	s->seed = (unsigned int)clock_now_ms();
 	s->http = http_new(config->url, config->key, config->cacert,
-	    config->timeout_s, &s->abort);
+	    config->proxy, config->timeout_s, &s->abort);
+	s->config.key = NULL;	/* the caller frees it: http keeps the copy */
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);

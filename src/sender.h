@@ -14,9 +14,10 @@
 
 struct sender_config {
 	const char	*url;		/* base URL, without a trailing slash */
-	const char	*key;		/* the API key; never printed */
+	const char	*key;		/* the API key; copied by sender_start */
 	const char	*cacert;	/* NULL for the system's CAs */
 	struct budget	*budget;	/* borrowed: requests and slots */
+	const char	*proxy;		/* --proxy, or NULL */
 	long		 timeout_s;	/* per request */
 	uint64_t	 retry_max_ms;	/* give up after this long; ends x2 */
 };

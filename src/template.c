@@ -4,7 +4,8 @@
  * A template is a list of parts: literal text and references.  References are
  * $N (one digit), ${N}, ${name} for a named capture, $0 for the whole match,
  * ${line}, ${file}, ${host}, ${env:NAME}, ${var:NAME}, ${elapsed}, ${count},
- * ${command}, ${exit} and ${signal}; "$$" is a dollar sign.  A named capture
+ * ${command}, ${exit} and ${signal}; "$$" is a dollar sign.
+ * ${env:ACTIVITYSMITH_API_KEY} is always empty: the key is never sent as text.  A named capture
  * wins over a built-in name.  The NAME of ${var:NAME} is itself a template
  * (${var:err.$1} reads the variable for the host in $1), so its closing brace
  * is the one that balances it.  Every reference is checked when the rules are
@@ -125,7 +126,9 @@ template_add_name(struct template *t, const char *name, const pcre2_code *re,
 		return 0;
 	}
 	if (strncmp(name, "env:", 4) == 0 && name[4] != '\0') {
-		template_add(t, TPART_ENV)->text = xstrdup(name + 4);
+		/* The key is never part of a notification: it expands empty. */
+		if (strcmp(name + 4, TEMPLATE_KEY_VAR) != 0)
+			template_add(t, TPART_ENV)->text = xstrdup(name + 4);
 		return 0;
 	}
 	if (re != NULL) {

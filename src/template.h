@@ -11,6 +11,9 @@
 
 #include "buf.h"
 
+/* The variable that ${env:NAME} never reads: the API key. */
+#define TEMPLATE_KEY_VAR	"ACTIVITYSMITH_API_KEY"
+
 struct template;
 struct vars;
 
