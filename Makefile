@@ -20,7 +20,7 @@ BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
 
 CC      ?= cc
-PKGS     = libcurl libpcre2-8 json-c
+PKGS     = libcurl libpcre2-8 json-c hiredis
 CFLAGS  ?= -O2 -g
 XCFLAGS  = -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700
 XCFLAGS += $(shell pkg-config --cflags $(PKGS))
@@ -53,12 +53,12 @@ tests/unit/unit-%: tests/unit/unit-%.c $(filter-out src/main.o,$(OBJS)) $(HDRS)
 DEPS = sh tools/deps.sh
 
 check:
-	$(DEPS) build test
+	$(DEPS) build test redis
 	$(MAKE) as-tail $(UNIT)
 	bats tests
 
 check-asan:
-	$(DEPS) build test
+	$(DEPS) build test redis
 	$(MAKE) clean
 	$(MAKE) CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' as-tail $(UNIT)
 	AS_TAIL_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bats $(ASAN_TESTS); \

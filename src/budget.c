@@ -3,8 +3,11 @@
  *
  * The local and host budgets share their rules (budget-table.c); they
  * differ only in where the table lives: in this struct, or in the host file
- * between a lock and an unlock.  When the host file fails (a full disk, a
- * removed directory), this process says so once and carries on alone.
+ * between a lock and an unlock.  The Redis budget runs the same rules in a
+ * script (budget-redis.c).  When Redis fails (down, slow, an error), this
+ * process says so once and uses the host budget from then on; when the host
+ * file fails (a full disk, a removed directory), it says so once and carries
+ * on alone.
  *
  * The test time scale multiplies the clock the table sees and divides the
  * waits it returns, so a minute's budget passes in a tenth of the time at
@@ -16,6 +19,7 @@
 #include <unistd.h>
 
 #include "budget-host.h"
+#include "budget-redis.h"
 #include "budget.h"
 #include "clock.h"
 #include "msg.h"
@@ -28,9 +32,12 @@
 struct budget {
 	enum budget_kind	 kind;
 	unsigned		 scale;
+	unsigned		 rate;
 	int32_t			 pid;
+	char			 hash[65];	/* of the key */
 	struct budget_table	 local;
 	struct budget_host	*host;
+	struct budget_redis	*redis;
 };
 
 int
@@ -40,7 +47,12 @@ budget_parse(const char *s, struct budget_config *c, char **cause)
 		c->kind = BUDGET_LOCAL;
 	else if (strcmp(s, "host") == 0)
 		c->kind = BUDGET_HOST;
-	else {
+	else if (strncmp(s, "redis://", 8) == 0) {
+		if (budget_redis_check_url(s, cause) == -1)
+			return -1;
+		c->kind = BUDGET_REDIS;
+		c->redis_url = s;
+	} else {
 		*cause = xasprintf("--budget: '%s' is not local, host or a redis:// "
 		    "URL", s);
 		return -1;
@@ -81,29 +93,55 @@ budget_go_local(struct budget *b, char *cause)
 	b->kind = BUDGET_LOCAL;
 }
 
+/* Use the host budget from now on (or the local one if that fails). */
+static void
+budget_go_host(struct budget *b)
+{
+	char	*cause;
+
+	b->kind = BUDGET_HOST;
+	b->host = budget_host_open(b->hash, b->rate, BUDGET_SLOT_MAX,
+	    scaled(b, clock_now_ms()), &cause);
+	if (b->host == NULL)
+		budget_go_local(b, cause);
+	else
+		msg_verbose(2, "budget: %s", budget_host_path(b->host));
+}
+
+/* Redis failed: say so, and use the host budget from now on. */
+static void
+budget_redis_failed(struct budget *b, char *cause)
+{
+	msg_warnx("redis budget: %s; using the host budget", cause);
+	free(cause);
+	if (b->redis != NULL)
+		budget_redis_close(b->redis);
+	b->redis = NULL;
+	budget_go_host(b);
+}
+
 struct budget *
 budget_new(const struct budget_config *c)
 {
 	struct budget	*b;
-	char		*cause, *salted, hex[65];
-	uint64_t	 now;
+	char		*cause, *salted;
 
 	b = xcalloc(1, sizeof *b);
 	b->kind = c->kind;
 	b->scale = c->time_scale < 1 ? 1 : c->time_scale;
+	b->rate = c->rate;
 	b->pid = (int32_t)getpid();
-	now = scaled(b, clock_now_ms());
-	budget_table_init(&b->local, c->rate, 0, now);
-	if (b->kind == BUDGET_HOST) {
-		salted = xasprintf("as-tail budget %s", c->key);
-		sha256_hex(salted, strlen(salted), hex);
-		free(salted);
-		b->host = budget_host_open(hex, c->rate, BUDGET_SLOT_MAX, now,
-		    &cause);
-		if (b->host == NULL)
-			budget_go_local(b, cause);
-		else
-			msg_verbose(2, "budget: %s", budget_host_path(b->host));
+	salted = xasprintf("as-tail budget %s", c->key);
+	sha256_hex(salted, strlen(salted), b->hash);
+	free(salted);
+	budget_table_init(&b->local, c->rate, 0, scaled(b, clock_now_ms()));
+	if (b->kind == BUDGET_HOST)
+		budget_go_host(b);
+	else if (b->kind == BUDGET_REDIS) {
+		b->redis = budget_redis_open(c->redis_url, b->hash, c->rate,
+		    b->scale, &cause);
+		if (b->redis == NULL)
+			budget_redis_failed(b, cause);
 	}
 	return b;
 }
@@ -145,9 +183,13 @@ budget_free(struct budget *b)
 {
 	struct budget_table	*t;
 	uint64_t		 now;
+	char			*cause;
 
 	if (b == NULL)
 		return;
+	if (b->kind == BUDGET_REDIS && budget_redis_leave(b->redis, &cause) ==
+	    -1)
+		budget_redis_failed(b, cause);
 	if (b->kind == BUDGET_HOST) {
 		now = scaled(b, clock_now_ms());
 		t = budget_lock(b, now);
@@ -155,6 +197,7 @@ budget_free(struct budget *b)
 		budget_unlock(b);
 	}
 	budget_host_close(b->host);
+	budget_redis_close(b->redis);
 	free(b);
 }
 
@@ -164,7 +207,13 @@ budget_take(struct budget *b, enum budget_feature f, enum budget_priority p,
 {
 	struct budget_table	*t;
 	uint64_t		 wait;
+	char			*cause;
 
+	if (b->kind == BUDGET_REDIS) {
+		if (budget_redis_take(b->redis, f, p, &wait, &cause) == 0)
+			return unscaled(b, wait);
+		budget_redis_failed(b, cause);
+	}
 	now = scaled(b, now);
 	t = budget_lock(b, now);
 	wait = budget_table_take(t, f, p, b->pid, budget_alive(b), now);
@@ -178,7 +227,13 @@ budget_block(struct budget *b, enum budget_feature f, uint64_t ms,
 {
 	struct budget_table	*t;
 	uint64_t		 wait;
+	char			*cause;
 
+	if (b->kind == BUDGET_REDIS) {
+		if (budget_redis_block(b->redis, f, ms, &wait, &cause) == 0)
+			return unscaled(b, wait);
+		budget_redis_failed(b, cause);
+	}
 	now = scaled(b, now);
 	t = budget_lock(b, now);
 	wait = budget_table_block(t, f, ms, now);
@@ -191,7 +246,13 @@ budget_hint(struct budget *b, enum budget_feature f,
     const struct budget_hint *h, uint64_t now)
 {
 	struct budget_table	*t;
+	char			*cause;
 
+	if (b->kind == BUDGET_REDIS) {
+		if (budget_redis_hint(b->redis, f, h, &cause) == 0)
+			return;
+		budget_redis_failed(b, cause);
+	}
 	now = scaled(b, now);
 	t = budget_lock(b, now);
 	budget_table_hint(t, f, h, now);
@@ -215,7 +276,14 @@ budget_slot_take(struct budget *b, const char *name, uint64_t now,
 {
 	struct budget_table	*t;
 	uint64_t		 wait;
+	char			*cause;
 
+	if (b->kind == BUDGET_REDIS) {
+		if (budget_redis_slot_take(b->redis, name_hash(name), &wait,
+		    in_use, &cause) == 0)
+			return unscaled(b, wait);
+		budget_redis_failed(b, cause);
+	}
 	now = scaled(b, now);
 	t = budget_lock(b, now);
 	wait = budget_table_slot_take(t, b->pid, name_hash(name),
@@ -228,7 +296,14 @@ void
 budget_slot_free(struct budget *b, const char *name, uint64_t now)
 {
 	struct budget_table	*t;
+	char			*cause;
 
+	if (b->kind == BUDGET_REDIS) {
+		if (budget_redis_slot_free(b->redis, name_hash(name), &cause) ==
+		    0)
+			return;
+		budget_redis_failed(b, cause);
+	}
 	now = scaled(b, now);
 	t = budget_lock(b, now);
 	budget_table_slot_free(t, b->pid, name_hash(name));
@@ -239,8 +314,12 @@ uint64_t
 budget_renew(struct budget *b, uint64_t now)
 {
 	struct budget_table	*t;
+	char			*cause;
 
-	if (b->kind != BUDGET_LOCAL) {
+	if (b->kind == BUDGET_REDIS && budget_redis_renew(b->redis, &cause) ==
+	    -1)
+		budget_redis_failed(b, cause);
+	if (b->kind == BUDGET_HOST) {
 		now = scaled(b, now);
 		t = budget_lock(b, now);
 		budget_table_renew(t, b->pid, now);

@@ -301,7 +301,9 @@ parse_api(const char *s)
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	int	ch;
+	struct budget_config	 bc;
+	char			*cause;
+	int			 ch;
 
 	memset(o, 0, sizeof *o);
 	o->max_line = MAX_LINE_DEFAULT;
@@ -345,6 +347,8 @@ parse_options(int argc, char **argv, struct options *o)
 			o->api_url = optarg;
 			break;
 		case OPT_BUDGET:
+			if (budget_parse(optarg, &bc, &cause) == -1)
+				msg_usage("%s", cause);
 			o->budget = optarg;
 			break;
 		case OPT_CACERT:

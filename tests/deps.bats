@@ -48,7 +48,7 @@ deps() {
 	    /bin/sh "$TOP/tools/deps.sh" "$@"
 }
 
-all_build="build-essential pkg-config libcurl4-openssl-dev libpcre2-dev libjson-c-dev"
+all_build="build-essential pkg-config libcurl4-openssl-dev libpcre2-dev libjson-c-dev libhiredis-dev"
 
 @test "deps.sh runs nothing when every package is installed" {
 	installed=$all_build uid=1000
@@ -63,10 +63,10 @@ all_build="build-essential pkg-config libcurl4-openssl-dev libpcre2-dev libjson-
 	installed="build-essential pkg-config libcurl4-openssl-dev" uid=0
 	deps build
 	[ "$status" -eq 0 ]
-	[[ "$output" == "deps.sh: installing: libpcre2-dev libjson-c-dev" ]]
+	[[ "$output" == "deps.sh: installing: libpcre2-dev libjson-c-dev libhiredis-dev" ]]
 	run cat "$calls"
 	[ "${lines[0]}" = "apt-get update -q" ]
-	[ "${lines[1]}" = "apt-get install -y -q --no-install-recommends libpcre2-dev libjson-c-dev" ]
+	[ "${lines[1]}" = "apt-get install -y -q --no-install-recommends libpcre2-dev libjson-c-dev libhiredis-dev" ]
 	[ "${#lines[@]}" -eq 2 ]
 }
 
@@ -86,9 +86,9 @@ all_build="build-essential pkg-config libcurl4-openssl-dev libpcre2-dev libjson-
 	installed="pkg-config" uid=1000
 	deps build
 	[ "$status" -eq 1 ]
-	[ "${lines[0]}" = "deps.sh: missing packages: build-essential libcurl4-openssl-dev libpcre2-dev libjson-c-dev" ]
+	[ "${lines[0]}" = "deps.sh: missing packages: build-essential libcurl4-openssl-dev libpcre2-dev libjson-c-dev libhiredis-dev" ]
 	[ "${lines[1]}" = "deps.sh: not root and no sudo; as root, run:" ]
-	[ "${lines[2]}" = "    apt-get update && apt-get install -y -q --no-install-recommends build-essential libcurl4-openssl-dev libpcre2-dev libjson-c-dev" ]
+	[ "${lines[2]}" = "    apt-get update && apt-get install -y -q --no-install-recommends build-essential libcurl4-openssl-dev libpcre2-dev libjson-c-dev libhiredis-dev" ]
 	[ ! -s "$calls" ]
 }
 
@@ -111,7 +111,7 @@ all_build="build-essential pkg-config libcurl4-openssl-dev libpcre2-dev libjson-
 
 @test "make check and make demo install the build and test packages first" {
 	run make --no-print-directory -n -C "$TOP" check
-	[[ "${lines[0]}" == *"tools/deps.sh build test" ]]
+	[[ "${lines[0]}" == *"tools/deps.sh build test redis" ]]
 	run make --no-print-directory -n -C "$TOP" demo
 	[[ "${lines[0]}" == *"tools/deps.sh build test" ]]
 }

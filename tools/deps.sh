@@ -18,9 +18,10 @@
 
 group_packages() {
 	case $1 in
-	build)    echo "build-essential pkg-config libcurl4-openssl-dev libpcre2-dev libjson-c-dev" ;;
+	build)    echo "build-essential pkg-config libcurl4-openssl-dev libpcre2-dev libjson-c-dev libhiredis-dev" ;;
 	test)     echo "bats python3 openssl curl mandoc groff-base zsh" ;;
 	valgrind) echo "valgrind" ;;
+	redis)    echo "redis-server" ;;
 	*)        return 1 ;;
 	esac
 }
