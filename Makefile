@@ -5,7 +5,8 @@
 #                        then run the whole test suite (bats)
 #   make check-asan      the same suite against an ASan+UBSan build
 #   make check-valgrind  the pipe, rules, activity, variables and ansible tests under valgrind
-#   make bench           throughput and memory benchmark (see bench/README.md)
+#   make bench           throughput and memory benchmark, the shared budget's
+#                        lock cost and freshness (see bench/README.md)
 #   make demo            install missing packages, build, then the build rules
 #                        on a real build log, delivered to the bundled fake
 #                        server (no key, no network)
@@ -74,9 +75,16 @@ lint-man:
 	mandoc -Tlint -W warning man/as-tail.1 man/as-tail.rules.5
 	groff -mandoc -ww -z man/as-tail.1 man/as-tail.rules.5
 
-bench: as-tail
+bench: as-tail bench/budget-lock
+	$(DEPS) redis
 	bash bench/run.sh
 	python3 bench/latency.py --markdown bench/results-latest.md
+	d=$$(mktemp -d) && XDG_RUNTIME_DIR=$$d bench/budget-lock; \
+	    status=$$?; rm -rf "$$d"; exit $$status
+	python3 bench/freshness.py --redis --markdown bench/freshness-latest.md
+
+bench/budget-lock: bench/budget-lock.c $(filter-out src/main.o,$(OBJS)) $(HDRS)
+	$(CC) $(XCFLAGS) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $< $(filter-out src/main.o,$(OBJS)) $(LDLIBS)
 
 demo:
 	$(DEPS) build test
@@ -94,6 +102,6 @@ install: as-tail
 	install -m 644 contrib/completion/_as-tail $(DESTDIR)$(ZSHCOMPDIR)/_as-tail
 
 clean:
-	rm -f as-tail $(OBJS) $(UNIT)
+	rm -f as-tail $(OBJS) $(UNIT) bench/budget-lock
 
 .PHONY: all check check-asan check-valgrind lint-man bench demo install clean

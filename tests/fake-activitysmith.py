@@ -208,8 +208,9 @@ def parse_rules(value):
 class RequestLog:
     """Numbered JSON-line records of API requests, in memory and a file."""
 
-    def __init__(self, path):
+    def __init__(self, path, times=False):
         self.path = path
+        self.times = times          # add "t": the wall-clock time
         self.file = open(path, "a", encoding="utf-8") if path else None
         self.lines = []
         self.seq = 0
@@ -218,6 +219,8 @@ class RequestLog:
         self.seq += 1
         entry = {"seq": self.seq, "method": method, "path": path,
                  "status": status, "body": body}
+        if self.times:
+            entry["t"] = round(time.time(), 4)
         entry.update(extra)
         line = json.dumps(entry, separators=(",", ":"), ensure_ascii=False,
                           allow_nan=False)
@@ -278,7 +281,7 @@ class Service:
         self.opts = opts
         self.listener = listener_ref      # callable returning the Listener
         self.lock = threading.Lock()
-        self.log = RequestLog(opts.log)
+        self.log = RequestLog(opts.log, opts.log_times)
         self.rules = []
         self.reset()
 
@@ -864,6 +867,9 @@ def parse_args(argv):
                    help="TCP port (default 0: pick a free one)")
     p.add_argument("--port-file", help="write the port here once listening")
     p.add_argument("--log", help="append one JSON line per API request")
+    p.add_argument("--log-times", action="store_true",
+                   help='give each log line "t", the time it was answered '
+                        "(seconds since the epoch), for the benchmark")
     p.add_argument("--key", default="ask_test_key",
                    help="expected bearer key (default ask_test_key)")
     p.add_argument("--rate", type=int, default=60,
