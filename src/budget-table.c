@@ -122,13 +122,15 @@ budget_table_take(struct budget_table *t, enum budget_feature f,
 	w = want_find(t, pid);
 	if (wait == 0 && rl->tokens > wants_ahead(t, pid, p, prio)) {
 		ratelimit_take(rl, now);
-		if (w != NULL && w->pid == pid)
+		if (w != NULL && w->pid == pid && w->priority <= (int16_t)prio)
 			memset(w, 0, sizeof *w);
 		return 0;
 	}
 	if (wait == 0)
 		wait = BUDGET_YIELD_MS;
-	if (prio > BUDGET_UPDATE && w != NULL) {
+	/* A process's want is its most urgent request's. */
+	if (prio > BUDGET_UPDATE && w != NULL && (w->pid != pid ||
+	    w->priority <= (int16_t)prio)) {
 		w->pid = pid;
 		w->priority = (int16_t)prio;
 		w->policy = (int16_t)p;

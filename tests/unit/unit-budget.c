@@ -76,6 +76,12 @@ priority(void)
 	    0);
 	expect("priority: then updates go again",
 	    take(&t, BUDGET_UPDATE, 100, 2182), 0);
+	for (i = 0; i < 5; i++)
+		take(&t, BUDGET_UPDATE, 100, 50000);
+	take(&t, BUDGET_END, 200, 50000);
+	take(&t, BUDGET_PUSH, 200, 50000);
+	expect("priority: a process's push does not lower its end's want",
+	    take(&t, BUDGET_PUSH, 100, 51091), BUDGET_YIELD_MS);
 
 	for (i = 0; i < 5; i++)
 		take(&t, BUDGET_UPDATE, 100, 100000);
