@@ -351,6 +351,56 @@ DELETE /live-activity/stream/disk-1 404" ]
 	[ "$status" -eq 1 ]
 }
 
+# header NAME: the value of header NAME in the last reply.
+header() {
+	grep -i "^$1:" "$BATS_TEST_TMPDIR/headers" | cut -d' ' -f2- | tr -d '\r'
+}
+
+@test "--ratelimit-headers: RateLimit-Policy and RateLimit on replies, Retry-After on the 429" {
+	fake_server_start --rate 2 --ratelimit-headers
+	run api POST /badge '{"badge":1}'
+	[ "${lines[0]}" = 200 ]
+	[ "$(header RateLimit-Policy)" = '"default";q=2;w=60' ]
+	[ "$(header RateLimit)" = '"default";r=1;t=60' ]
+	# Seconds until the first request leaves the window: at most 60.
+	run api POST /badge '{"badge":1}'
+	[[ "$(header RateLimit)" =~ ^\"default\"\;r=0\;t=([0-9]+)$ ]]
+	[ "${BASH_REMATCH[1]}" -le 60 ] && [ "${BASH_REMATCH[1]}" -ge 50 ]
+	run api POST /badge '{"badge":1}'
+	[ "${lines[0]}" = 429 ]
+	[ "$(header Retry-After)" -le 60 ] && [ "$(header Retry-After)" -ge 50 ]
+	[[ "$(header RateLimit)" =~ ^\"default\"\;r=0\;t=[0-9]+$ ]]
+}
+
+@test "--push-rate gives pushes a window and a policy of their own; --time-scale speaks unscaled seconds" {
+	fake_server_start --rate 5 --push-rate 1 --rate-window 60 --time-scale 60 --ratelimit-headers
+	run api POST /push-notification '{"title":"x"}'
+	[ "${lines[0]}" = 200 ]
+	[ "$(header RateLimit-Policy)" = '"push";q=1;w=60' ]
+	run api POST /push-notification '{"title":"x"}'
+	[ "${lines[0]}" = 429 ]
+	run api POST /badge '{"badge":1}'
+	[ "${lines[0]}" = 200 ]
+	[ "$(header RateLimit-Policy)" = '"default";q=5;w=60' ]
+	# The window is 1 s of real time at --time-scale 60.
+	start=$(fake_now_ms)
+	until run api POST /push-notification '{"title":"x"}' && [ "${lines[0]}" = 200 ]; do
+		[ "$(elapsed_ms "$start")" -lt 5000 ]
+		sleep 0.05
+	done
+}
+
+@test "--log-times gives each log line the time it was answered" {
+	fake_server_start --log-times
+	before=$(date +%s)
+	run api POST /badge '{"badge":1}'
+	python3 - "$FAKE_LOG" "$before" <<'PY'
+import json, sys, time
+e = json.loads(open(sys.argv[1]).readline())
+assert int(sys.argv[2]) - 1 <= e["t"] <= time.time() + 1, e
+PY
+}
+
 @test "rate limit window slides (--rate-window)" {
 	fake_server_start --rate 2 --rate-window 1
 	run api POST /push-notification '{"title":"x"}'
