@@ -417,6 +417,14 @@ action_exit(struct action_env *env, struct ruleset *rs)
 	}
 }
 
+void
+action_line_done(void *arg)
+{
+	struct action_env	*env = arg;
+
+	activities_flush(env->activities);
+}
+
 int
 action_match(struct rule *r, const char *line, size_t len,
     pcre2_match_data *md, void *arg)

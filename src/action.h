@@ -56,6 +56,11 @@ int	action_rule_takes(const struct rule *, const struct template_env *);
  * ${line} the last line that fired a fail action.
  */
 void	action_exit(struct action_env *, struct ruleset *);
+/*
+ * The matcher's line-done callback (see matcher_on_line_done); arg is a
+ * struct action_env.  The line's Live Activity changes go out.
+ */
+void	action_line_done(void *);
 /* The template environment of env at this moment, without a line. */
 void	action_template_env(const struct action_env *, struct template_env *);
 

@@ -9,6 +9,16 @@
  * starts a new run.  Bad values (step 9 of 7, 120%) are warned about once per
  * activity and ignored; they never reach the API.
  *
+ * A segmented bar of more than ACTIVITY_SEGMENTS_MAX segments cannot be read
+ * on the lock screen: such a run is drawn as a progress bar instead, at the
+ * step's percentage of the total (a request that changes how the run is
+ * drawn says the new type).
+ *
+ * The requests of one line wait for the line to be done (activities_flush):
+ * a start and the step that the next rule gives on the same line go as one
+ * start that carries the first real state, not a 0/N start that the update
+ * replaces at once.
+ *
  * Each run gets a new struct instance: for classic activities the sender
  * fills in its id from the start's reply; stream activities are named by
  * their key.
@@ -22,6 +32,9 @@
 #include "msg.h"
 #include "outbox.h"
 #include "xmalloc.h"
+
+/* The most segments a segmented bar is drawn with; see as-tail.rules(5). */
+#define ACTIVITY_SEGMENTS_MAX	20
 
 /* Bad values already warned about, per activity. */
 #define WARNED_STEP	0x1
@@ -43,6 +56,9 @@ struct activity {
 	int			 stalled;	/* the stall alert went out */
 	struct content		 cur;		/* state after the last change */
 	struct content		 sent;		/* state in the last request */
+	enum activity_type	 sent_type;	/* how the last request drew it */
+	int			 pending;	/* a start or update waits */
+	int			 pending_start;	/* ... and it is the run's start */
 };
 
 struct activities {
@@ -66,6 +82,7 @@ activities_new(struct ruleset *rs, struct outbox *ob, enum api_kind api)
 		as->v[i].api = rs->activities[i]->api != API_DEFAULT ?
 		    rs->activities[i]->api : api == API_STREAM ? API_STREAM :
 		    API_CLASSIC;
+		as->v[i].sent_type = rs->activities[i]->type;
 		content_init(&as->v[i].cur);
 		content_init(&as->v[i].sent);
 	}
@@ -312,22 +329,48 @@ activity_stream_key(struct activity *a, const struct template_env *env)
 	return key;
 }
 
+/*
+ * The state as drawn: a segmented bar of too many segments becomes a
+ * progress bar (in *shown, which the caller frees).  Returns the type.
+ */
+static enum activity_type
+activity_shown(const struct activity *a, struct content *shown)
+{
+	content_copy(shown, &a->cur);
+	if (a->decl->type != TYPE_SEGMENTED_PROGRESS ||
+	    a->cur.total <= ACTIVITY_SEGMENTS_MAX)
+		return a->decl->type;
+	shown->percent = shown->current <= 0 ? 0 :
+	    100.0 * (double)shown->current / (double)shown->total;
+	shown->current = -1;
+	shown->total = 0;
+	return TYPE_PROGRESS;
+}
+
 static void
 activity_send(struct activities *as, struct activity *a,
     enum request_kind kind, int first)
 {
 	struct activity_decl	*d = a->decl;
 	struct request		*r;
+	struct content		 shown;
+	enum activity_type	 type;
 
-	r = api_live_activity(kind, first, d->name, d->type, &a->cur,
+	content_init(&shown);
+	type = activity_shown(a, &shown);
+	r = api_live_activity(kind, first, d->name, type, &shown,
 	    d->auto_dismiss_min, d->channels, a->instance, a->stream_key);
+	if (!first && type != a->sent_type)
+		api_say_type(r, type);
+	a->sent_type = type;
+	content_free(&shown);
 	content_copy(&a->sent, &a->cur);
 	outbox_add(as->outbox, r);
 }
 
 /* Start a new run with the current state; 0, or -1 if it cannot start. */
 static int
-activity_start(struct activities *as, struct activity *a,
+activity_start(struct activity *a,
     const struct template_env *env)
 {
 	char	where[512];
@@ -346,9 +389,32 @@ activity_start(struct activities *as, struct activity *a,
 	if (a->api == API_STREAM && a->stream_key == NULL)
 		a->stream_key = activity_stream_key(a, env);
 	a->open = 1;
-	activity_send(as, a, a->api == API_CLASSIC ? REQUEST_START :
-	    REQUEST_STREAM_PUT, 1);
+	a->pending = a->pending_start = 1;
 	return 0;
+}
+
+/* Send what waits for the line to be done: the start, or an update. */
+static void
+activity_flush(struct activities *as, struct activity *a)
+{
+	if (!a->pending)
+		return;
+	if (a->pending_start)
+		activity_send(as, a, a->api == API_CLASSIC ? REQUEST_START :
+		    REQUEST_STREAM_PUT, 1);
+	else if (!content_equal(&a->cur, &a->sent))
+		activity_send(as, a, a->api == API_CLASSIC ? REQUEST_UPDATE :
+		    REQUEST_STREAM_PUT, 0);
+	a->pending = a->pending_start = 0;
+}
+
+void
+activities_flush(struct activities *as)
+{
+	size_t	i;
+
+	for (i = 0; i < as->n; i++)
+		activity_flush(as, &as->v[i]);
 }
 
 static void
@@ -357,6 +423,7 @@ activity_end(struct activities *as, struct activity *a, enum outcome outcome,
 {
 	if (outcome == OUTCOME_NONE)
 		outcome = a->failed ? OUTCOME_FAILURE : OUTCOME_SUCCESS;
+	activity_flush(as, a);
 	if (color != NULL)
 		a->cur.color = color;
 	else
@@ -387,11 +454,10 @@ activities_apply(struct activities *as, struct activity_decl *d,
 		activity_defaults(a, env);
 	apply_change(a, ch);
 	if (!a->open) {
-		if (activity_start(as, a, env) != 0)
+		if (activity_start(a, env) != 0)
 			return;
-	} else if (ch->kind != ACTION_END && !content_equal(&a->cur, &a->sent))
-		activity_send(as, a, a->api == API_CLASSIC ? REQUEST_UPDATE :
-		    REQUEST_STREAM_PUT, 0);
+	} else if (ch->kind != ACTION_END)
+		a->pending = 1;
 	if (ch->kind == ACTION_END)
 		activity_end(as, a, ch->outcome, ch->color);
 }
@@ -439,6 +505,7 @@ activities_tick(struct activities *as, uint64_t now)
 	struct activity	*a;
 	size_t		 i;
 
+	activities_flush(as);
 	for (i = 0; i < as->n; i++) {
 		a = &as->v[i];
 		if (a->open && !a->stalled && a->decl->stall_ms > 0 &&
@@ -459,6 +526,7 @@ activities_save(struct activities *as)
 	char			*id;
 	size_t			 i;
 
+	activities_flush(as);
 	list = json_object_new_array();
 	for (i = 0; i < as->n; i++) {
 		a = &as->v[i];
@@ -555,6 +623,7 @@ activities_end_all(struct activities *as)
 {
 	size_t	i;
 
+	activities_flush(as);
 	for (i = 0; i < as->n; i++)
 		if (as->v[i].open)
 			activity_end(as, &as->v[i], OUTCOME_NONE, NULL);

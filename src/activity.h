@@ -49,6 +49,11 @@ void			 activities_apply(struct activities *,
 			    struct activity_decl *, const struct activity_change *,
 			    const struct template_env *);
 /*
+ * The line is done: send the starts and updates its changes made (one
+ * request per activity at most).  Ends are never held back.
+ */
+void			 activities_flush(struct activities *);
+/*
  * The number of the run a match made now belongs to, for "once=NAME": the
  * open run, or the one that ended last (tools print their summary of errors
  * after the end), or the first if none has started.

@@ -502,6 +502,15 @@ api_live_activity(enum request_kind kind, int first, const char *name,
 }
 
 void
+api_say_type(struct request *r, enum activity_type type)
+{
+	struct json_object	*cs;
+
+	if (json_object_object_get_ex(r->body, "content_state", &cs))
+		add_string(cs, "type", model_type_name(type));
+}
+
+void
 request_free(struct request *r)
 {
 	if (r == NULL)

@@ -100,6 +100,11 @@ struct request	*api_metric(const char *, const char *);
 struct request	*api_live_activity(enum request_kind, int, const char *,
 		    enum activity_type, const struct content *, long, char **,
 		    struct instance *, const char *);
+/*
+ * Say the type in a Live Activity update or end, for a run that changes
+ * how it is drawn (a segmented bar becoming a percentage, or back).
+ */
+void		 api_say_type(struct request *, enum activity_type);
 void		 request_free(struct request *);
 
 /* What as-tail reads from a reply body; every field may be unset. */

@@ -838,6 +838,7 @@ main(int argc, char **argv)
 			in.child = &child;
 		}
 	} else if (o.follow)
+	matcher_on_line_done(m, action_line_done, &env);
 		in.follow = follow_new(argv, argc, o.from_start, in.out,
 		    o.max_line, o.poll);
 	else

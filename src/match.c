@@ -51,6 +51,8 @@ struct matcher {
 	size_t			 *cand;		/* candidate line starts */
 	size_t			  ncand, capcand;
 	int			  scan_failed;	/* warned once */
+	void			(*line_done)(void *);
+	void			 *line_done_arg;
 };
 
 /*
@@ -408,6 +410,15 @@ matcher_line(struct matcher *m, const char *line, size_t len, match_cb cb,
 	for (i = 0; i < m->rs->nrules; i++)
 		if (matcher_try(m, m->rs->rules[i], line, len, cb, arg))
 			break;
+	if (m->line_done != NULL)
+		m->line_done(m->line_done_arg);
+}
+
+void
+matcher_on_line_done(struct matcher *m, void (*fn)(void *), void *arg)
+{
+	m->line_done = fn;
+	m->line_done_arg = arg;
 }
 
 /* Try only the slow rules, in file order. */
@@ -422,6 +433,8 @@ matcher_line_slow(struct matcher *m, const char *line, size_t len,
 	for (i = 0; i < m->nslow; i++)
 		if (matcher_try(m, m->slow[i], line, len, cb, arg))
 			break;
+	if (m->line_done != NULL)
+		m->line_done(m->line_done_arg);
 }
 
 static int

@@ -30,6 +30,12 @@ void		 matcher_free(struct matcher *);
 /* Match the complete lines in buf[0..len). */
 void		 matcher_scan(struct matcher *, const char *, size_t,
 		    match_cb, void *);
+/*
+ * Call fn(arg) once each line has been tried against every rule that a
+ * match may fire (a line that no scan picked out is not reported).
+ */
+void		 matcher_on_line_done(struct matcher *, void (*)(void *),
+		    void *);
 /* Match one line, given without its terminator. */
 void		 matcher_line(struct matcher *, const char *, size_t, match_cb,
 		    void *);

@@ -6,7 +6,7 @@
 load helpers/common
 
 R='activity b stream=b
-match /^Step (\d+)/ step b current=$1 total=99 subtitle=${file}'
+match /^Step (\d+)/ step b current=$1 total=20 subtitle=${file}'
 
 setup() {
 	cd "$BATS_TEST_TMPDIR"

@@ -186,9 +186,10 @@ activity d   # trailing comment
 match /^deploy (\S+) (\S+)/   # the rule continues on indented lines
     start d title="Deploying \"$1\"" subtitle='"'"'version $2 #1'"'"'
     ; push title=done message=a#b'
-	[ "$(field 1 'b["content_state"]["title"]')" = 'Deploying "web"' ]
-	[ "$(field 1 'b["content_state"]["subtitle"]')" = 'version v1.2 #1' ]
-	[ "$(field 2 'b["message"]')" = 'a#b' ]
+	# The push goes first: the start waits for every rule to see the line.
+	[ "$(field 1 'b["message"]')" = 'a#b' ]
+	[ "$(field 2 'b["content_state"]["title"]')" = 'Deploying "web"' ]
+	[ "$(field 2 'b["content_state"]["subtitle"]')" = 'version v1.2 #1' ]
 }
 
 @test "templates expand captures, the line, file, host, env, count and elapsed" {
