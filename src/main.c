@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 
 #include "action.h"
+#include "buf.h"
 #include "activity.h"
 #include "budget.h"
 #include "child.h"
@@ -45,12 +46,16 @@
 #define MAX_LINE_DEFAULT	(64 * 1024)
 #define MAX_LINE_LIMIT		(64 * 1024 * 1024)
 #define API_URL_DEFAULT		"https://activitysmith.com/api"
+/* The most bytes of -e rules, all together. */
+#define INLINE_RULES_MAX	(1024 * 1024)
 /* Pushes that may wait; more are folded into a summary. */
 #define PUSH_QUEUE_MAX		16
 
 struct options {
 	const char	**rules;
 	size_t		  nrules;
+	struct buf	  inline_rules;	/* -e, one a line */
+	size_t		  ninline;
 	int		  dry_run;
 	int		  quiet;
 	int		  check;
@@ -164,6 +169,7 @@ usage(FILE *f)
 	    "\n"
 	    "rules:\n"
 	    "  -r rules, --rules rules    load a rules file, or a pack by name\n"
+	    "  -e rule                    add a rule, as a line of a rules file\n"
 	    "  --check                    check the rules and their examples, exit\n"
 
 	    "  --list-rules               list the installed rule packs, exit\n"
@@ -306,13 +312,14 @@ parse_options(int argc, char **argv, struct options *o)
 	int			 ch;
 
 	memset(o, 0, sizeof *o);
+	buf_init(&o->inline_rules, INLINE_RULES_MAX);
 	o->max_line = MAX_LINE_DEFAULT;
 	o->timeout_s = 30;
 	o->retry_max_s = 300;
 	o->drain_s = 10;
 	o->notify_exit_s = -1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:Fhnqr:Vv", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:e:Fhnqr:Vv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'F':
 			o->follow = 1;
@@ -325,6 +332,11 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'q':
 			o->quiet = 1;
+			break;
+		case 'e':
+			if (o->ninline++ > 0)
+				buf_addstr(&o->inline_rules, "\n");
+			buf_addstr(&o->inline_rules, optarg);
 			break;
 		case 'r':
 			o->rules = xreallocarray(o->rules, o->nrules + 1,
@@ -513,8 +525,8 @@ choose_pack(struct options *o, int wrap, char **argv)
 	const char	*pack = NULL, *tool = NULL;
 	char		*path;
 
-	if (o->nrules > 0 || (wrap && o->notify_exit_s >= 0) ||
-	    (o->pid != 0 && !o->follow))
+	if (o->nrules > 0 || o->ninline > 0 ||
+	    (wrap && o->notify_exit_s >= 0) || (o->pid != 0 && !o->follow))
 		return;
 	if (wrap)
 		pack = pack_for_command(argv, &tool);
@@ -536,7 +548,7 @@ choose_pack(struct options *o, int wrap, char **argv)
 
 /* Load every -r file; print every error and exit 2 if there were any. */
 static struct ruleset *
-load_rules(const struct options *o)
+load_rules(struct options *o)
 {
 	struct ruleset	*rs = ruleset_new();
 	char		*path;
@@ -553,6 +565,11 @@ load_rules(const struct options *o)
 		ruleset_load(rs, path);
 		free(path);
 	}
+	if (o->inline_rules.truncated)
+		ruleset_errorf(rs, "-e: more than %d bytes of rules",
+		    INLINE_RULES_MAX);
+	else if (o->ninline > 0)
+		ruleset_load_text(rs, "-e", buf_str(&o->inline_rules));
 	ruleset_finish(rs);
 	for (i = 0; i < rs->nerrors; i++)
 		msg_warnx("%s", rs->errors[i]);
@@ -598,6 +615,7 @@ check_examples(struct ruleset *rs, struct options *o)
 	matcher_free(m);
 	ruleset_free(rs);
 	free(o->rules);
+	buf_free(&o->inline_rules);
 	config_free(o->config);
 	return failures > 0 ? 2 : 0;
 }
@@ -818,6 +836,7 @@ main(int argc, char **argv)
 	env.start_ms = start;
 	env.exit_status = -1;
 	m = matcher_new(rs, o.max_line);
+	matcher_on_line_done(m, action_line_done, &env);
 
 	memset(&in, 0, sizeof in);
 	in.out = o.quiet ? -1 : STDOUT_FILENO;
@@ -838,7 +857,6 @@ main(int argc, char **argv)
 			in.child = &child;
 		}
 	} else if (o.follow)
-	matcher_on_line_done(m, action_line_done, &env);
 		in.follow = follow_new(argv, argc, o.from_start, in.out,
 		    o.max_line, o.poll);
 	else
@@ -895,6 +913,7 @@ main(int argc, char **argv)
 	}
 	ruleset_free(rs);
 	free(o.rules);
+	buf_free(&o.inline_rules);
 	config_free(o.config);
 	if (sender != NULL)
 		curl_global_cleanup();

@@ -1216,14 +1216,37 @@ lex_failed_within(const struct tokens *tv, unsigned first, unsigned next)
 	return 0;
 }
 
+/* Parse the rules in text, named name in messages, into rs. */
+static void
+ruleset_parse(struct ruleset *rs, const char *name, const char *text,
+    size_t len, int depth)
+{
+	struct parser	 p = { rs, name, NULL, 0, depth, 0 };
+	struct tokens	 tv;
+	size_t		 i, start;
+
+	tokens_lex(text, len, &tv);
+	for (i = 0; i < tv.nerrors; i++)
+		ruleset_errorf(rs, "%s:%u:%u: %s", name,
+		    tv.errors[i].line, tv.errors[i].col, tv.errors[i].cause);
+	for (start = 0; start < tv.n; start = i) {
+		for (i = start + 1; i < tv.n && tv.v[i].col != 1; i++)
+			;
+		p.tok = &tv.v[start];
+		p.ntok = i - start;
+		if (!lex_failed_within(&tv, p.tok[0].line, i < tv.n ?
+		    tv.v[i].line : UINT_MAX))
+			parse_statement(&p);
+	}
+	tokens_free(&tv);
+}
+
 static size_t
 ruleset_load_file(struct ruleset *rs, const char *path, int depth,
     const char *from, unsigned line, unsigned col)
 {
-	struct parser	 p = { rs, path, NULL, 0, depth, 0 };
-	struct tokens	 tv;
 	char		*text, *real;
-	size_t		 len = 0, i, start, errors = rs->nerrors;
+	size_t		 len = 0, i, errors = rs->nerrors;
 
 	/* A file already loaded is not loaded again (include once). */
 	if ((real = realpath(path, NULL)) == NULL)
@@ -1245,21 +1268,7 @@ ruleset_load_file(struct ruleset *rs, const char *path, int depth,
 	}
 	rs->files = xreallocarray(rs->files, rs->nfiles + 1, sizeof *rs->files);
 	rs->files[rs->nfiles++] = real;
-
-	tokens_lex(text, len, &tv);
-	for (i = 0; i < tv.nerrors; i++)
-		ruleset_errorf(rs, "%s:%u:%u: %s", path,
-		    tv.errors[i].line, tv.errors[i].col, tv.errors[i].cause);
-	for (start = 0; start < tv.n; start = i) {
-		for (i = start + 1; i < tv.n && tv.v[i].col != 1; i++)
-			;
-		p.tok = &tv.v[start];
-		p.ntok = i - start;
-		if (!lex_failed_within(&tv, p.tok[0].line, i < tv.n ?
-		    tv.v[i].line : UINT_MAX))
-			parse_statement(&p);
-	}
-	tokens_free(&tv);
+	ruleset_parse(rs, path, text, len, depth);
 	free(text);
 	return rs->nerrors - errors;
 }
@@ -1268,6 +1277,15 @@ size_t
 ruleset_load(struct ruleset *rs, const char *path)
 {
 	return ruleset_load_file(rs, path, 0, NULL, 0, 0);
+}
+
+size_t
+ruleset_load_text(struct ruleset *rs, const char *name, const char *text)
+{
+	size_t	errors = rs->nerrors;
+
+	ruleset_parse(rs, name, text, strlen(text), 0);
+	return rs->nerrors - errors;
 }
 
 /* Give activities without a type=: progress if only progress drives them. */

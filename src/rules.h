@@ -179,6 +179,12 @@ void		 ruleset_free(struct ruleset *);
  * appended to rs->errors; returns the number of errors (0 when all is well).
  */
 size_t		 ruleset_load(struct ruleset *, const char *);
+/*
+ * The same for rules given as text (-e), named name in messages; an include
+ * in them is found from the current directory.
+ */
+size_t		 ruleset_load_text(struct ruleset *, const char *,
+		    const char *);
 /* Check what can only be checked once all files are loaded; as above. */
 size_t		 ruleset_finish(struct ruleset *);
 /* Append a formatted message ("FILE:LINE:COL: ..." or "FILE: ...") to rs. */

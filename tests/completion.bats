@@ -72,7 +72,7 @@ loaded" ]
 @test "the zsh completion describes every option of --help" {
 	missing=
 	for o in $(help_options); do
-		grep -Eq -- "(^|[{,'])$o([=+,}[]|-\[)" "$ZSH_COMP" || missing="$missing $o"
+		grep -Eq -- "(^|[{,'*])$o([=+,}[]|-\[)" "$ZSH_COMP" || missing="$missing $o"
 	done
 	echo "missing from _as-tail:$missing"
 	[ -z "$missing" ]
