@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "buf.h"
 #include "model.h"
 #include "xmalloc.h"
 
@@ -531,6 +532,35 @@ reply_string(struct json_object *o, const char *key)
 	    !json_object_is_type(v, json_type_string))
 		return NULL;
 	return xstrdup(json_object_get_string(v));
+}
+
+char *
+api_reply_text(const char *body)
+{
+	struct json_object	*o;
+	struct buf		 b;
+	char			*text;
+
+	if (body == NULL || *body == '\0')
+		return xstrdup("");
+	if ((o = json_tokener_parse(body)) == NULL ||
+	    !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return xasprintf("%s\n", body);
+	}
+	buf_init(&b, 64 * 1024);
+	json_object_object_foreach(o, key, v) {
+		buf_addstr(&b, key);
+		buf_addstr(&b, ": ");
+		buf_addstr(&b, json_object_is_type(v, json_type_string) ?
+		    json_object_get_string(v) : json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		buf_addstr(&b, "\n");
+	}
+	json_object_put(o);
+	text = xstrdup(buf_str(&b));
+	buf_free(&b);
+	return text;
 }
 
 void

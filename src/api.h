@@ -118,6 +118,12 @@ struct api_reply {
 	long	 limit_active;
 };
 
+/*
+ * A reply body for people: a JSON object as one "key: value" line per
+ * field (values other than strings as JSON), anything else as it is, with
+ * a newline at the end unless empty.  Returns a new string; free with free().
+ */
+char		*api_reply_text(const char *);
 /* Parse a reply body (any text, JSON or not) into reply. */
 void		 api_reply_parse(const char *, struct api_reply *);
 void		 api_reply_free(struct api_reply *);

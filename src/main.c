@@ -35,6 +35,7 @@
 #include "msg.h"
 #include "outbox.h"
 #include "pack.h"
+#include "oneshot.h"
 #include "pidwait.h"
 #include "rules-find.h"
 #include "rules.h"
@@ -83,6 +84,8 @@ struct options {
 	const char	 *config_path;	/* --config */
 	struct config	 *config;
 	const char	 *pack;		/* config "pack": instead of generic */
+	const char	 *send;		/* --send ACTION */
+	int		  json;		/* --json */
 };
 
 enum {
@@ -96,6 +99,7 @@ enum {
 	OPT_DRAIN_TIMEOUT,
 	OPT_EXPLAIN,
 	OPT_FROM_START,
+	OPT_JSON,
 	OPT_LIST_RULES,
 	OPT_MAX_LINE,
 	OPT_NOTIFY_EXIT,
@@ -105,6 +109,7 @@ enum {
 	OPT_PTY,
 	OPT_RATE,
 	OPT_RETRY_MAX_TIME,
+	OPT_SEND,
 	OPT_STATE,
 	OPT_STRICT,
 	OPT_TIMEOUT,
@@ -125,6 +130,7 @@ static const struct option longopts[] = {
 	{ "follow",		no_argument,		NULL,	'F' },
 	{ "from-start",		no_argument,		NULL,	OPT_FROM_START },
 	{ "help",		no_argument,		NULL,	'h' },
+	{ "json",		no_argument,		NULL,	OPT_JSON },
 	{ "list-rules",		no_argument,		NULL,	OPT_LIST_RULES },
 	{ "max-line",		required_argument,	NULL,	OPT_MAX_LINE },
 	{ "notify-exit",	optional_argument,	NULL,	OPT_NOTIFY_EXIT },
@@ -136,6 +142,7 @@ static const struct option longopts[] = {
 	{ "rate",		required_argument,	NULL,	OPT_RATE },
 	{ "retry-max-time",	required_argument,	NULL,	OPT_RETRY_MAX_TIME },
 	{ "rules",		required_argument,	NULL,	'r' },
+	{ "send",		required_argument,	NULL,	OPT_SEND },
 	{ "state",		required_argument,	NULL,	OPT_STATE },
 	{ "strict",		no_argument,		NULL,	OPT_STRICT },
 	{ "timeout",		required_argument,	NULL,	OPT_TIMEOUT },
@@ -183,10 +190,12 @@ usage(FILE *f)
 	    "  --config file              read option defaults from file\n"
 	    "  --drain-timeout seconds    wait for the queue at exit (10)\n"
 	    "  -n, --dry-run              send nothing; trace the requests\n"
+	    "  --json                     with --send, print the reply as it came\n"
 	    "  --notify-exit[=seconds]    push when the command (or --pid) ends\n"
 	    "  --proxy url                for https, send through this proxy\n"
 	    "  --rate n/min               requests a minute at most (60/min)\n"
 	    "  --retry-max-time seconds   give up retrying after seconds (300)\n"
+	    "  --send action              send one push, metric or badge, exit\n"
 	    "  --strict                   exit 1 if a request was not delivered\n"
 	    "  --timeout seconds          give up on one try after seconds (30)\n"
 	    "\n"
@@ -386,6 +395,12 @@ parse_options(int argc, char **argv, struct options *o)
 			o->retry_max_s = parse_seconds("--retry-max-time",
 			    optarg, 0, 86400);
 			break;
+		case OPT_JSON:
+			o->json = 1;
+			break;
+		case OPT_SEND:
+			o->send = optarg;
+			break;
 		case OPT_FROM_START:
 			o->from_start = 1;
 			break;
@@ -485,6 +500,12 @@ check_operands(const struct options *o, int wrap, int argc, char **argv)
 {
 	int	i;
 
+	if (o->send != NULL && (wrap || argc > 0 || o->follow ||
+	    o->nrules > 0 || o->ninline > 0 || o->pid != 0))
+		msg_usage("--send sends one action: it takes no rules and "
+		    "reads no input");
+	if (o->json && o->send == NULL)
+		msg_usage("--json goes with --send");
 	for (i = 0; !wrap && i < argc; i++)
 		if (strcmp(argv[i], "--") == 0)
 			msg_usage("'%s' before --: give either files or a "
@@ -647,21 +668,18 @@ open_budget(const struct options *o, const char *key)
 }
 
 /*
- * Set up delivery: the key, the URL, libcurl, the budget and the sender
- * thread.  Without a key there is nothing to do but explain how to set one.
- * The sender keeps the only copy of the key.
+ * The key, the API's base URL (checked, without a trailing slash; a new
+ * string) and libcurl, for sending.  Without a key there is nothing to do
+ * but explain how to set one.
  */
-static struct sender *
-start_sender(const struct options *o, struct outbox *ob,
-    struct budget **budget)
+static char *
+delivery_setup(const struct options *o, char **key)
 {
-	struct sender_config	 cfg;
-	const char		*url;
-	char			*cause, *base, *key;
-	struct sender		*s;
-	size_t			 len;
+	const char	*url;
+	char		*cause, *base;
+	size_t		 len;
 
-	if ((key = key_load(o->key_file)) == NULL)
+	if ((*key = key_load(o->key_file)) == NULL)
 		msg_fatalx(2, "no API key: set ACTIVITYSMITH_API_KEY or use "
 		    "--api-key-file FILE (or -n for a dry run)");
 	if ((url = o->api_url) == NULL &&
@@ -674,6 +692,22 @@ start_sender(const struct options *o, struct outbox *ob,
 		base[len - 1] = '\0';
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		msg_fatalx(1, "cannot initialise libcurl");
+	return base;
+}
+
+/*
+ * Set up delivery, the budget and the sender thread.  The sender keeps the
+ * only copy of the key.
+ */
+static struct sender *
+start_sender(const struct options *o, struct outbox *ob,
+    struct budget **budget)
+{
+	struct sender_config	 cfg;
+	char			*base, *key;
+	struct sender		*s;
+
+	base = delivery_setup(o, &key);
 	memset(&cfg, 0, sizeof cfg);
 	cfg.url = base;
 	cfg.key = key;
@@ -686,6 +720,40 @@ start_sender(const struct options *o, struct outbox *ob,
 	key_free(key);
 	free(base);
 	return s;
+}
+
+/* --send: one request, its reply printed; returns the exit status. */
+static int
+send_once(const struct options *o)
+{
+	struct oneshot	 os;
+	char		*key = NULL, *base = NULL;
+	int		 rval;
+
+	memset(&os, 0, sizeof os);
+	os.action = o->send;
+	os.json = o->json;
+	os.dry_run = o->dry_run;
+	os.cacert = o->cacert;
+	os.proxy = o->proxy;
+	os.timeout_s = o->timeout_s;
+	os.trace = open_trace(o);
+	if (!o->dry_run) {
+		base = delivery_setup(o, &key);
+		os.key = key;
+		os.url = base;
+	} else
+		key_hide();
+	rval = oneshot_send(&os);
+	if (os.trace != NULL && os.trace != stderr && fclose(os.trace) == EOF) {
+		msg_warn("%s", o->trace);
+		rval = 1;
+	}
+	if (!o->dry_run)
+		curl_global_cleanup();
+	free(base);
+	key_free(key);
+	return rval;
 }
 
 /* Report what became of the requests; return how many were not delivered. */
@@ -818,6 +886,13 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	check_operands(&o, wrap, argc, argv);
+	if (o.send != NULL) {
+		rval = send_once(&o);
+		free(o.rules);
+		buf_free(&o.inline_rules);
+		config_free(o.config);
+		return rval;
+	}
 	choose_pack(&o, wrap, argv);
 	rs = load_rules(&o);
 	if (o.check)

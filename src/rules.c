@@ -1288,6 +1288,42 @@ ruleset_load_text(struct ruleset *rs, const char *name, const char *text)
 	return rs->nerrors - errors;
 }
 
+size_t
+ruleset_load_actions(struct ruleset *rs, const char *name,
+    const char *actions)
+{
+	static const char	 prefix[] = "match /^/ ";
+	const unsigned		 shift = sizeof prefix - 1;
+	struct parser		 p = { rs, name, NULL, 0, 0, 0 };
+	struct tokens		 tv;
+	char			*text;
+	size_t			 i, errors = rs->nerrors;
+
+	text = xasprintf("%s%s", prefix, actions);
+	tokens_lex(text, strlen(text), &tv);
+	/* Positions in actions, not in text: the prefix is ours. */
+	for (i = 0; i < tv.n; i++)
+		if (tv.v[i].line == 1 && tv.v[i].col > shift) {
+			tv.v[i].col -= shift;
+			if (tv.v[i].value_col > shift)
+				tv.v[i].value_col -= shift;
+		}
+	for (i = 0; i < tv.nerrors; i++)
+		ruleset_errorf(rs, "%s:%u:%u: %s", name, tv.errors[i].line,
+		    tv.errors[i].line == 1 && tv.errors[i].col > shift ?
+		    tv.errors[i].col - shift : tv.errors[i].col,
+		    tv.errors[i].cause);
+	if (tv.nerrors == 0 && tv.n > 2) {
+		p.tok = tv.v;
+		p.ntok = tv.n;
+		parse_match(&p);
+	} else if (tv.nerrors == 0)
+		ruleset_errorf(rs, "%s: no action", name);
+	tokens_free(&tv);
+	free(text);
+	return rs->nerrors - errors;
+}
+
 /* Give activities without a type=: progress if only progress drives them. */
 static void
 infer_type(struct ruleset *rs, struct activity_decl *d)

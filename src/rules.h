@@ -185,6 +185,12 @@ size_t		 ruleset_load(struct ruleset *, const char *);
  */
 size_t		 ruleset_load_text(struct ruleset *, const char *,
 		    const char *);
+/*
+ * The same for the actions of one rule that matches every line (--send),
+ * named name in messages, whose columns count in the actions text.
+ */
+size_t		 ruleset_load_actions(struct ruleset *, const char *,
+		    const char *);
 /* Check what can only be checked once all files are loaded; as above. */
 size_t		 ruleset_finish(struct ruleset *);
 /* Append a formatted message ("FILE:LINE:COL: ..." or "FILE: ...") to rs. */

@@ -55,7 +55,7 @@ _as_tail()
 	--pid)
 		COMPREPLY=($(compgen -W "$(ps -e -o pid= 2>/dev/null)" -- "$cur"))
 		return 0 ;;
-	-e|--api-url|--drain-timeout|--max-line|--rate|--retry-max-time|--timeout)
+	-e|--send|--api-url|--drain-timeout|--max-line|--rate|--retry-max-time|--timeout)
 		return 0 ;;
 	esac
 	if [[ $cur == -* ]]; then
