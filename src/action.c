@@ -6,11 +6,12 @@
  * expands to none, "once" fires on the first match only ("once=NAME": the
  * first in each run of activity NAME), "throttle" at most once per interval,
  * "threshold" only when N matches fall within an interval (and then starts
- * counting afresh).  Matches held back are counted, for --explain.  A firing
- * expands every field of every action against the line and its captures,
- * checks the numbers, and hands the result to the activity state
- * (activity.c) or, for pushes, metrics and badges, straight to the outbox;
- * "set" writes a variable (vars.c).
+ * counting afresh).  Matches held back are counted, for --explain.  All of
+ * this run-time state lives here, in one struct rule_state per rule (by
+ * rule id): the ruleset itself is only read.  A firing expands every field
+ * of every action against the line and its captures, checks the numbers, and
+ * hands the result to the activity state (activity.c) or, for pushes, metrics
+ * and badges, straight to the outbox; "set" writes a variable (vars.c).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -66,51 +67,88 @@ action_rule_takes(const struct rule *r, const struct template_env *te)
 	return 1;
 }
 
+struct rule_state *
+action_state_new(const struct ruleset *rs)
+{
+	struct rule_state	*v;
+	const struct rule	*r;
+	size_t			 i, n = rs->nrules + rs->nexit_rules;
+
+	v = xcalloc(n + 1, sizeof *v);
+	for (i = 0; i < n; i++) {
+		r = i < rs->nrules ? rs->rules[i] : rs->exit_rules[i -
+		    rs->nrules];
+		if (r->threshold_n > 0)
+			v[i].window = xcalloc(r->threshold_n,
+			    sizeof *v[i].window);
+		v[i].warned = xcalloc(r->nactions + 1, sizeof *v[i].warned);
+	}
+	return v;
+}
+
+void
+action_state_free(struct rule_state *v, const struct ruleset *rs)
+{
+	size_t	i, n = rs->nrules + rs->nexit_rules;
+	int	j;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(v[i].window);
+		free(v[i].warned);
+		for (j = 0; j < RULE_SAMPLES; j++)
+			free(v[i].samples[j]);
+	}
+	free(v);
+}
+
 /* Remember the first few lines a rule matched. */
 static void
-rule_sample(struct rule *r, const char *line, size_t len)
+rule_sample(struct rule_state *st, const char *line, size_t len)
 {
 	struct buf	b;
 	int		i;
 
-	for (i = 0; i < RULE_SAMPLES && r->samples[i] != NULL; i++)
+	for (i = 0; i < RULE_SAMPLES && st->samples[i] != NULL; i++)
 		;
 	if (i == RULE_SAMPLES)
 		return;
 	buf_init(&b, ACTION_SAMPLE_MAX);
 	buf_addtext(&b, line, len);
-	r->samples[i] = xstrdup(buf_str(&b));
+	st->samples[i] = xstrdup(buf_str(&b));
 	buf_free(&b);
 }
 
 /* Whether the rule's options let this match fire. */
 static int
-rule_may_fire(struct action_env *env, struct rule *r, uint64_t now)
+rule_may_fire(struct action_env *env, const struct rule *r,
+    struct rule_state *st, uint64_t now)
 {
 	unsigned	i;
 
 	/* once=NAME counts firings only: a match held back below does not. */
 	if (r->once_activity != NULL) {
-		if (r->fired > 0 && r->fired_run == activities_run(
+		if (st->fired > 0 && st->fired_run == activities_run(
 		    env->activities, r->once_activity))
 			return 0;
-	} else if (r->once && r->fired > 0)
+	} else if (r->once && st->fired > 0)
 		return 0;
-	if (r->throttle_ms > 0 && r->fired > 0 &&
-	    now - r->last_fired_ms < r->throttle_ms)
+	if (r->throttle_ms > 0 && st->fired > 0 &&
+	    now - st->last_fired_ms < r->throttle_ms)
 		return 0;
 	if (r->threshold_n == 0)
 		return 1;
-	for (i = 0; i < r->window_len; i++)
-		if (now - r->window[i] > r->threshold_ms)
+	for (i = 0; i < st->window_len; i++)
+		if (now - st->window[i] > r->threshold_ms)
 			break;
 	/* Drop matches that have left the window (they are the oldest). */
-	memmove(r->window + 1, r->window, i * sizeof *r->window);
-	r->window[0] = now;
-	r->window_len = i + 1;
-	if (r->window_len < r->threshold_n)
+	memmove(st->window + 1, st->window, i * sizeof *st->window);
+	st->window[0] = now;
+	st->window_len = i + 1;
+	if (st->window_len < r->threshold_n)
 		return 0;
-	r->window_len = 0;
+	st->window_len = 0;
 	return 1;
 }
 
@@ -151,19 +189,22 @@ parse_number(const char *s, double *out)
 	return 0;
 }
 
+/* Warn about an unusable value, once per action. */
 static void
-action_warn(struct rule *r, struct action *a, const char *what,
-    const char *text)
+action_warn(struct action_env *env, const struct rule *r,
+    const struct action *a, const char *what, const char *text)
 {
-	if (a->warned)
+	unsigned char	*warned = &env->state[r->id].warned[a - r->actions];
+
+	if (*warned)
 		return;
-	a->warned = 1;
+	*warned = 1;
 	msg_warnx("%s:%u:%u: %s '%s' is not usable; ignored (warned once)",
 	    r->file, a->line, a->col, what, text);
 }
 
 static void
-expand_fields(struct action *a, const struct template_env *te,
+expand_fields(const struct action *a, const struct template_env *te,
     struct expanded *x)
 {
 	size_t	i;
@@ -203,7 +244,8 @@ field(struct expanded *x, enum field f)
 
 /* Fill the numeric fields of a change; -1 if one is unusable. */
 static int
-change_numbers(struct rule *r, struct action *a, struct expanded *x,
+change_numbers(struct action_env *env, const struct rule *r,
+    const struct action *a, struct expanded *x,
     struct activity_change *ch)
 {
 	static const char	*names[] = { [FIELD_CURRENT] = "current",
@@ -244,34 +286,34 @@ change_numbers(struct rule *r, struct action *a, struct expanded *x,
 	}
 	return 0;
 bad:
-	action_warn(r, a, names[f], x->field[f].data);
+	action_warn(env, r, a, names[f], x->field[f].data);
 	return -1;
 }
 
 /* A color field: an API color, or NULL after a warning. */
 static const char *
-change_color(struct rule *r, struct action *a, struct expanded *x,
-    enum field f)
+change_color(struct action_env *env, const struct rule *r,
+    const struct action *a, struct expanded *x, enum field f)
 {
 	const char	*c;
 
 	if (!x->set[f])
 		return NULL;
 	if ((c = model_color(x->field[f].data)) == NULL)
-		action_warn(r, a, "color", x->field[f].data);
+		action_warn(env, r, a, "color", x->field[f].data);
 	return c;
 }
 
 static void
-run_live_activity(struct action_env *env, struct rule *r, struct action *a,
-    struct expanded *x, const struct template_env *te)
+run_live_activity(struct action_env *env, const struct rule *r,
+    const struct action *a, struct expanded *x, const struct template_env *te)
 {
 	struct activity_change	ch;
 	char			where[512];
 	size_t			i;
 
 	activity_change_init(&ch);
-	if (change_numbers(r, a, x, &ch) != 0)
+	if (change_numbers(env, r, a, x, &ch) != 0)
 		return;
 	snprintf(where, sizeof where, "%s:%u", r->file, a->line);
 	ch.kind = a->kind;
@@ -281,8 +323,8 @@ run_live_activity(struct action_env *env, struct rule *r, struct action *a,
 	ch.title = field(x, FIELD_TITLE);
 	ch.subtitle = field(x, FIELD_SUBTITLE);
 	ch.message = field(x, FIELD_MESSAGE);
-	ch.color = change_color(r, a, x, FIELD_COLOR);
-	ch.step_color = change_color(r, a, x, FIELD_STEP_COLOR);
+	ch.color = change_color(env, r, a, x, FIELD_COLOR);
+	ch.step_color = change_color(env, r, a, x, FIELD_STEP_COLOR);
 	for (i = 0; i < a->nmetrics; i++) {
 		if (x->metric[i].len == 0)
 			continue;
@@ -293,8 +335,8 @@ run_live_activity(struct action_env *env, struct rule *r, struct action *a,
 }
 
 static void
-run_push(struct action_env *env, struct rule *r, struct action *a,
-    struct expanded *x)
+run_push(struct action_env *env, const struct rule *r,
+    const struct action *a, struct expanded *x)
 {
 	const char	*url = field(x, FIELD_URL);
 	char		**channels = NULL;
@@ -302,7 +344,7 @@ run_push(struct action_env *env, struct rule *r, struct action *a,
 
 	if (url != NULL && strncmp(url, "https://", 8) != 0 &&
 	    strncmp(url, "shortcuts://", 12) != 0) {
-		action_warn(r, a, "url", url);
+		action_warn(env, r, a, "url", url);
 		url = NULL;
 	}
 	if (x->set[FIELD_CHANNELS] && x->field[FIELD_CHANNELS].len > 0) {
@@ -339,8 +381,8 @@ action_set(const struct action *a, const struct template_env *te,
 }
 
 static void
-run_action(struct action_env *env, struct rule *r, struct action *a,
-    const struct template_env *te)
+run_action(struct action_env *env, const struct rule *r,
+    const struct action *a, const struct template_env *te)
 {
 	struct expanded	x;
 	struct buf	name, value;
@@ -368,14 +410,15 @@ run_action(struct action_env *env, struct rule *r, struct action *a,
 		break;
 	case ACTION_METRIC:
 		if (x.field[FIELD_VALUE].len == 0)
-			action_warn(r, a, "value", "");
+			action_warn(env, r, a, "value", "");
 		else
 			outbox_add(env->outbox, api_metric(a->metric_key,
 			    x.field[FIELD_VALUE].data));
 		break;
 	case ACTION_BADGE:
 		if (parse_whole(x.field[FIELD_COUNT].data, &count) != 0)
-			action_warn(r, a, "count", x.field[FIELD_COUNT].data);
+			action_warn(env, r, a, "count",
+			    x.field[FIELD_COUNT].data);
 		else
 			outbox_add(env->outbox, api_badge(count));
 		break;
@@ -387,10 +430,11 @@ run_action(struct action_env *env, struct rule *r, struct action *a,
 }
 
 void
-action_exit(struct action_env *env, struct ruleset *rs)
+action_exit(struct action_env *env, const struct ruleset *rs)
 {
 	struct template_env	 te;
-	struct rule		*r;
+	const struct rule	*r;
+	struct rule_state	*st;
 	size_t			 i, j;
 	int			 fits;
 
@@ -409,9 +453,10 @@ action_exit(struct action_env *env, struct ruleset *rs)
 			fits = env->exit_status == r->exit_on;
 		if (!fits)
 			continue;
-		r->hits++;
-		r->fired++;
-		te.count = r->hits;
+		st = &env->state[r->id];
+		st->hits++;
+		st->fired++;
+		te.count = st->hits;
 		for (j = 0; j < r->nactions; j++)
 			run_action(env, r, &r->actions[j], &te);
 	}
@@ -426,10 +471,11 @@ action_line_done(void *arg)
 }
 
 int
-action_match(struct rule *r, const char *line, size_t len,
+action_match(const struct rule *r, const char *line, size_t len,
     pcre2_match_data *md, void *arg)
 {
 	struct action_env	*env = arg;
+	struct rule_state	*st = &env->state[r->id];
 	struct template_env	 te;
 	uint64_t		 now = clock_now_ms();
 	size_t			 i;
@@ -439,20 +485,20 @@ action_match(struct rule *r, const char *line, size_t len,
 	te.line_len = len;
 	te.ovector = pcre2_get_ovector_pointer(md);
 	te.npairs = pcre2_get_ovector_count(md);
-	te.count = r->hits + 1;
+	te.count = st->hits + 1;
 	/* A rule whose if= or unless= says no did not match: no count, no stop. */
 	if (!action_rule_takes(r, &te))
 		return 0;
-	r->hits++;
-	rule_sample(r, line, len);
-	if (!rule_may_fire(env, r, now)) {
-		r->suppressed++;
+	st->hits++;
+	rule_sample(st, line, len);
+	if (!rule_may_fire(env, r, st, now)) {
+		st->suppressed++;
 		return r->stop;
 	}
-	r->fired++;
-	r->last_fired_ms = now;
+	st->fired++;
+	st->last_fired_ms = now;
 	if (r->once_activity != NULL)
-		r->fired_run = activities_run(env->activities,
+		st->fired_run = activities_run(env->activities,
 		    r->once_activity);
 	for (i = 0; i < r->nactions; i++)
 		run_action(env, r, &r->actions[i], &te);

@@ -28,14 +28,42 @@ struct action_env {
 	int			 signal;
 	char			*last_fail;	/* last line that fired a fail */
 	struct vars		*vars;		/* what set actions wrote */
+	struct rule_state	*state;		/* per rule, by id */
 };
+
+/* How many matched lines a rule keeps for --explain. */
+#define RULE_SAMPLES 3
+
+/*
+ * What happened to one rule so far, and its once/throttle/threshold state.
+ * The ruleset itself is never written at run time: this is where the
+ * counts live.  Owned by action.c; explain.c reads it.
+ */
+struct rule_state {
+	uint64_t	 hits;		/* lines matched */
+	uint64_t	 fired;		/* matches that ran the actions */
+	uint64_t	 suppressed;	/* matches held back by an option */
+	uint64_t	 last_fired_ms;
+	int		 fired_run;	/* once=NAME: the run it fired in */
+	uint64_t	*window;	/* threshold: times of recent matches */
+	unsigned	 window_len;
+	unsigned char	*warned;	/* per action: a bad value was seen */
+	char		*samples[RULE_SAMPLES];
+};
+
+/*
+ * Return the state of every rule of rs, indexed by rule id (see
+ * ruleset_finish); free with action_state_free.
+ */
+struct rule_state *action_state_new(const struct ruleset *);
+void	action_state_free(struct rule_state *, const struct ruleset *);
 
 /*
  * The matcher's callback (see match_cb); arg is a struct action_env.
  * Returns the rule's "stop".
  */
-int	action_match(struct rule *, const char *, size_t, pcre2_match_data *,
-	    void *);
+int	action_match(const struct rule *, const char *, size_t,
+	    pcre2_match_data *, void *);
 /*
  * Carry out a set action: expand its name and value into name and value
  * (initialised here; the caller frees them) and write the variable, for
@@ -55,7 +83,7 @@ int	action_rule_takes(const struct rule *, const struct template_env *);
  * The wrapped command ended: run the exit rules that fit its status, with
  * ${line} the last line that fired a fail action.
  */
-void	action_exit(struct action_env *, struct ruleset *);
+void	action_exit(struct action_env *, const struct ruleset *);
 /*
  * The matcher's line-done callback (see matcher_on_line_done); arg is a
  * struct action_env.  The line's Live Activity changes go out.

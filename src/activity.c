@@ -43,7 +43,7 @@
 #define WARNED_METRICS	0x8
 
 struct activity {
-	struct activity_decl	*decl;
+	const struct activity_decl	*decl;
 	enum api_kind		 api;
 	int			 open;
 	int			 runs;		/* runs started so far */
@@ -68,7 +68,7 @@ struct activities {
 };
 
 struct activities *
-activities_new(struct ruleset *rs, struct outbox *ob, enum api_kind api)
+activities_new(const struct ruleset *rs, struct outbox *ob, enum api_kind api)
 {
 	struct activities	*as;
 	size_t			 i;
@@ -115,7 +115,7 @@ activity_change_init(struct activity_change *c)
 }
 
 static struct activity *
-activities_find(struct activities *as, struct activity_decl *d)
+activities_find(struct activities *as, const struct activity_decl *d)
 {
 	size_t	i;
 
@@ -153,7 +153,7 @@ expand_new(const struct template *t, const struct template_env *env)
 static void
 activity_defaults(struct activity *a, const struct template_env *env)
 {
-	struct activity_decl	*d = a->decl;
+	const struct activity_decl	*d = a->decl;
 	struct content		*c = &a->cur;
 
 	content_free(c);
@@ -351,7 +351,7 @@ static void
 activity_send(struct activities *as, struct activity *a,
     enum request_kind kind, int first)
 {
-	struct activity_decl	*d = a->decl;
+	const struct activity_decl	*d = a->decl;
 	struct request		*r;
 	struct content		 shown;
 	enum activity_type	 type;
@@ -436,7 +436,7 @@ activity_end(struct activities *as, struct activity *a, enum outcome outcome,
 }
 
 void
-activities_apply(struct activities *as, struct activity_decl *d,
+activities_apply(struct activities *as, const struct activity_decl *d,
     const struct activity_change *ch, const struct template_env *env)
 {
 	struct activity	*a = activities_find(as, d);
@@ -463,7 +463,7 @@ activities_apply(struct activities *as, struct activity_decl *d,
 }
 
 int
-activities_run(struct activities *as, struct activity_decl *d)
+activities_run(struct activities *as, const struct activity_decl *d)
 {
 	struct activity	*a = activities_find(as, d);
 
@@ -471,7 +471,7 @@ activities_run(struct activities *as, struct activity_decl *d)
 }
 
 void
-activities_fail(struct activities *as, struct activity_decl *d)
+activities_fail(struct activities *as, const struct activity_decl *d)
 {
 	struct activity	*a = activities_find(as, d);
 

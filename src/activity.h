@@ -40,13 +40,14 @@ struct activity_change {
  * sending requests to outbox; api is the --api choice for activities that do
  * not name one.  Free with activities_free.
  */
-struct activities	*activities_new(struct ruleset *, struct outbox *,
+struct activities	*activities_new(const struct ruleset *, struct outbox *,
 			    enum api_kind);
 void			 activities_free(struct activities *);
 void			 activity_change_init(struct activity_change *);
 /* Apply a change to the named activity's state; env expands its defaults. */
 void			 activities_apply(struct activities *,
-			    struct activity_decl *, const struct activity_change *,
+			    const struct activity_decl *,
+			    const struct activity_change *,
 			    const struct template_env *);
 /*
  * The line is done: send the starts and updates its changes made (one
@@ -59,13 +60,13 @@ void			 activities_flush(struct activities *);
  * after the end), or the first if none has started.
  */
 int			 activities_run(struct activities *,
-			    struct activity_decl *);
+			    const struct activity_decl *);
 /*
  * Remember that this run of the activity failed (or the first run, if none
  * has started; once a run has ended, a failure waits for no other run).
  */
 void			 activities_fail(struct activities *,
-			    struct activity_decl *);
+			    const struct activity_decl *);
 /*
  * Once a second: an open activity with stall= that no rule drove for that
  * long gets a push and turns orange (once, until a rule drives it again);

@@ -71,7 +71,7 @@ example_set(struct firing *fg, struct fired *f, const struct template_env *te)
 
 /* The matcher's callback: expand every action of the matching rule. */
 static int
-example_fire(struct rule *r, const char *line, size_t len,
+example_fire(const struct rule *r, const char *line, size_t len,
     pcre2_match_data *md, void *arg)
 {
 	struct firing		*fg = arg;

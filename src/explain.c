@@ -6,8 +6,9 @@
 #include "explain.h"
 
 void
-explain_print(FILE *f, const struct ruleset *rs, const struct matcher *m,
-    uint64_t nlines, uint64_t nbytes, uint64_t elapsed_ms)
+explain_print(FILE *f, const struct ruleset *rs,
+    const struct rule_state *st, const struct matcher *m, uint64_t nlines,
+    uint64_t nbytes, uint64_t elapsed_ms)
 {
 	const struct rule	*r;
 	const char		*p;
@@ -30,10 +31,12 @@ explain_print(FILE *f, const struct ruleset *rs, const struct matcher *m,
 			fputc(*p, f);
 		}
 		fprintf(f, "/%s hits %llu fired %llu suppressed %llu\n", r->flags,
-		    (unsigned long long)r->hits, (unsigned long long)r->fired,
-		    (unsigned long long)r->suppressed);
-		for (j = 0; j < RULE_SAMPLES && r->samples[j] != NULL; j++)
-			fprintf(f, "    | %s\n", r->samples[j]);
+		    (unsigned long long)st[r->id].hits,
+		    (unsigned long long)st[r->id].fired,
+		    (unsigned long long)st[r->id].suppressed);
+		for (j = 0; j < RULE_SAMPLES && st[r->id].samples[j] != NULL;
+		    j++)
+			fprintf(f, "    | %s\n", st[r->id].samples[j]);
 	}
 	fflush(f);
 }

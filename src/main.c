@@ -850,7 +850,7 @@ wait_pid(const struct options *o, struct outbox *ob, uint64_t start)
 /* The wrapped command ended: let its status decide open activities. */
 static void
 child_ended(const struct options *o, struct action_env *env,
-    struct ruleset *rs, struct outbox *ob, const struct child *c,
+    const struct ruleset *rs, struct outbox *ob, const struct child *c,
     uint64_t start)
 {
 	env->exit_status = c->status;
@@ -910,6 +910,7 @@ main(int argc, char **argv)
 	env.vars = vars_new();
 	env.start_ms = start;
 	env.exit_status = -1;
+	env.state = action_state_new(rs);
 	m = matcher_new(rs, o.max_line);
 	matcher_on_line_done(m, action_line_done, &env);
 
@@ -961,7 +962,7 @@ main(int argc, char **argv)
 	if (ticker.state == NULL || got_signal == 0 || wrap)
 		activities_end_all(env.activities);
 	if (o.explain)
-		explain_print(stderr, rs, m, in.nlines, in.nbytes,
+		explain_print(stderr, rs, env.state, m, in.nlines, in.nbytes,
 		    clock_now_ms() - start);
 	if (sender != NULL)
 		left = sender_finish(sender, clock_now_ms() +
@@ -979,6 +980,7 @@ main(int argc, char **argv)
 	follow_free(in.follow);
 	matcher_free(m);
 	activities_free(env.activities);
+	action_state_free(env.state, rs);
 	free(env.last_fail);
 	vars_free(env.vars);
 	outbox_free(ob);

@@ -38,11 +38,11 @@ struct scanner {
 };
 
 struct matcher {
-	struct ruleset		 *rs;
+	const struct ruleset	 *rs;
 	size_t			  max_line;
 	struct scanner		 *scanners;
 	size_t			  nscanners;
-	struct rule		**slow;
+	const struct rule	**slow;
 	size_t			  nslow;
 	pcre2_match_data	 *md;		/* per-line matches */
 	pcre2_match_data	 *scan_md;	/* scanner hits */
@@ -53,6 +53,7 @@ struct matcher {
 	int			  scan_failed;	/* warned once */
 	void			(*line_done)(void *);
 	void			 *line_done_arg;
+	unsigned char		 *gave_up;	/* per rule: warned once */
 };
 
 /*
@@ -236,7 +237,7 @@ matcher_add_scanner(struct matcher *m, pcre2_code *code)
 }
 
 static void
-matcher_add_slow(struct matcher *m, struct rule *r)
+matcher_add_slow(struct matcher *m, const struct rule *r)
 {
 	m->slow = xreallocarray(m->slow, m->nslow + 1, sizeof *m->slow);
 	m->slow[m->nslow++] = r;
@@ -257,7 +258,7 @@ scanner_is_anchored(const pcre2_code *code)
  * own scanner instead.
  */
 static void
-matcher_add_anchored(struct matcher *m, struct rule **v, size_t n)
+matcher_add_anchored(struct matcher *m, const struct rule **v, size_t n)
 {
 	struct buf	 b;
 	pcre2_code	*code;
@@ -294,8 +295,8 @@ matcher_add_anchored(struct matcher *m, struct rule **v, size_t n)
 static void
 matcher_plan(struct matcher *m)
 {
-	struct ruleset	 *rs = m->rs;
-	struct rule	**anchored, *r;
+	const struct ruleset	 *rs = m->rs;
+	const struct rule	**anchored, *r;
 	pcre2_code	 *code;
 	size_t		  i, nanchored = 0;
 
@@ -325,7 +326,7 @@ matcher_plan(struct matcher *m)
 }
 
 struct matcher *
-matcher_new(struct ruleset *rs, size_t max_line)
+matcher_new(const struct ruleset *rs, size_t max_line)
 {
 	struct matcher	*m;
 	uint32_t	 ncap, maxcap = 0;
@@ -334,6 +335,8 @@ matcher_new(struct ruleset *rs, size_t max_line)
 	m = xcalloc(1, sizeof *m);
 	m->rs = rs;
 	m->max_line = max_line;
+	m->gave_up = xcalloc(rs->nrules + 1, sizeof *m->gave_up);
+	/* The JIT code is PCRE2's cache inside the pattern, not a rule change. */
 	for (i = 0; i < rs->nrules; i++) {
 		match_jit(rs->rules[i]->re);
 		pcre2_pattern_info(rs->rules[i]->re, PCRE2_INFO_CAPTURECOUNT,
@@ -365,6 +368,7 @@ matcher_free(struct matcher *m)
 	free(m->scanners);
 	free(m->slow);
 	free(m->cand);
+	free(m->gave_up);
 	pcre2_match_data_free(m->md);
 	pcre2_match_data_free(m->scan_md);
 	pcre2_match_context_free(m->mc);
@@ -380,21 +384,21 @@ matcher_slow_rules(const struct matcher *m)
 
 /* Try one rule on one line; return nonzero if the line is done. */
 static int
-matcher_try(struct matcher *m, struct rule *r, const char *line, size_t len,
-    match_cb cb, void *arg)
+matcher_try(struct matcher *m, const struct rule *r, const char *line,
+    size_t len, match_cb cb, void *arg)
 {
 	int	rc;
 
 	rc = pcre2_match(r->re, (PCRE2_SPTR)line, len, 0, 0, m->md, m->mc);
 	if (rc >= 0)
 		return cb(r, line, len, m->md, arg);
-	if (rc != PCRE2_ERROR_NOMATCH && !r->match_error) {
+	if (rc != PCRE2_ERROR_NOMATCH && !m->gave_up[r->id]) {
 		PCRE2_UCHAR	msg[256];
 
 		pcre2_get_error_message(rc, msg, sizeof msg);
 		msg_warnx("%s:%u: regex gave up on a line, treated as no "
 		    "match: %s", r->file, r->line, (char *)msg);
-		r->match_error = 1;
+		m->gave_up[r->id] = 1;
 	}
 	return 0;
 }

@@ -21,11 +21,11 @@ struct matcher;
  * Called for each match; md holds the captures, borrowed for the call.
  * Return nonzero to skip the remaining rules for this line.
  */
-typedef int (*match_cb)(struct rule *, const char *, size_t,
+typedef int (*match_cb)(const struct rule *, const char *, size_t,
     pcre2_match_data *, void *);
 
 /* Return a new matcher for rs (borrowed: rs must outlive it). */
-struct matcher	*matcher_new(struct ruleset *, size_t);
+struct matcher	*matcher_new(const struct ruleset *, size_t);
 void		 matcher_free(struct matcher *);
 /* Match the complete lines in buf[0..len). */
 void		 matcher_scan(struct matcher *, const char *, size_t,

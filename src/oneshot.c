@@ -51,7 +51,7 @@ oneshot_rules(const char *action)
 
 /* Fire the action once, queueing its requests in ob. */
 static void
-oneshot_fire(struct ruleset *rs, struct outbox *ob)
+oneshot_fire(const struct ruleset *rs, struct outbox *ob)
 {
 	struct action_env	 env;
 	struct matcher		*m;
@@ -61,10 +61,12 @@ oneshot_fire(struct ruleset *rs, struct outbox *ob)
 	env.activities = activities_new(rs, ob, API_DEFAULT);
 	env.vars = vars_new();
 	env.exit_status = -1;
+	env.state = action_state_new(rs);
 	m = matcher_new(rs, 1);
 	matcher_line(m, "", 0, action_match, &env);
 	matcher_free(m);
 	activities_free(env.activities);
+	action_state_free(env.state, rs);
 	vars_free(env.vars);
 	free(env.last_fail);
 }

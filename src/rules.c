@@ -627,7 +627,6 @@ parse_option(struct parser *p, struct token *t, struct rule *r)
 			break;
 		}
 		r->threshold_n = (unsigned)n;
-		r->window = xcalloc((size_t)n, sizeof *r->window);
 		break;
 	case OPTION_IF:
 	case OPTION_UNLESS:
@@ -717,10 +716,7 @@ rule_free(struct rule *r)
 		template_free(a->var_name);
 		template_free(a->var_value);
 	}
-	for (i = 0; i < RULE_SAMPLES; i++)
-		free(r->samples[i]);
 	free(r->actions);
-	free(r->window);
 	free(r->pattern);
 	free(r->once_name);
 	template_free(r->cond);
@@ -1406,10 +1402,14 @@ ruleset_finish(struct ruleset *rs)
 {
 	size_t	i, j, errors = rs->nerrors;
 
-	for (i = 0; i < rs->nrules; i++)
+	for (i = 0; i < rs->nrules; i++) {
+		rs->rules[i]->id = i;
 		resolve_rule(rs, rs->rules[i]);
-	for (i = 0; i < rs->nexit_rules; i++)
+	}
+	for (i = 0; i < rs->nexit_rules; i++) {
+		rs->exit_rules[i]->id = rs->nrules + i;
 		resolve_rule(rs, rs->exit_rules[i]);
+	}
 	for (i = 0; i < rs->nactivities; i++)
 		if (!rs->activities[i]->type_set)
 			infer_type(rs, rs->activities[i]);

@@ -101,17 +101,18 @@ struct action {
 	struct template		*var_name;	/* set NAME=VALUE */
 	struct template		*var_value;
 	int			 var_if_unset;	/* set NAME?=VALUE */
-	int			 warned;	/* run time: bad value seen */
 };
-
-/* How many matched lines a rule keeps for --explain. */
-#define RULE_SAMPLES 3
 
 /* "exit success|failure|N": which ends of a wrapped command a rule takes. */
 #define EXIT_ON_SUCCESS	(-1)
 #define EXIT_ON_FAILURE	(-2)
 
+/*
+ * A rule as loaded; nothing in it changes at run time (the counts and
+ * once/throttle/threshold state live in action.c, indexed by id).
+ */
 struct rule {
+	size_t		 id;		/* rules 0..nrules-1, then exit rules */
 	char		*file;
 	unsigned	 line, col;
 	int		 exit_on;	/* exit rules: EXIT_ON_* or a status */
@@ -131,17 +132,6 @@ struct rule {
 	uint64_t	 threshold_ms;
 	struct action	*actions;
 	size_t		 nactions;
-
-	/* Run-time state, owned by action.c. */
-	uint64_t	 hits;		/* lines matched */
-	uint64_t	 fired;		/* matches that ran the actions */
-	uint64_t	 suppressed;	/* matches held back by an option */
-	uint64_t	 last_fired_ms;
-	int		 fired_run;	/* once=NAME: the run it fired in */
-	uint64_t	*window;	/* threshold: times of recent matches */
-	unsigned	 window_len;
-	int		 match_error;	/* warned about a match error */
-	char		*samples[RULE_SAMPLES];
 };
 
 /*
@@ -191,7 +181,11 @@ size_t		 ruleset_load_text(struct ruleset *, const char *,
  */
 size_t		 ruleset_load_actions(struct ruleset *, const char *,
 		    const char *);
-/* Check what can only be checked once all files are loaded; as above. */
+/*
+ * Check what can only be checked once all files are loaded; as above.  Gives
+ * each rule its id.  From here on the ruleset is only read: every consumer
+ * takes it const.
+ */
 size_t		 ruleset_finish(struct ruleset *);
 /* Append a formatted message ("FILE:LINE:COL: ..." or "FILE: ...") to rs. */
 void		 ruleset_errorf(struct ruleset *, const char *, ...)
