@@ -22,7 +22,9 @@
 
 #include "action.h"
 #include "clock.h"
+#include "model.h"
 #include "msg.h"
+#include "number.h"
 #include "xmalloc.h"
 
 /* Longest text a field expands to; longer text is cut. */
@@ -152,25 +154,18 @@ rule_may_fire(struct action_env *env, const struct rule *r,
 	return 1;
 }
 
-/* Parse a whole number; 0 or -1. */
+/* Parse a captured whole number, blanks around it allowed; 0 or -1. */
 static int
 parse_whole(const char *s, long *out)
 {
-	char	*end;
-	long	 v;
+	size_t	len;
 
 	while (isspace((unsigned char)*s))
 		s++;
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end != '\0' || errno != 0 || v > 2147483647L)
-		return -1;
-	*out = v;
-	return 0;
+	len = strlen(s);
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		len--;
+	return number_parse_long(s, len, 2147483647L, out);
 }
 
 static int
@@ -248,9 +243,6 @@ change_numbers(struct action_env *env, const struct rule *r,
     const struct action *a, struct expanded *x,
     struct activity_change *ch)
 {
-	static const char	*names[] = { [FIELD_CURRENT] = "current",
-	    [FIELD_TOTAL] = "total", [FIELD_PERCENT] = "percent",
-	    [FIELD_VALUE] = "value", [FIELD_MAX] = "max" };
 	enum field		 f;
 	double			 d;
 	long			 l;
@@ -286,7 +278,7 @@ change_numbers(struct action_env *env, const struct rule *r,
 	}
 	return 0;
 bad:
-	action_warn(env, r, a, names[f], x->field[f].data);
+	action_warn(env, r, a, rules_field_name(f), x->field[f].data);
 	return -1;
 }
 
@@ -340,32 +332,16 @@ run_push(struct action_env *env, const struct rule *r,
 {
 	const char	*url = field(x, FIELD_URL);
 	char		**channels = NULL;
-	size_t		  i;
 
-	if (url != NULL && strncmp(url, "https://", 8) != 0 &&
-	    strncmp(url, "shortcuts://", 12) != 0) {
+	if (url != NULL && !model_url_ok(url)) {
 		action_warn(env, r, a, "url", url);
 		url = NULL;
 	}
-	if (x->set[FIELD_CHANNELS] && x->field[FIELD_CHANNELS].len > 0) {
-		char	*copy, *word, *last;
-		size_t	 n = 0;
-
-		copy = xstrdup(x->field[FIELD_CHANNELS].data);
-		for (word = strtok_r(copy, ", ", &last); word != NULL;
-		    word = strtok_r(NULL, ", ", &last)) {
-			channels = xreallocarray(channels, n + 2,
-			    sizeof *channels);
-			channels[n++] = xstrdup(word);
-			channels[n] = NULL;
-		}
-		free(copy);
-	}
+	if (x->set[FIELD_CHANNELS] && x->field[FIELD_CHANNELS].len > 0)
+		channels = model_channels_split(x->field[FIELD_CHANNELS].data);
 	outbox_add(env->outbox, api_push(x->field[FIELD_TITLE].data,
 	    field(x, FIELD_MESSAGE), field(x, FIELD_SUBTITLE), url, channels));
-	for (i = 0; channels != NULL && channels[i] != NULL; i++)
-		free(channels[i]);
-	free(channels);
+	model_channels_free(channels);
 }
 
 void

@@ -136,18 +136,8 @@ activities_open(const struct activities *as)
 	return n;
 }
 
-static char *
-expand_new(const struct template *t, const struct template_env *env)
-{
-	struct buf	b;
-
-	if (t == NULL)
-		return NULL;
-	buf_init(&b, 4096);
-	template_expand(t, env, &b);
-	buf_str(&b);
-	return b.data;		/* the buffer's memory becomes the string */
-}
+/* Longest text a declaration's template expands to. */
+#define ACTIVITY_FIELD_MAX	4096
 
 /* The state a new run starts from: the declaration's defaults. */
 static void
@@ -157,9 +147,12 @@ activity_defaults(struct activity *a, const struct template_env *env)
 	struct content		*c = &a->cur;
 
 	content_free(c);
-	c->title = expand_new(d->title, env);
-	c->subtitle = expand_new(d->subtitle, env);
-	c->message = expand_new(d->message, env);
+	c->title = template_expand_new(d->title, env,
+	    ACTIVITY_FIELD_MAX);
+	c->subtitle = template_expand_new(d->subtitle, env,
+	    ACTIVITY_FIELD_MAX);
+	c->message = template_expand_new(d->message, env,
+	    ACTIVITY_FIELD_MAX);
 	c->color = d->color;
 	c->step_color = d->step_color;
 	c->duration_s = d->duration_s;
@@ -314,7 +307,8 @@ activity_stream_key(struct activity *a, const struct template_env *env)
 	char	*key, *p;
 
 	if (a->decl->stream_key != NULL)
-		key = expand_new(a->decl->stream_key, env);
+		key = template_expand_new(a->decl->stream_key, env,
+	    ACTIVITY_FIELD_MAX);
 	else
 		key = xasprintf("%s-%s", template_host(), a->decl->name);
 	for (p = key; *p != '\0'; p++)

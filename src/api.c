@@ -3,8 +3,9 @@
  *
  * Only keys that are set are emitted: the API tells "current_step": 0 from a
  * missing current_step, and rejects nulls and unknown keys.  Numbers that are
- * whole are sent as JSON integers.  See ../shared/reference/activitysmith-api.md
- * (sections 1 and 2) for what each endpoint takes.
+ * whole are sent as JSON integers.  The API reference (its "Push
+ * notifications" and "Live Activities" sections) says what each endpoint
+ * takes.
  */
 #include <math.h>
 #include <stdio.h>
@@ -594,6 +595,12 @@ api_reply_free(struct api_reply *reply)
 	free(reply->error);
 	free(reply->message);
 	memset(reply, 0, sizeof *reply);
+}
+
+int
+request_is_end(const struct request *r)
+{
+	return r->kind == REQUEST_END || r->kind == REQUEST_STREAM_DELETE;
 }
 
 const char *

@@ -27,7 +27,13 @@ enum request_kind {
  * One run of a Live Activity, from its start to its end.  For the classic
  * lifecycle its id is only known once the start has been answered; updates
  * and ends hold a reference and get the id filled in when they are sent.
- * Only the sender thread writes id and failed, under the outbox's lock.
+ *
+ * Who owns the id, in one place: it is written under the outbox's lock
+ * only, by the sender from a start's reply (outbox_set_id) and by the
+ * outbox for a dry run's made-up id; the one exception is --state, which
+ * restores it (activity.c) before the sender thread exists.  Everyone else
+ * reads it under that lock too (outbox_get_id, request_body_json's caller).
+ * Only the sender writes failed, under the same lock.
  */
 struct instance {
 	int	 refs;
@@ -129,6 +135,8 @@ void		 api_reply_parse(const char *, struct api_reply *);
 void		 api_reply_free(struct api_reply *);
 /* Borrowed: "POST", "PUT" or "DELETE". */
 const char	*request_method(const struct request *);
+/* Whether the request ends a Live Activity (classic end or stream DELETE). */
+int		 request_is_end(const struct request *);
 /*
  * Return the body as JSON text (a new string; free with free()), with the
  * classic activity_id filled in from the instance when it is known.

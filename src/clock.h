@@ -1,7 +1,10 @@
 /*
- * clock.h: the one place as-tail asks what time it is.  Everything that
- * depends on time (throttles, thresholds, the rate limiter) takes "now" as an
- * argument so that it can be tested on a fake clock.
+ * clock.h: the one place as-tail asks what time it is (the monotonic clock;
+ * outbox.c also converts to the wall clock for pthread_cond_timedwait).
+ * The pure logic that depends on time (the rate limiter, the outbox's
+ * retry times, the backoff) takes "now" as an argument so that its unit
+ * tests run on a fake clock; the rule options in action.c read the clock
+ * once per match and are tested through the program.
  */
 #ifndef AS_TAIL_CLOCK_H
 #define AS_TAIL_CLOCK_H

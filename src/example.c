@@ -44,18 +44,6 @@ outcome_name(enum outcome o)
 	    "failure" : NULL;
 }
 
-static char *
-expand_new(const struct template *t, const struct template_env *te,
-    size_t max)
-{
-	struct buf	b;
-
-	buf_init(&b, max);
-	template_expand(t, te, &b);
-	buf_str(&b);
-	return b.data;
-}
-
 /* Carry out a set, keeping its name and value to compare and describe. */
 static void
 example_set(struct firing *fg, struct fired *f, const struct template_env *te)
@@ -100,7 +88,7 @@ example_fire(const struct rule *r, const char *line, size_t len,
 		}
 		for (k = 0; k < FIELD_LAST; k++)
 			if (r->actions[i].field[k] != NULL)
-				f->field[k] = expand_new(r->actions[i].field[k],
+				f->field[k] = template_expand_new(r->actions[i].field[k],
 				    &te, 4096);
 	}
 	return r->stop;
@@ -163,13 +151,13 @@ expand_expected(const struct action *e, struct fired *want)
 	te.count = 1;		/* as for the action that fires */
 	te.exit_status = -1;
 	if (e->kind == ACTION_SET) {
-		want->var_name = expand_new(e->var_name, &te, VARS_NAME_MAX);
-		want->var_value = expand_new(e->var_value, &te,
+		want->var_name = template_expand_new(e->var_name, &te, VARS_NAME_MAX);
+		want->var_value = template_expand_new(e->var_value, &te,
 		    VARS_VALUE_MAX);
 	}
 	for (k = 0; k < FIELD_LAST; k++)
 		if (e->field[k] != NULL)
-			want->field[k] = expand_new(e->field[k], &te, 4096);
+			want->field[k] = template_expand_new(e->field[k], &te, 4096);
 }
 
 static void

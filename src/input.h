@@ -37,9 +37,12 @@ struct input {
 };
 
 /*
- * Read until the input ends (or, for files and followed files, until *stop
- * is set or the --pid process dies).  Returns 0, 1 after a read error or
- * -1 after a failed write to the pass-through.
+ * Read until the input ends, giving every match to in->sink and calling
+ * in->tick once a second.  Files and stdin stop early when *stop is set;
+ * followed files run until *stop is set or the --pid process dies; a
+ * wrapped command is read until both its outputs close (signals are passed
+ * on by main.c, not acted on here), then reaped.  Returns 0, 1 after a read
+ * error or -1 after a failed write to the pass-through.
  */
 int	input_run(struct input *);
 

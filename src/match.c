@@ -30,7 +30,7 @@
 #include "msg.h"
 #include "xmalloc.h"
 
-/* PCRE2's default JIT stack (32 KiB) fails on long lines; see matcher-notes. */
+/* PCRE2's default JIT stack (32 KiB) fails on lines of a few hundred KiB. */
 #define MATCH_JIT_STACK	(1024 * 1024)
 
 struct scanner {

@@ -1,10 +1,13 @@
 /*
- * model.c: the names of the API's Live Activity types and colours (see
- * model.h), kept in one place for the rules language and the requests.
+ * model.c: the names of the API's Live Activity types and colours, and what
+ * it takes as a url or a list of channels (see model.h), kept in one place
+ * for the rules language and the requests.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
+#include "xmalloc.h"
 
 const char *const model_type_names[] = { "segmented_progress", "progress",
     "timer", "alert", "metrics", "stats", NULL };
@@ -29,4 +32,38 @@ model_color(const char *s)
 		if (strcmp(s, model_colors[i]) == 0)
 			return model_colors[i];
 	return NULL;
+}
+
+int
+model_url_ok(const char *s)
+{
+	return strncmp(s, "https://", 8) == 0 ||
+	    strncmp(s, "shortcuts://", 12) == 0;
+}
+
+char **
+model_channels_split(const char *s)
+{
+	char	**v = NULL, *copy, *word, *last;
+	size_t	  n = 0;
+
+	copy = xstrdup(s);
+	for (word = strtok_r(copy, ", ", &last); word != NULL;
+	    word = strtok_r(NULL, ", ", &last)) {
+		v = xreallocarray(v, n + 2, sizeof *v);
+		v[n++] = xstrdup(word);
+		v[n] = NULL;
+	}
+	free(copy);
+	return v;
+}
+
+void
+model_channels_free(char **v)
+{
+	size_t	i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
 }

@@ -1,7 +1,7 @@
 /*
  * model.h: the things of the ActivitySmith API that the rules language names
  * too: the types of Live Activity and the colours, with their names as the
- * API spells them.  The request builder (api.c) and the rules language
+ * API spells them, and the form of a push's url and channels.  The request builder (api.c) and the rules language
  * (rules.c) both depend on this model; neither depends on the other.
  */
 #ifndef AS_TAIL_MODEL_H
@@ -27,5 +27,14 @@ extern const char *const model_colors[];
 const char	*model_type_name(enum activity_type);
 /* Borrowed: the API's spelling of colour s, or NULL if s is not one. */
 const char	*model_color(const char *);
+/* Whether the API takes s as a push's url: https:// or shortcuts://. */
+int		 model_url_ok(const char *);
+/*
+ * Split a list of channel slugs ("ops,dev" or "ops, dev") into a new
+ * NULL-terminated vector, or NULL if it names none; free with
+ * model_channels_free.
+ */
+char		**model_channels_split(const char *);
+void		  model_channels_free(char **);
 
 #endif /* AS_TAIL_MODEL_H */

@@ -163,12 +163,6 @@ outbox_lane(struct outbox *ob, const struct request *r)
 	return l;
 }
 
-static int
-is_end(const struct request *r)
-{
-	return r->kind == REQUEST_END || r->kind == REQUEST_STREAM_DELETE;
-}
-
 /* A state update that a later state of the same run makes pointless. */
 static int
 is_update(const struct request *r)
@@ -213,7 +207,7 @@ lane_drop_unsent_run(struct outbox *ob, struct lane *l)
 	struct instance	*in;
 
 	last = TAILQ_LAST(&l->entries, entries);
-	if (last == NULL || last->in_flight || !is_end(last->req))
+	if (last == NULL || last->in_flight || !request_is_end(last->req))
 		return;
 	in = last->req->instance;
 	for (e = last; e != NULL; e = TAILQ_PREV(e, entries, link)) {
@@ -258,7 +252,7 @@ lane_add(struct outbox *ob, struct lane *l, struct request *r)
 		ob->stats.coalesced++;
 		return;
 	}
-	if (is_end(r))
+	if (request_is_end(r))
 		lane_drop_updates(ob, l, r);
 	if (r->first)
 		lane_drop_unsent_run(ob, l);
@@ -330,7 +324,7 @@ outbox_add(struct outbox *ob, struct request *r)
 static int
 priority(const struct request *r)
 {
-	if (is_end(r))
+	if (request_is_end(r))
 		return 3;
 	if (r->first)
 		return 2;
@@ -519,7 +513,12 @@ outbox_abandon(struct outbox *ob)
 	return before;
 }
 
-/* Wait on the condition variable until the given monotonic time. */
+/*
+ * Wait on the condition variable for at most ms (a day at the most).  The
+ * deadline is on the wall clock (CLOCK_REALTIME), as pthread_cond_timedwait
+ * measures by default, so a clock step can shorten or stretch one wait; the
+ * callers re-check their monotonic times after every wake-up.
+ */
 static void
 outbox_timedwait(struct outbox *ob, uint64_t ms)
 {

@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "msg.h"
+#include "number.h"
 #include "rules-find.h"
 #include "rules-lex.h"
 #include "rules.h"
@@ -41,8 +42,8 @@ struct parser {
 	int		 in_example;	/* actions are expectations */
 };
 
-static const char *statement_words[] = { "include", "activity", "match",
-    "example", "exit", NULL };
+static const char *const statement_words[] = { "include", "activity",
+    "match", "example", "exit", NULL };
 /* The rule options, in the order of option_words. */
 enum option {
 	OPTION_ONCE,
@@ -53,20 +54,52 @@ enum option {
 	OPTION_IF,
 	OPTION_UNLESS
 };
-static const char *option_words[] = { "once", "stop", "throttle", "cooldown",
-    "threshold", "if", "unless", NULL };
-static const char *action_words[] = { "push", "start", "step", "progress",
-    "update", "end", "fail", "metric", "badge", "set", NULL };
-static const char *rule_words[] = { "once", "stop", "throttle", "cooldown",
-    "threshold", "if", "unless", "push", "start", "step", "progress",
-    "update", "end", "fail", "metric", "badge", "set", NULL };
-static const char *field_words[] = { "title", "subtitle", "message", "url",
-    "channels", "current", "total", "percent", "value", "max", "color",
+#define NOPTIONS	(OPTION_UNLESS + 1)
+static const char *const option_words[] = { "once", "stop", "throttle",
+    "cooldown", "threshold", "if", "unless", NULL };
+_Static_assert(sizeof option_words / sizeof option_words[0] == NOPTIONS + 1,
+    "option_words must match enum option");
+
+/* Indexed by enum action_kind. */
+#define NACTIONS	(ACTION_SET + 1)
+static const char *const action_words[] = { "push", "start", "step",
+    "progress", "update", "end", "fail", "metric", "badge", "set", NULL };
+_Static_assert(sizeof action_words / sizeof action_words[0] == NACTIONS + 1,
+    "action_words must match enum action_kind");
+
+/* Indexed by enum field. */
+static const char *const field_words[] = { "title", "subtitle", "message",
+    "url", "channels", "current", "total", "percent", "value", "max", "color",
     "step_color", "count", NULL };
-static const char *activity_words[] = { "type", "title", "subtitle",
+_Static_assert(sizeof field_words / sizeof field_words[0] == FIELD_LAST + 1,
+    "field_words must match enum field");
+
+/* The keys of an activity declaration, in the order of activity_words. */
+enum activity_key {
+	KEY_TYPE,
+	KEY_TITLE,
+	KEY_SUBTITLE,
+	KEY_MESSAGE,
+	KEY_STEPS,
+	KEY_DURATION,
+	KEY_AUTO_DISMISS,
+	KEY_COLOR,
+	KEY_STEP_COLOR,
+	KEY_SUCCESS_COLOR,
+	KEY_FAILURE_COLOR,
+	KEY_STREAM,
+	KEY_API,
+	KEY_CHANNELS,
+	KEY_STALL,
+	KEY_IDLE
+};
+#define NKEYS	(KEY_IDLE + 1)
+static const char *const activity_words[] = { "type", "title", "subtitle",
     "message", "steps", "duration", "auto_dismiss", "color", "step_color",
     "success_color", "failure_color", "stream", "api", "channels", "stall",
     "idle", NULL };
+_Static_assert(sizeof activity_words / sizeof activity_words[0] == NKEYS + 1,
+    "activity_words must match enum activity_key");
 
 #define F(x) (1u << (x))
 #define LA_FIELDS (F(FIELD_TITLE) | F(FIELD_SUBTITLE) | F(FIELD_MESSAGE) | \
@@ -87,6 +120,27 @@ static const unsigned action_fields[] = {
 	F(FIELD_COUNT),					/* badge */
 	0,						/* set */
 };
+_Static_assert(sizeof action_fields / sizeof action_fields[0] == NACTIONS,
+    "action_fields must match enum action_kind");
+
+/*
+ * The words that may follow a rule's regex: option_words, then
+ * action_words, NULL-terminated; built from them on first use.
+ */
+static const char *const *
+rule_words(void)
+{
+	static const char	*v[NOPTIONS + NACTIONS + 1];
+	size_t			 i;
+
+	if (v[0] != NULL)
+		return v;
+	for (i = 0; i < NOPTIONS; i++)
+		v[i] = option_words[i];
+	for (i = 0; i < NACTIONS; i++)
+		v[NOPTIONS + i] = action_words[i];
+	return v;
+}
 
 static void parser_error(struct parser *, unsigned, unsigned, const char *,
     ...) __attribute__((format(printf, 4, 5)));
@@ -226,21 +280,11 @@ rules_parse_duration(const char *s, uint64_t *ms)
 	return 0;
 }
 
-/* Parse a non-negative integer no larger than max; return 0 or -1. */
+/* Parse a whole number from 0 to max; return 0 or -1. */
 static int
 parse_long(const char *s, long max, long *out)
 {
-	char	*end;
-	long	 v;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*end != '\0' || errno != 0 || v > max)
-		return -1;
-	*out = v;
-	return 0;
+	return number_parse_long(s, strlen(s), max, out);
 }
 
 /* Parse a template, reporting a bad reference at its column. */
@@ -276,24 +320,6 @@ slug_list_ok(const char *s)
 			return 0;
 	}
 	return 1;
-}
-
-/* Split "a,b,c" into a new NULL-terminated vector. */
-static char **
-split_list(const char *s)
-{
-	char	**v = NULL, *copy, *word, *last;
-	size_t	  n = 0;
-
-	copy = xstrdup(s);
-	for (word = strtok_r(copy, ",", &last); word != NULL;
-	    word = strtok_r(NULL, ",", &last)) {
-		v = xreallocarray(v, n + 2, sizeof *v);
-		v[n++] = xstrdup(word);
-		v[n] = NULL;
-	}
-	free(copy);
-	return v;
 }
 
 /* Check the value of a field when it is plain text, as the API would. */
@@ -337,8 +363,7 @@ check_field(struct parser *p, struct token *t, enum field f)
 			    "total must be at least 1");
 		break;
 	case FIELD_URL:
-		if (strncmp(v, "https://", 8) != 0 &&
-		    strncmp(v, "shortcuts://", 12) != 0)
+		if (!model_url_ok(v))
 			parser_error(p, t->line, t->value_col,
 			    "url must start with https:// or shortcuts://");
 		break;
@@ -776,10 +801,10 @@ parse_match(struct parser *p)
 		}
 		parser_error(p, t->line, t->col, "unknown option or action "
 		    "'%s'%s", t->text, t->kind == TOK_REGEX ? "" :
-		    did_you_mean(t->text, rule_words, hint, sizeof hint));
+		    did_you_mean(t->text, rule_words(), hint, sizeof hint));
 		/* Its arguments would only add noise: skip to what follows. */
 		for (i++; i < p->ntok && p->tok[i].kind != TOK_SEMI &&
-		    word_index(p->tok[i].text, rule_words) < 0; i++)
+		    word_index(p->tok[i].text, rule_words()) < 0; i++)
 			;
 	}
 	if (r->nactions == 0 && p->rs->nerrors == errors)
@@ -919,15 +944,11 @@ ruleset_activity(struct ruleset *rs, const char *name)
 static void
 activity_decl_free(struct activity_decl *d)
 {
-	size_t	i;
-
 	template_free(d->title);
 	template_free(d->subtitle);
 	template_free(d->message);
 	template_free(d->stream_key);
-	for (i = 0; d->channels != NULL && d->channels[i] != NULL; i++)
-		free(d->channels[i]);
-	free(d->channels);
+	model_channels_free(d->channels);
 	free(d->name);
 	free(d->file);
 	free(d);
@@ -954,7 +975,7 @@ parse_activity_pair(struct parser *p, struct token *t,
 	int		 i, f;
 
 	switch ((f = word_index(t->text, activity_words))) {
-	case 0:
+	case KEY_TYPE:
 		if ((i = word_index(t->value, model_type_names)) < 0)
 			parser_error(p, t->line, t->value_col,
 			    "unknown type '%s'%s", t->value, did_you_mean(
@@ -964,26 +985,26 @@ parse_activity_pair(struct parser *p, struct token *t,
 			d->type_set = 1;
 		}
 		break;
-	case 1:
+	case KEY_TITLE:
 		template_free(d->title);
 		d->title = parse_template(p, t->value, t->line, t->value_col,
 		    NULL);
 		break;
-	case 2:
+	case KEY_SUBTITLE:
 		d->subtitle = parse_template(p, t->value, t->line,
 		    t->value_col, NULL);
 		break;
-	case 3:
+	case KEY_MESSAGE:
 		d->message = parse_template(p, t->value, t->line,
 		    t->value_col, NULL);
 		break;
-	case 4:
+	case KEY_STEPS:
 		if (parse_long(t->value, INT_MAX, &d->steps) != 0 ||
 		    d->steps < 1)
 			parser_error(p, t->line, t->value_col,
 			    "steps must be a whole number, at least 1");
 		break;
-	case 5: {
+	case KEY_DURATION: {
 		uint64_t	ms;
 
 		if (rules_parse_duration(t->value, &ms) != 0 || ms < 1000 ||
@@ -994,30 +1015,30 @@ parse_activity_pair(struct parser *p, struct token *t,
 		d->duration_s = (long)(ms / 1000);
 		break;
 	}
-	case 6:
+	case KEY_AUTO_DISMISS:
 		if (parse_long(t->value, 24 * 60, &d->auto_dismiss_min) != 0)
 			parser_error(p, t->line, t->value_col,
 			    "auto_dismiss is in minutes, 0 to 1440");
 		break;
-	case 7:
+	case KEY_COLOR:
 		parse_color(p, t, &d->color);
 		break;
-	case 8:
+	case KEY_STEP_COLOR:
 		parse_color(p, t, &d->step_color);
 		break;
-	case 9:
+	case KEY_SUCCESS_COLOR:
 		parse_color(p, t, &d->success_color);
 		break;
-	case 10:
+	case KEY_FAILURE_COLOR:
 		parse_color(p, t, &d->failure_color);
 		break;
-	case 11:
+	case KEY_STREAM:
 		d->stream_key = parse_template(p, t->value, t->line,
 		    t->value_col, NULL);
 		if (d->api == API_DEFAULT)
 			d->api = API_STREAM;
 		break;
-	case 12:
+	case KEY_API:
 		if (strcmp(t->value, "classic") == 0)
 			d->api = API_CLASSIC;
 		else if (strcmp(t->value, "stream") == 0)
@@ -1026,17 +1047,17 @@ parse_activity_pair(struct parser *p, struct token *t,
 			parser_error(p, t->line, t->value_col,
 			    "api must be classic or stream");
 		break;
-	case 13:
+	case KEY_CHANNELS:
 		if (!slug_list_ok(t->value))
 			parser_error(p, t->line, t->value_col,
 			    "channels must be a comma-separated list of "
 			    "channel slugs");
 		else
-			d->channels = split_list(t->value);
+			d->channels = model_channels_split(t->value);
 		break;
-	case 14:
-	case 15:
-		ms = f == 14 ? &d->stall_ms : &d->idle_ms;
+	case KEY_STALL:
+	case KEY_IDLE:
+		ms = f == KEY_STALL ? &d->stall_ms : &d->idle_ms;
 		if (rules_parse_duration(t->value, ms) != 0 || *ms < 1000)
 			parser_error(p, t->line, t->value_col,
 			    "bad duration '%s': at least 1s", t->value);

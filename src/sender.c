@@ -111,12 +111,6 @@ describe(const struct sender *s, const struct http_reply *reply,
 	free(text);
 }
 
-static int
-is_end(const struct request *r)
-{
-	return r->kind == REQUEST_END || r->kind == REQUEST_STREAM_DELETE;
-}
-
 /* What the budget counts a request against. */
 static enum budget_feature
 feature(const struct request *r)
@@ -132,7 +126,7 @@ feature(const struct request *r)
 static enum budget_priority
 urgency(const struct request *r)
 {
-	if (is_end(r))
+	if (request_is_end(r))
 		return BUDGET_END;
 	if (r->first)
 		return BUDGET_START;
@@ -201,7 +195,7 @@ sender_success(struct sender *s, struct request *r,
 	if (r->kind == REQUEST_START || (r->kind == REQUEST_STREAM_PUT &&
 	    ar->operation != NULL && strcmp(ar->operation, "started") == 0))
 		s->open++;
-	if (is_end(r) && s->open > 0)
+	if (request_is_end(r) && s->open > 0)
 		s->open--;
 }
 
@@ -224,8 +218,8 @@ sender_slot_after(struct sender *s, const struct request *r, enum verdict v,
 {
 	if (r->activity == NULL)
 		return;
-	if ((v == VERDICT_DONE && is_end(r)) ||
-	    (v == VERDICT_GIVE_UP && (needs_slot(r) || is_end(r))))
+	if ((v == VERDICT_DONE && request_is_end(r)) ||
+	    (v == VERDICT_GIVE_UP && (needs_slot(r) || request_is_end(r))))
 		budget_slot_free(s->config.budget, r->activity, now);
 }
 
@@ -269,7 +263,7 @@ sender_retry(struct sender *s, struct request *r, const char *what,
 	uint64_t	delay, budget = s->config.retry_max_ms;
 	char		wait[32];
 
-	if (is_end(r))
+	if (request_is_end(r))
 		budget *= 2;
 	delay = backoff_ms(r->tries, BACKOFF_MAX_MS, (unsigned)rand_r(&s->seed));
 	if (now + delay - r->first_try_ms > budget) {
@@ -311,7 +305,7 @@ sender_rate_limited(struct sender *s, struct request *r,
 		    (unsigned)rand_r(&s->seed));
 	delay = budget_block(s->config.budget, feature(r), delay, now);
 	if (now + delay - r->first_try_ms > s->config.retry_max_ms *
-	    (is_end(r) ? 2 : 1)) {
+	    (request_is_end(r) ? 2 : 1)) {
 		sender_give_up(s, r, what, ar);
 		return;
 	}

@@ -400,3 +400,17 @@ template_test(const struct template *t, const struct template_env *env)
 	buf_free(&b);
 	return some;
 }
+
+char *
+template_expand_new(const struct template *t, const struct template_env *env,
+    size_t max)
+{
+	struct buf	b;
+
+	if (t == NULL)
+		return NULL;
+	buf_init(&b, max);
+	template_expand(t, env, &b);
+	buf_str(&b);
+	return b.data;		/* the buffer's memory becomes the string */
+}

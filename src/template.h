@@ -52,5 +52,11 @@ int		 template_test(const struct template *,
 /* Append the expansion to b as clean UTF-8 (see buf_addtext). */
 void		 template_expand(const struct template *,
 		    const struct template_env *, struct buf *);
+/*
+ * The expansion as a new string of at most max bytes (free with free()),
+ * or NULL when the template is NULL.
+ */
+char		*template_expand_new(const struct template *,
+		    const struct template_env *, size_t);
 
 #endif /* AS_TAIL_TEMPLATE_H */

@@ -2,7 +2,8 @@
  * watch-inotify.c: directory watches with Linux inotify.  Watching the
  * directory rather than the file sees a file appear, be renamed away,
  * deleted, re-created and written, with one watch per directory.  Without
- * inotify (or with --poll) the watch falls back to a timer (watch-poll.c).
+ * inotify (or with --poll) this file falls back to a timer of its own;
+ * watch-poll.c is the build for systems without inotify.
  */
 #ifdef __linux__
 

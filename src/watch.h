@@ -1,8 +1,9 @@
 /*
  * watch.h: "something in these directories may have changed".  The follow
  * code asks no more of the platform than that: after a wake-up it looks at
- * every followed file itself.  Linux uses inotify (watch-inotify.c); the
- * portable fallback (watch-poll.c) simply wakes up every interval.
+ * every followed file itself.  Linux uses inotify (watch-inotify.c), which
+ * wakes up on a timer instead when inotify fails or with --poll; other
+ * systems build watch-poll.c, which only wakes up every interval.
  */
 #ifndef AS_TAIL_WATCH_H
 #define AS_TAIL_WATCH_H
