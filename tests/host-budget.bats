@@ -173,3 +173,39 @@ PY
 	wait_for_log_lines 5 15
 	exec 5>&- 6>&-
 }
+
+@test "a fifth activity waiting for a slot keeps only its latest state: one update after its start" {
+	fake_server_start
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	as_tail -q -v --api-url "$FAKE_URL" -r "$(rules 'activity a1 stream=a1 steps=100
+activity a2 stream=a2 steps=100
+activity a3 stream=a3 steps=100
+activity a4 stream=a4 steps=100
+activity a5 stream=a5 steps=100
+match /^go/ start a1; start a2; start a3; start a4; start a5
+match /^s (\d+)/ step a5 current=$1
+match /^stop a1/ end a1 success')" < "$BATS_TEST_TMPDIR/in" \
+	    2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	PIDS=$!
+	exec 5> "$BATS_TEST_TMPDIR/in"
+	printf 'go\n' >&5
+	wait_grep 'stream/a5: waiting for a free Live Activity slot (4 in use)' "$BATS_TEST_TMPDIR/err"
+	seq 1 100 | sed 's/^/s /' >&5
+	printf 'stop a1\n' >&5
+	wait_grep '"percentage":100' "$FAKE_LOG"
+	exec 5>&-
+	wait $PIDS
+	PIDS=
+	[ "$(served | grep -c 'PUT /live-activity/stream/a5 200')" -eq 2 ]
+	[ "$(served | grep -c ' 429$')" -eq 0 ]
+	python3 - "$FAKE_LOG" <<'PY'
+import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+a5 = [e for e in log if e["path"].endswith("/a5")]
+assert [e["method"] for e in a5] == ["PUT", "PUT", "DELETE"], a5
+assert a5[1]["body"]["content_state"]["percentage"] == 100, a5
+# a5 started only after a1 ended.
+order = [e["path"].rsplit("/", 1)[1] + " " + e["method"] for e in log]
+assert order.index("a1 DELETE") < order.index("a5 PUT"), order
+PY
+}
