@@ -151,13 +151,18 @@ config_load(const char *path)
 	if ((f = fopen(c->path, "r")) == NULL) {
 		if (path == NULL && errno == ENOENT)
 			return c;
-		msg_fatal(2, "%s", c->path);
+		msg_warn("%s", c->path);
+		config_free(c);
+		exit(2);
 	}
 	errors = config_read(c, f);
 	fclose(f);
-	if (errors > 0)
-		msg_fatalx(2, "%u error%s in %s; nothing was read or sent",
+	if (errors > 0) {
+		msg_warnx("%u error%s in %s; nothing was read or sent",
 		    errors, errors == 1 ? "" : "s", c->path);
+		config_free(c);
+		exit(2);
+	}
 	return c;
 }
 
