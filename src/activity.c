@@ -14,6 +14,11 @@
  * step's percentage of the total (a request that changes how the run is
  * drawn says the new type).
  *
+ * A step counted without a total (make's compiler lines) is shown out of the
+ * count the job's last successful run reached (history.c), or, on a first
+ * run, out of one more than so far: a bar that counts up, never full until
+ * the run succeeds.  Past the learned total, the total grows the same way.
+ *
  * The requests of one line wait for the line to be done (activities_flush):
  * a start and the step that the next rule gives on the same line go as one
  * start that carries the first real state, not a 0/N start that the update
@@ -29,6 +34,7 @@
 
 #include "activity.h"
 #include "clock.h"
+#include "history.h"
 #include "msg.h"
 #include "outbox.h"
 #include "xmalloc.h"
@@ -52,6 +58,7 @@ struct activity {
 	struct instance		*instance;	/* the current run */
 	char			*stream_key;
 	int			 total_known;	/* steps= or total= seen */
+	long			 learned;	/* counted: last run's count, or 0 */
 	uint64_t		 changed_ms;	/* when a rule last drove it */
 	int			 stalled;	/* the stall alert went out */
 	struct content		 cur;		/* state after the last change */
@@ -65,6 +72,7 @@ struct activities {
 	struct activity	*v;
 	size_t		 n;
 	struct outbox	*outbox;
+	struct history	*history;	/* NULL: nothing is learned */
 };
 
 struct activities *
@@ -215,8 +223,9 @@ apply_step(struct activity *a, struct content *n,
 			n->total = ch->total;
 		return;
 	}
-	if (!a->total_known && ch->current > total)
-		total = ch->current;
+	if (!a->total_known)
+		total = a->learned > 0 && ch->current <= a->learned ?
+		    a->learned : ch->current + 1;
 	if (ch->current > total) {
 		activity_warn(a, WARNED_STEP, ch->where,
 		    "step %ld is beyond %ld steps", ch->current, total);
@@ -418,6 +427,12 @@ activity_end(struct activities *as, struct activity *a, enum outcome outcome,
 	if (outcome == OUTCOME_NONE)
 		outcome = a->failed ? OUTCOME_FAILURE : OUTCOME_SUCCESS;
 	activity_flush(as, a);
+	/* A counted run that succeeded is done: full, and remembered. */
+	if (a->decl->type == TYPE_SEGMENTED_PROGRESS && !a->total_known &&
+	    outcome == OUTCOME_SUCCESS && a->cur.current > 0) {
+		a->cur.total = a->cur.current;
+		history_record(as->history, a->decl->name, a->cur.current);
+	}
 	if (color != NULL)
 		a->cur.color = color;
 	else
@@ -444,8 +459,12 @@ activities_apply(struct activities *as, const struct activity_decl *d,
 		activity_end(as, a, OUTCOME_NONE, NULL);
 	if (!a->open && ch->kind == ACTION_START)
 		a->failed = 0;	/* a new run starts clean */
-	if (!a->open)
+	if (!a->open) {
 		activity_defaults(a, env);
+		if (!a->total_known)
+			a->learned = history_expected(as->history,
+			    a->decl->name);
+	}
 	apply_change(a, ch);
 	if (!a->open) {
 		if (activity_start(a, env) != 0)
@@ -454,6 +473,12 @@ activities_apply(struct activities *as, const struct activity_decl *d,
 		a->pending = 1;
 	if (ch->kind == ACTION_END)
 		activity_end(as, a, ch->outcome, ch->color);
+}
+
+void
+activities_set_history(struct activities *as, struct history *h)
+{
+	as->history = h;
 }
 
 int

@@ -11,6 +11,7 @@
 #include "rules.h"
 #include "template.h"
 
+struct history;
 struct outbox;
 struct activities;
 
@@ -44,6 +45,12 @@ struct activities	*activities_new(const struct ruleset *, struct outbox *,
 			    enum api_kind);
 void			 activities_free(struct activities *);
 void			 activity_change_init(struct activity_change *);
+/*
+ * Learn the totals of counted steps from h, and teach it (borrowed: h
+ * must outlive as); without it a counted run is always a first run.
+ */
+void			 activities_set_history(struct activities *,
+			    struct history *);
 /* Apply a change to the named activity's state; env expands its defaults. */
 void			 activities_apply(struct activities *,
 			    const struct activity_decl *,

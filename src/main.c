@@ -27,6 +27,7 @@
 #include "example.h"
 #include "explain.h"
 #include "follow.h"
+#include "history.h"
 #include "http.h"
 #include "input.h"
 #include "key.h"
@@ -722,6 +723,40 @@ start_sender(const struct options *o, struct outbox *ob,
 	return s;
 }
 
+/*
+ * The history of this job, for learned totals: the packs and the command
+ * line, or the packs and the followed files.  NULL for the standard input
+ * and files read once, which name no job.
+ */
+static struct history *
+open_history(const struct options *o, const char *command, int argc,
+    char **argv)
+{
+	struct history	*h;
+	struct buf	 packs, files;
+	size_t		 i;
+	int		 j;
+
+	if (command == NULL && !o->follow)
+		return NULL;
+	buf_init(&packs, 4096);
+	buf_init(&files, 4096);
+	for (i = 0; i < o->nrules; i++) {
+		buf_addstr(&packs, i > 0 ? "," : "");
+		buf_addstr(&packs, o->rules[i]);
+	}
+	buf_addstr(&packs, o->ninline == 0 ? "" : o->nrules > 0 ? ",-e" : "-e");
+	for (j = 0; command == NULL && j < argc; j++) {
+		buf_addstr(&files, j > 0 ? " " : "");
+		buf_addstr(&files, argv[j]);
+	}
+	h = history_open(buf_str(&packs), command != NULL ? command :
+	    buf_str(&files));
+	buf_free(&packs);
+	buf_free(&files);
+	return h;
+}
+
 /* --send: one request, its reply printed; returns the exit status. */
 static int
 send_once(const struct options *o)
@@ -874,6 +909,7 @@ main(int argc, char **argv)
 	struct input		 in;
 	struct child		 child;
 	struct ticker		 ticker;
+	struct history		*history;
 	FILE			*trace;
 	uint64_t		 start;
 	unsigned long		 left = 0;
@@ -937,6 +973,8 @@ main(int argc, char **argv)
 		    o.max_line, o.poll);
 	else
 		in.files = argc > 0 ? argv : NULL;
+	history = open_history(&o, env.command, argc, argv);
+	activities_set_history(env.activities, history);
 	ticker.activities = env.activities;
 	ticker.state = o.state == NULL ? NULL : state_new(o.state, in.follow,
 	    env.activities);
@@ -981,6 +1019,7 @@ main(int argc, char **argv)
 	matcher_free(m);
 	activities_free(env.activities);
 	action_state_free(env.state, rs);
+	history_free(history);
 	free(env.last_fail);
 	vars_free(env.vars);
 	outbox_free(ob);

@@ -36,7 +36,7 @@ end go on $(hostname) red 0/1" ]
 @test "go: the first error is pushed once, among a build failure and a panic" {
 	go_dry go-test-panic-failure.log
 	[ "$(requests | grep -c push)" -eq 1 ]
-	[ "$(summary | tail -1)" = "end go on $(hostname) red 3/3" ]
+	[ "$(summary | tail -1)" = "end go on $(hostname) red 3/4" ]
 }
 
 @test "go: a second go test after an idle gap is a run of its own (idle=, shortened to 1s)" {

@@ -26,9 +26,12 @@ match /^tick/ step b current=+1'
 
 @test "a counted bar that grows past 20 segments turns into a percentage, and says so once" {
 	dry "$(printf 'tick\\n%.0s' $(seq 21))" "$STEPS"
-	# 21 requests: the start, 19 updates with segments, 1 that changes type.
-	[ "$(field 20 'b["content_state"]["number_of_steps"]')" = 20 ]
-	[ "$(body 21)" = '{"activity_id":"dry-run-1","content_state":{"title":"Build","percentage":100,"type":"progress"}}' ]
+	# A first run counts step k of k+1: the start and 18 updates fit in 20
+	# segments; step 20 of 21 does not, and says the new type, once.
+	[ "$(field 19 'b["content_state"]["number_of_steps"]')" = 20 ]
+	[ "$(field 20 'b["content_state"]["type"]')" = progress ]
+	[ "$(field 20 'round(b["content_state"]["percentage"], 2)')" = 95.24 ]
+	[ "$(field 21 '"type" in b["content_state"]')" = False ]
 	[ "$(body 22)" = '{"activity_id":"dry-run-1","content_state":{"title":"Build","percentage":100,"color":"green"}}' ]
 	valid_trace
 }
@@ -80,4 +83,98 @@ match /^once/ step b current=1; end b success'
 	[ "$(requests)" = "POST /live-activity/start
 POST /live-activity/end" ]
 	[ "$(field 1 'b["content_state"]["current_step"]')" = 1 ]
+}
+
+# Learned totals: a fake make that runs N compiler commands.
+fake_make() {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	cat > "$BATS_TEST_TMPDIR/bin/make" <<-'SH'
+	#!/bin/sh
+	i=0
+	while [ $i -lt "$N" ]; do i=$((i + 1)); echo "cc -c f$i.c -o f$i.o"; done
+	[ -z "$FAIL" ] || { echo "f1.c:1:1: error: boom"; exit 2; }
+	SH
+	chmod +x "$BATS_TEST_TMPDIR/bin/make"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH
+}
+
+# steps: "CURRENT/TOTAL" of each request in the trace, on one line.
+steps() {
+	python3 -c '
+import json, sys
+out = []
+for line in open(sys.argv[1]):
+    cs = json.loads(line)["body"].get("content_state", {})
+    if "current_step" in cs:
+        out.append("%d/%d" % (cs["current_step"], cs["number_of_steps"]))
+print(" ".join(out))' "$BATS_TEST_TMPDIR/trace"
+}
+
+@test "a first run counts up, never full until it succeeds; the next run shows k of the learned total" {
+	fake_make
+	N=4 as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -- make
+	[ "$(steps)" = "1/2 2/3 3/4 4/5 4/4" ]
+	[ "$(cat "$XDG_STATE_HOME/as-tail/history")" = "$(printf '4\tmake\tmake\tmake')" ]
+	N=4 as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -- make
+	[ "$(steps)" = "1/4 2/4 3/4 4/4 4/4" ]
+}
+
+@test "a run that goes past the learned total grows it, and teaches the new count" {
+	fake_make
+	N=2 as_tail -n -q -- make 2> /dev/null
+	N=4 as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -- make
+	[ "$(steps)" = "1/2 2/2 3/4 4/5 4/4" ]
+	N=4 as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -- make
+	[ "$(steps)" = "1/4 2/4 3/4 4/4 4/4" ]
+}
+
+@test "a failed run ends short of full and teaches nothing" {
+	fake_make
+	run env N=3 FAIL=1 "$AS_TAIL" -n -q --trace "$BATS_TEST_TMPDIR/trace" -- make
+	[ "$status" -eq 2 ]
+	[ "$(steps | tr ' ' '\n' | tail -n 1)" = "3/4" ]
+	[ ! -e "$XDG_STATE_HOME/as-tail/history" ]
+}
+
+@test "each job learns its own total: another command line, another count" {
+	fake_make
+	N=3 as_tail -n -q -- make all 2> /dev/null
+	N=6 as_tail -n -q -- make check 2> /dev/null
+	N=3 as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -- make all
+	[ "$(steps | cut -d' ' -f1)" = "1/3" ]
+	[ "$(wc -l < "$XDG_STATE_HOME/as-tail/history")" -eq 2 ]
+}
+
+@test "a followed file is a job too; the standard input is not" {
+	printf 'x\nx\nx\n' > "$BATS_TEST_TMPDIR/app.log"
+	R=$(rules 'activity b title=B
+match /^x/ step b current=+1')
+	sleep 300 3>&- &
+	sleeper=$!
+	as_tail -n -q -r "$R" -F --from-start --pid "$sleeper" "$BATS_TEST_TMPDIR/app.log" 2> /dev/null 3>&- &
+	pid=$!
+	for i in $(seq 100); do [ -s "$XDG_STATE_HOME/as-tail/history" ] && break
+		kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill "$sleeper"
+	wait "$pid" || true
+	grep -q "^3	b	.*app.log$" "$XDG_STATE_HOME/as-tail/history"
+	rm "$XDG_STATE_HOME/as-tail/history"
+	printf 'x\nx\n' | as_tail -n -q -r "$R"
+	[ ! -e "$XDG_STATE_HOME/as-tail/history" ]
+}
+
+@test "the history stays small: at most 256 jobs, the oldest dropped; a damaged line is ignored" {
+	mkdir -p "$XDG_STATE_HOME/as-tail"
+	{
+		printf 'not a line\n'
+		for i in $(seq 300); do printf '%d\tmake\tmake\tmake job%d\n' "$i" "$i"; done
+	} > "$XDG_STATE_HOME/as-tail/history"
+	fake_make
+	N=2 as_tail -n -q -- make job300 2> /dev/null
+	[ "$(wc -l < "$XDG_STATE_HOME/as-tail/history")" -eq 256 ]
+	! grep -q 'not a line' "$XDG_STATE_HOME/as-tail/history"
+	! grep -q 'job44$' "$XDG_STATE_HOME/as-tail/history"
+	[ "$(tail -n 1 "$XDG_STATE_HOME/as-tail/history")" = "$(printf '2\tmake\tmake\tmake job300')" ]
+	# No temporary file is left beside it.
+	[ "$(ls "$XDG_STATE_HOME/as-tail")" = history ]
 }

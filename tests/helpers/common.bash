@@ -13,6 +13,8 @@ export XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/config
 # $XDG_RUNTIME_DIR/as-tail: each test gets its own, so that tests running at
 # the same time with the same fake key do not share one budget.
 export XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR
+# Learned totals ($XDG_STATE_HOME/as-tail/history) start empty in each test.
+export XDG_STATE_HOME=$BATS_TEST_TMPDIR/state
 unset ACTIVITYSMITH_API_KEY ACTIVITYSMITH_API_URL ACTIVITYSMITH_BUDGET
 
 # as_tail ARGS...: run as-tail (wrapped if asked) with a time limit.
