@@ -11,6 +11,11 @@
  * is the one that balances it.  Every reference is checked when the rules are
  * loaded, so expansion cannot fail; it only ever produces (possibly empty)
  * text.
+ *
+ * Bounds: a template is at most TEMPLATE_SIZE_MAX bytes and ${var:...} nests
+ * at most TEMPLATE_DEPTH_MAX deep, so parsing (which scans each level's name
+ * for its closing brace and copies it) costs at most that many passes over
+ * the text, and expansion is linear in the parts.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -95,6 +100,9 @@ template_add_text(struct template *t, const char *s, size_t len)
 	template_add(t, TPART_TEXT)->text = xstrndup(s, len);
 }
 
+static struct template	*template_parse_at(const char *, const pcre2_code *,
+			    char **, size_t *, unsigned);
+
 /* Resolve a ${...} name; return 0, or -1 with *cause set. */
 static int
 template_add_name(struct template *t, const char *name, const pcre2_code *re,
@@ -173,7 +181,7 @@ template_close(const char *s)
  */
 static int
 template_add_var(struct template *t, const char *name, const pcre2_code *re,
-    char **cause, size_t *errcol)
+    char **cause, size_t *errcol, unsigned depth)
 {
 	struct template	*nt;
 	size_t		 col = 0;
@@ -182,7 +190,13 @@ template_add_var(struct template *t, const char *name, const pcre2_code *re,
 		*cause = xstrdup("${var:NAME} needs a name");
 		return -1;
 	}
-	if ((nt = template_parse(name, re, cause, &col)) == NULL) {
+	if (depth >= TEMPLATE_DEPTH_MAX) {
+		*cause = xasprintf("${var:...} nested more than %d deep",
+		    TEMPLATE_DEPTH_MAX);
+		return -1;
+	}
+	if ((nt = template_parse_at(name, re, cause, &col, depth + 1)) ==
+	    NULL) {
 		*errcol += strlen("${var:") + col;
 		return -1;
 	}
@@ -194,17 +208,34 @@ struct template *
 template_parse(const char *text, const pcre2_code *re, char **cause,
     size_t *errcol)
 {
-	struct template	*t;
-	const char	*p = text, *start, *close;
-	char		*name, *ignored_cause = NULL;
-	char		 digit[2];
+	struct template	*t = NULL;
+	char		*ignored_cause = NULL;
 	size_t		 ignored_col;
-	int		 rc;
 
 	if (cause == NULL)
 		cause = &ignored_cause;
 	if (errcol == NULL)
 		errcol = &ignored_col;
+	if (strlen(text) > TEMPLATE_SIZE_MAX) {
+		*errcol = 0;
+		*cause = xasprintf("a template longer than %d bytes",
+		    TEMPLATE_SIZE_MAX);
+	} else
+		t = template_parse_at(text, re, cause, errcol, 0);
+	free(ignored_cause);
+	return t;
+}
+
+/* Parse text, itself the name of a ${var:...} nested depth deep. */
+static struct template *
+template_parse_at(const char *text, const pcre2_code *re, char **cause,
+    size_t *errcol, unsigned depth)
+{
+	struct template	*t;
+	const char	*p = text, *start, *close;
+	char		*name;
+	char		 digit[2];
+	int		 rc;
 
 	t = xcalloc(1, sizeof *t);
 	while (*p != '\0') {
@@ -234,7 +265,8 @@ template_parse(const char *text, const pcre2_code *re, char **cause,
 		}
 		name = xstrndup(p + 2, (size_t)(close - (p + 2)));
 		if (strncmp(name, "var:", 4) == 0)
-			rc = template_add_var(t, name + 4, re, cause, errcol);
+			rc = template_add_var(t, name + 4, re, cause, errcol,
+			    depth);
 		else
 			rc = template_add_name(t, name, re, cause);
 		free(name);
@@ -245,7 +277,6 @@ template_parse(const char *text, const pcre2_code *re, char **cause,
 	return t;
 
 fail:
-	free(ignored_cause);
 	template_free(t);
 	return NULL;
 }

@@ -14,6 +14,10 @@
 /* The variable that ${env:NAME} never reads: the API key. */
 #define TEMPLATE_KEY_VAR	"ACTIVITYSMITH_API_KEY"
 
+/* A template's text is at most this long; ${var:...} nests this deep. */
+#define TEMPLATE_SIZE_MAX	4096
+#define TEMPLATE_DEPTH_MAX	8
+
 struct template;
 struct vars;
 

@@ -219,3 +219,34 @@ example "fail db" set err.db="db failed"'
 example "go" nothing'
 	[ "$status" -eq 0 ]
 }
+
+@test "\${var:...} nests at most 8 deep and a template is at most 4096 bytes (issue 11)" {
+	local open='' close='' i
+	for i in $(seq 8); do open="$open\${var:"; close="$close}"; done
+	run as_tail --check -r "$(rules "match /x/ push title=${open}a${close}")"
+	[ "$status" -eq 0 ]
+	run as_tail --check -r "$(rules "match /x/ push title=\${var:${open}a${close}}")"
+	[ "$status" -eq 2 ]
+	[[ "$output" = *'${var:...} nested more than 8 deep'* ]]
+	run as_tail --check -r "$(rules "match /x/ push title=$(head -c 4097 /dev/zero | tr '\0' a)")"
+	[ "$status" -eq 2 ]
+	[[ "$output" = *'t.rules:1:22: a template longer than 4096 bytes'* ]]
+}
+
+@test "a deeply nested template costs little memory: refused, not expanded (issue 11)" {
+	[ -z "${AS_TAIL_SANITIZED:-}" ] || skip "sanitizers reserve address space"
+	[ -z "${AS_TAIL_WRAPPER:-}" ] || skip "the wrapper needs its own memory"
+	python3 -c '
+n = 20000
+print("match /x/ push title=" + "${var:" * n + "a" + "}" * n)' > "$BATS_TEST_TMPDIR/deep.rules"
+	# 200 MB of address space is plenty; quadratic copying needs gigabytes.
+	run bash -c "ulimit -v 200000; exec $AS_TAIL --check -r $BATS_TEST_TMPDIR/deep.rules"
+	[ "$status" -eq 2 ]
+	[[ "$output" = *'a template longer than 4096 bytes'* ]]
+	python3 -c '
+n = 500
+print("match /x/ push title=" + "${var:" * n + "a" + "}" * n)' > "$BATS_TEST_TMPDIR/deep.rules"
+	run bash -c "ulimit -v 200000; exec $AS_TAIL --check -r $BATS_TEST_TMPDIR/deep.rules"
+	[ "$status" -eq 2 ]
+	[[ "$output" = *'nested more than 8 deep'* ]]
+}
