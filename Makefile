@@ -34,7 +34,7 @@ OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard src/*.h)
 UNIT = tests/unit/unit-ratelimit tests/unit/unit-outbox tests/unit/unit-vars \
        tests/unit/unit-backoff \
-       tests/unit/unit-budget
+       tests/unit/unit-budget tests/unit/unit-matchdiff
 # The sanitizer run skips the suites that run no C (the fake server's own
 # tests, the man page checks).
 ASAN_TESTS = $(filter-out tests/fake-server.bats tests/man.bats,$(wildcard tests/*.bats))
@@ -49,6 +49,10 @@ src/%.o: src/%.c $(HDRS)
 
 tests/unit/unit-%: tests/unit/unit-%.c $(filter-out src/main.o,$(OBJS)) $(HDRS)
 	$(CC) $(XCFLAGS) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $< $(filter-out src/main.o,$(OBJS)) $(LDLIBS)
+
+# The matcher's promise, also checked by the differential fuzz target.
+tests/unit/unit-matchdiff: tests/unit/unit-matchdiff.c tests/unit/matchdiff.c tests/unit/matchdiff.h $(filter-out src/main.o,$(OBJS)) $(HDRS)
+	$(CC) $(XCFLAGS) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ tests/unit/unit-matchdiff.c tests/unit/matchdiff.c $(filter-out src/main.o,$(OBJS)) $(LDLIBS)
 
 # The targets a newcomer types first install what they need themselves.
 DEPS = sh tools/deps.sh

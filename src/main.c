@@ -64,6 +64,7 @@ struct options {
 	int		  explain;
 	const char	 *trace;
 	size_t		  max_line;
+	long		  match_limit;
 	enum api_kind	  api;
 	const char	 *api_url;
 	const char	 *key_file;
@@ -102,6 +103,7 @@ enum {
 	OPT_FROM_START,
 	OPT_JSON,
 	OPT_LIST_RULES,
+	OPT_MATCH_LIMIT,
 	OPT_MAX_LINE,
 	OPT_NOTIFY_EXIT,
 	OPT_PID,
@@ -133,6 +135,7 @@ static const struct option longopts[] = {
 	{ "help",		no_argument,		NULL,	'h' },
 	{ "json",		no_argument,		NULL,	OPT_JSON },
 	{ "list-rules",		no_argument,		NULL,	OPT_LIST_RULES },
+	{ "match-limit",	required_argument,	NULL,	OPT_MATCH_LIMIT },
 	{ "max-line",		required_argument,	NULL,	OPT_MAX_LINE },
 	{ "notify-exit",	optional_argument,	NULL,	OPT_NOTIFY_EXIT },
 	{ "pid",		required_argument,	NULL,	OPT_PID },
@@ -181,6 +184,7 @@ usage(FILE *f)
 	    "  --check                    check the rules and their examples, exit\n"
 
 	    "  --list-rules               list the installed rule packs, exit\n"
+	    "  --match-limit n            regex steps a line at most (100000; 0: none)\n"
 	    "\n"
 	    "delivery:\n"
 	    "  --api classic|stream       the Live Activity API\n"
@@ -324,6 +328,7 @@ parse_options(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof *o);
 	buf_init(&o->inline_rules, INLINE_RULES_MAX);
 	o->max_line = MAX_LINE_DEFAULT;
+	o->match_limit = MATCH_LIMIT_DEFAULT;
 	o->timeout_s = 30;
 	o->retry_max_s = 300;
 	o->drain_s = 10;
@@ -435,6 +440,10 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_LIST_RULES:
 			rules_list();
 			exit(0);
+		case OPT_MATCH_LIMIT:
+			o->match_limit = parse_seconds("--match-limit", optarg,
+			    0, 1000000000);
+			break;
 		case OPT_MAX_LINE:
 			o->max_line = parse_size(optarg);
 			break;
@@ -623,6 +632,7 @@ check_examples(struct ruleset *rs, struct options *o)
 	size_t		 i, failures;
 
 	m = matcher_new(rs, o->max_line);
+	matcher_limit(m, (uint32_t)o->match_limit);
 	failures = examples_check(rs, m);
 	for (i = 0; i < rs->nerrors; i++)
 		msg_warnx("%s", rs->errors[i]);
@@ -949,6 +959,7 @@ main(int argc, char **argv)
 	env.state = action_state_new(rs);
 	m = matcher_new(rs, o.max_line);
 	matcher_on_line_done(m, action_line_done, &env);
+	matcher_limit(m, (uint32_t)o.match_limit);
 
 	memset(&in, 0, sizeof in);
 	in.out = o.quiet ? -1 : STDOUT_FILENO;

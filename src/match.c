@@ -19,8 +19,16 @@
  * hit the scan resumes at the next line, so no line is ever skipped.
  *
  * Rules whose meaning could change when the subject is a whole block rather
- * than a line (lookbehind, negative lookahead, \A, \z, \G, dot-all, inline
- * option changes, verbs) are "slow": they are tried on every line.
+ * than a line (lookbehind, negative lookahead, \A, \z, \G, \K, dot-all,
+ * inline option changes, verbs, and possessive quantifiers and atomic groups,
+ * which cannot give back a line end they ate) are "slow": they are tried on
+ * every line.  A rule that refers to its own groups (\1, (?(1)...)) keeps
+ * its groups: it scans whole and alone.  A line longer than max_line is
+ * always a candidate, since it is matched on its first max_line bytes only.
+ *
+ * The promise, checked by tests/unit/unit-matchdiff and tests/fuzz: for
+ * every rule and input, the lines a rule fires on are those that matching
+ * each line alone gives.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -66,6 +74,7 @@ pattern_scan_safe(const struct rule *r)
 {
 	const char	*p;
 	size_t		 n;
+	int		 quantified = 0;	/* the last token was a quantifier */
 
 	if (r->options & PCRE2_DOTALL)
 		return 0;
@@ -73,17 +82,22 @@ pattern_scan_safe(const struct rule *r)
 		if (*p == '\\') {
 			if (p[1] == '\0')
 				break;
-			if (strchr("AzZG", p[1]) != NULL)
+			if (strchr("AzZGK", p[1]) != NULL)
 				return 0;
 			p++;
+			quantified = 0;
 			continue;
 		}
+		/* A possessive quantifier: "*+", "++", "?+", "{n,m}+". */
+		if (*p == '+' && quantified)
+			return 0;
+		quantified = strchr("*+?}", *p) != NULL;
 		if (p[0] != '(' || (p[1] != '?' && p[1] != '*'))
 			continue;
 		if (p[1] == '*')
 			return 0;
 		if (strncmp(p + 2, "<=", 2) == 0 || strncmp(p + 2, "<!", 2) == 0 ||
-		    p[2] == '!')
+		    p[2] == '!' || p[2] == '>')
 			return 0;
 		n = strspn(p + 2, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
 		    "VWXYZ-^");
@@ -94,7 +108,10 @@ pattern_scan_safe(const struct rule *r)
 	return 1;
 }
 
-/* Whether a pattern refers to its own groups by number or name. */
+/*
+ * Whether a pattern refers to its own groups by number or name, in a back
+ * reference, a subroutine call or a condition.
+ */
 static int
 pattern_self_referent(const char *p)
 {
@@ -104,7 +121,7 @@ pattern_self_referent(const char *p)
 				return 1;
 			p++;
 		} else if (*p == '(' && p[1] == '?' &&
-		    (strchr("0123456789R&+-", p[2]) != NULL ||
+		    (strchr("0123456789R&+-(", p[2]) != NULL ||
 		    strncmp(p + 2, "P=", 2) == 0 || strncmp(p + 2, "P>", 2) == 0))
 			return 1;
 	}
@@ -184,7 +201,7 @@ pattern_scan_part(const struct rule *r)
 {
 	const char	*p = r->pattern, *rest;
 
-	if (r->options & PCRE2_EXTENDED)
+	if ((r->options & PCRE2_EXTENDED) || pattern_self_referent(r->pattern))
 		return r->pattern;
 	if (*p == '^')
 		p++;
@@ -352,6 +369,7 @@ matcher_new(const struct ruleset *rs, size_t max_line)
 	    m->stack == NULL)
 		msg_fatalx(1, "out of memory setting up the matcher");
 	pcre2_jit_stack_assign(m->mc, NULL, m->stack);
+	matcher_limit(m, MATCH_LIMIT_DEFAULT);
 	matcher_plan(m);
 	return m;
 }
@@ -374,6 +392,15 @@ matcher_free(struct matcher *m)
 	pcre2_match_context_free(m->mc);
 	pcre2_jit_stack_free(m->stack);
 	free(m);
+}
+
+void
+matcher_limit(struct matcher *m, uint32_t limit)
+{
+	if (limit == 0)
+		limit = UINT32_MAX;	/* no limit */
+	pcre2_set_match_limit(m->mc, limit);
+	pcre2_set_depth_limit(m->mc, limit / 10 > 100 ? limit / 10 : 100);
 }
 
 size_t
@@ -503,7 +530,7 @@ static int
 scanner_run(struct matcher *m, struct scanner *s, const char *buf, size_t len)
 {
 	PCRE2_SIZE	*ov = pcre2_get_ovector_pointer(m->scan_md);
-	size_t		 off = 0, end;
+	size_t		 off = 0, end, start;
 	int		 rc;
 
 	while (off < len) {
@@ -515,11 +542,40 @@ scanner_run(struct matcher *m, struct scanner *s, const char *buf, size_t len)
 			return -1;
 		if (ov[0] >= len)
 			return 0;
-		matcher_add_candidate(m, line_start(buf, ov[0]));
-		end = line_end(buf, len, ov[0]);
+		start = ov[0];
+		/* A match at the "\n" of "\r\n" belongs to the line before. */
+		if (start > 0 && buf[start] == '\n' && buf[start - 1] == '\r')
+			start--;
+		matcher_add_candidate(m, line_start(buf, start));
+		end = line_end(buf, len, start);
 		off = line_next(buf, len, end);
 	}
 	return 0;
+}
+
+/*
+ * Make every line longer than max_line a candidate: the scanners saw all of
+ * it, but it is matched on its first max_line bytes, where "$" may match.
+ * Lines can only be that long between two "\n" that far apart.
+ */
+static void
+matcher_long_lines(struct matcher *m, const char *buf, size_t len)
+{
+	const char	*nl;
+	size_t		 off = 0, next, end;
+
+	while (off < len) {
+		nl = memchr(buf + off, '\n', len - off);
+		next = nl == NULL ? len : (size_t)(nl - buf) + 1;
+		/* Only then look for the "\r" lines in between. */
+		for (; off < next && next - off > m->max_line;
+		    off = line_next(buf, len, end)) {
+			end = line_end(buf, len, off);
+			if (end - off > m->max_line)
+				matcher_add_candidate(m, off);
+		}
+		off = next;
+	}
 }
 
 /* Sort the candidates and drop duplicates. */
@@ -528,7 +584,9 @@ matcher_sort_candidates(struct matcher *m)
 {
 	size_t	i, n = 0;
 
-	if (m->nscanners > 1 && m->ncand > 1)
+	for (i = 1; i < m->ncand && m->cand[i - 1] <= m->cand[i]; i++)
+		;
+	if (i < m->ncand)
 		qsort(m->cand, m->ncand, sizeof *m->cand, cmp_size);
 	for (i = 0; i < m->ncand; i++)
 		if (n == 0 || m->cand[n - 1] != m->cand[i])
@@ -565,6 +623,8 @@ matcher_scan(struct matcher *m, const char *buf, size_t len, match_cb cb,
 	m->ncand = 0;
 	for (i = 0; i < m->nscanners && !failed; i++)
 		failed = scanner_run(m, &m->scanners[i], buf, len) != 0;
+	if (len > m->max_line)
+		matcher_long_lines(m, buf, len);
 	if (failed && !m->scan_failed) {
 		msg_verbose(1, "block scan failed; matching line by line");
 		m->scan_failed = 1;

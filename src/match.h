@@ -39,6 +39,15 @@ void		 matcher_on_line_done(struct matcher *, void (*)(void *),
 /* Match one line, given without its terminator. */
 void		 matcher_line(struct matcher *, const char *, size_t, match_cb,
 		    void *);
+/*
+ * Bound the work of one regex on one line (or one scan of a block): at most
+ * limit steps (PCRE2's match limit), and a backtracking depth of a tenth of
+ * that; 0 for no limit.  A rule that hits it is reported once
+ * (FILE:LINE) and treated as not matching that line.  matcher_new sets
+ * MATCH_LIMIT_DEFAULT.
+ */
+#define MATCH_LIMIT_DEFAULT	100000
+void		 matcher_limit(struct matcher *, uint32_t);
 /* How many rules are tried on every line rather than found by a scan. */
 size_t		 matcher_slow_rules(const struct matcher *);
 
