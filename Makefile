@@ -5,6 +5,7 @@
 #                        then run the whole test suite (bats)
 #   make check-asan      the same suite against an ASan+UBSan build
 #   make check-valgrind  the pipe, rules, activity, variables and ansible tests under valgrind
+#   make fuzz            the libFuzzer harnesses, FUZZ_SECONDS (60) each
 #   make bench           throughput and memory benchmark, the shared budget's
 #                        lock cost and freshness (see bench/README.md)
 #   make demo            install missing packages, build, then the build rules
@@ -54,6 +55,24 @@ tests/unit/unit-%: tests/unit/unit-%.c $(filter-out src/main.o,$(OBJS)) $(HDRS)
 tests/unit/unit-matchdiff: tests/unit/unit-matchdiff.c tests/unit/matchdiff.c tests/unit/matchdiff.h $(filter-out src/main.o,$(OBJS)) $(HDRS)
 	$(CC) $(XCFLAGS) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ tests/unit/unit-matchdiff.c tests/unit/matchdiff.c $(filter-out src/main.o,$(OBJS)) $(LDLIBS)
 
+# make fuzz: the libFuzzer harnesses in tests/fuzz (clang, ASan, UBSan),
+# each run for FUZZ_SECONDS from its seeds (tests/fuzz/run.sh).
+FUZZ_SECONDS ?= 60
+FUZZ_CC       = clang
+FUZZ_TARGETS  = rules template lines state reply matchdiff
+FUZZ_DIR      = tests/fuzz/build
+FUZZ_CFLAGS   = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJS     = $(patsubst src/%.c,$(FUZZ_DIR)/%.o,$(filter-out src/main.c,$(SRCS)))
+FUZZ_BINS     = $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz-%)
+FUZZ_COMMON   = tests/fuzz/fuzz.c tests/unit/matchdiff.c
+
+$(FUZZ_DIR)/%.o: src/%.c $(HDRS)
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(XCFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_COMMON) tests/fuzz/fuzz.h tests/unit/matchdiff.h $(FUZZ_OBJS)
+	$(FUZZ_CC) $(XCFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CPPFLAGS) -o $@ $< $(FUZZ_COMMON) $(FUZZ_OBJS) $(LDLIBS)
+
 # The targets a newcomer types first install what they need themselves.
 DEPS = sh tools/deps.sh
 
@@ -73,6 +92,11 @@ check-valgrind:
 	$(DEPS) build test valgrind
 	$(MAKE) as-tail
 	AS_TAIL_NO_JIT=1 AS_TAIL_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' bats tests/pipe.bats tests/rules.bats tests/activity.bats tests/variables.bats tests/pack-ansible.bats
+
+fuzz:
+	$(DEPS) build fuzz
+	$(MAKE) $(FUZZ_BINS)
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 lint-man:
 	$(DEPS) test
@@ -107,5 +131,6 @@ install: as-tail
 
 clean:
 	rm -f as-tail $(OBJS) $(UNIT) bench/budget-lock
+	rm -f $(FUZZ_DIR)/*.o $(FUZZ_BINS)
 
-.PHONY: all check check-asan check-valgrind lint-man bench demo install clean
+.PHONY: all fuzz check check-asan check-valgrind lint-man bench demo install clean

@@ -22,6 +22,7 @@ group_packages() {
 	test)     echo "bats python3 openssl curl mandoc groff-base zsh" ;;
 	valgrind) echo "valgrind" ;;
 	redis)    echo "redis-server" ;;
+	fuzz)     echo "clang libclang-rt-14-dev" ;;
 	*)        return 1 ;;
 	esac
 }
