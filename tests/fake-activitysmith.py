@@ -22,6 +22,9 @@ or HTML body, a delay, a dropped connection, a refused listener for a
 while, or an API key that expires.  A fault that fires changes no state
 but is logged with its name.
 
+It is also the local simulator (make sim): GET / serves a page that
+draws what a phone would show, live (sim/lockscreen.py and .html).
+
 Run with --help for the options; the bats helpers are in
 tests/helpers/fake-server.bash.
 """
@@ -43,8 +46,11 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "sim"))
 import asapi  # noqa: E402
+import lockscreen  # noqa: E402
 
 PROG = "fake-activitysmith"
 HOST = "127.0.0.1"
@@ -283,6 +289,7 @@ class Service:
         self.lock = threading.Lock()
         self.log = RequestLog(opts.log, opts.log_times)
         self.rules = []
+        self.screen = lockscreen.Screen()
         self.reset()
 
     def reset(self):
@@ -299,6 +306,8 @@ class Service:
         self.push_rate = RateWindow(self.opts.push_rate,
                                     self.opts.rate_window / scale) \
             if self.opts.push_rate else None
+        if hasattr(self, "screen"):
+            self.screen.reset()
 
     def open_activities(self):
         return len(self.streams) + sum(
@@ -338,6 +347,7 @@ class Service:
         status = None if reply.drop else reply.status
         self.by_status["dropped" if status is None else str(status)] += 1
         self.log.add(method, path, status, body, reply.log)
+        self.screen.observe(method, path, status, body, reply.body)
 
     def _pick_rule(self, method, path):
         """Returns the rule that fires for this request, or None.
@@ -455,7 +465,7 @@ class Service:
         scheme, _, key = header.partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
             return "Authorization must be Bearer <key>"
-        if key.strip() != self.opts.key:
+        if key.strip() != self.opts.key and not self.opts.any_key:
             return "Invalid API key"
         return None
 
@@ -712,6 +722,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._send(Reply(400, error_body(400, problem)))
             return
         service = self.server.service
+        if self.command == "GET" and self._serve_sim(service.screen):
+            return
         if self.path.startswith("/_control/"):
             if not self.client_address[0].startswith("127."):
                 reply = Reply(403, error_body(403, "loopback only"))
@@ -722,6 +734,36 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._send(reply)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+
+    def _serve_sim(self, screen):
+        """Serves the simulator's page, snapshot and event stream;
+        returns False for any other path."""
+        path = self.path.partition("?")[0]
+        if path in ("/", "/index.html"):
+            self._send(Reply(200, text=lockscreen.page_text(),
+                             content_type="text/html; charset=utf-8"))
+        elif path == "/_sim/state":
+            self._send(Reply(200, screen.snapshot()))
+        elif path == "/_sim/events":
+            self._stream_events(screen)
+        else:
+            return False
+        return True
+
+    def _stream_events(self, screen):
+        """Server-sent events until the client goes or the server stops."""
+        self.close_connection = True
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            for snapshot in screen.events():
+                self.wfile.write(lockscreen.sse_bytes(snapshot))
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+            pass
 
     def _read_body(self):
         """Returns (bytes, None) or (None, problem) for the request body."""
@@ -870,6 +912,11 @@ def parse_args(argv):
     p.add_argument("--log-times", action="store_true",
                    help='give each log line "t", the time it was answered '
                         "(seconds since the epoch), for the benchmark")
+    p.add_argument("--any-key", action="store_true",
+                   help="accept any bearer key")
+    p.add_argument("--sim", action="store_true",
+                   help="the local simulator: --any-key, and say where the "
+                        "lock-screen page is")
     p.add_argument("--key", default="ask_test_key",
                    help="expected bearer key (default ask_test_key)")
     p.add_argument("--rate", type=int, default=60,
@@ -895,6 +942,7 @@ def parse_args(argv):
     p.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS")
     p.add_argument("--tls-key", metavar="FILE")
     opts = p.parse_args(argv)
+    opts.any_key = opts.any_key or opts.sim
     if bool(opts.tls_cert) != bool(opts.tls_key):
         p.error("--tls-cert and --tls-key go together")
     if opts.time_scale <= 0 or opts.push_rate < 0:
@@ -943,8 +991,14 @@ def main(argv):
     port = listener.server_port
     if opts.port_file:
         write_port_file(opts.port_file, port)
+    if opts.sim:
+        print("%s: lock screen: http://%s:%d/  (the API: --api-url "
+              "http://%s:%d, any key; Ctrl-C stops)" % (PROG, HOST, port,
+                                                        HOST, port),
+              file=sys.stderr, flush=True)
     while not stop.wait(0.2):
         pass
+    service.screen.close()
     listener.stop()
     return 0
 
