@@ -11,6 +11,9 @@
 #   make demo            install missing packages, build, then the build rules
 #                        on a real build log, delivered to the bundled fake
 #                        server (no key, no network)
+#   make sim             the local simulator: the fake service and a page
+#                        drawing its lock screen (SIM_PORT, default 8700)
+#   make check-sim       the simulator's page in headless Chromium
 #   make install PREFIX=/usr/local DESTDIR=
 
 VERSION  = 0.1.0
@@ -98,6 +101,17 @@ fuzz:
 	$(MAKE) $(FUZZ_BINS)
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+check-sim:
+	$(DEPS) build test browser
+	$(MAKE) as-tail
+	bats tests/sim.bats
+
+# The local simulator: the fake service with its lock-screen page.
+SIM_PORT ?= 8700
+sim:
+	$(DEPS) test
+	python3 tests/fake-activitysmith.py --sim --port $(SIM_PORT)
+
 lint-man:
 	$(DEPS) test
 	mandoc -Tlint -W warning man/as-tail.1 man/as-tail.rules.5
@@ -133,4 +147,4 @@ clean:
 	rm -f as-tail $(OBJS) $(UNIT) bench/budget-lock
 	rm -f $(FUZZ_DIR)/*.o $(FUZZ_BINS)
 
-.PHONY: all fuzz check check-asan check-valgrind lint-man bench demo install clean
+.PHONY: all fuzz sim check check-asan check-sim check-valgrind lint-man bench demo install clean

@@ -79,8 +79,8 @@ match /^step (\d+)/ step build current=$1
 match /^copied (\d+)/ progress copy percent=$1
 match /^backup/ start backup
 match /^approve/ start deploy
-match /^load (\d+)/ metric load label=cpu value=$1 unit=%
-match /^disk (\d+)/ metric disk label=free value=$1 unit=GB
+match /^load (\d+)/ update load metric.cpu=$1
+match /^disk (\d+)/ update disk metric.free=$1
 match /^copy done/ end copy success
 match /^error: (.*)/ fail build
     push title="Build failed" message="$1"')
@@ -111,8 +111,8 @@ match /^error: (.*)/ fail build
 	check("Backup", type="timer", status="ended", timer="0")
 	check("Deploy", type="alert", status="ended",
 	      message="waiting for approval")
-	check("Load", type="metrics", status="ended", metrics=["73 %"])
-	check("Disk", type="stats", status="ended", metrics=["120 GB"])
+	check("Load", type="metrics", status="ended", metrics=["73"])
+	check("Disk", type="stats", status="ended", metrics=["120"])
 	assert dom["pushes"] == ["Build failed"], dom["pushes"]
 	print("ok")
 	EOF

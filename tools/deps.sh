@@ -23,6 +23,7 @@ group_packages() {
 	valgrind) echo "valgrind" ;;
 	redis)    echo "redis-server" ;;
 	fuzz)     echo "clang libclang-rt-14-dev" ;;
+	browser)  echo "chromium" ;;
 	*)        return 1 ;;
 	esac
 }
