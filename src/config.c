@@ -24,7 +24,7 @@
 #define CONFIG_LINE_MAX	4096
 
 static const char *config_keys[] = {
-	"api", "api-key-file", "api-url", "pack", "rate", NULL
+	"api", "api-key-file", "api-url", "budget", "pack", "rate", NULL
 };
 
 /* Keys whose value names a file. */

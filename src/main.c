@@ -480,10 +480,12 @@ config_value(const struct config *c, const char *key)
 static void
 apply_config(struct options *o)
 {
-	struct config	*c;
-	const char	*v;
-	enum api_kind	 api;
-	unsigned	 rate;
+	struct config		*c;
+	struct budget_config	 bc;
+	const char		*v;
+	char			*cause, why[512];
+	enum api_kind		 api;
+	unsigned		 rate;
 
 	c = o->config = config_load(o->config_path);
 	if ((v = config_value(c, "api")) != NULL && (api = parse_api(v)) &&
@@ -494,6 +496,15 @@ apply_config(struct options *o)
 		o->key_file = v;
 	if ((v = config_value(c, "api-url")) != NULL && o->api_url == NULL)
 		o->api_url = v;
+	if ((v = config_value(c, "budget")) != NULL) {
+		if (budget_parse(v, &bc, &cause) == -1) {
+			snprintf(why, sizeof why, "%s", cause);
+			free(cause);
+			msg_usage("%s", why);
+		}
+		if (o->budget == NULL)
+			o->budget = v;
+	}
 	if ((v = config_value(c, "pack")) != NULL)
 		o->pack = v;
 	if ((v = config_value(c, "rate")) != NULL && (rate = parse_rate(v)) &&

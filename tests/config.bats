@@ -107,6 +107,20 @@ rate lots"
 	[[ "$output" == *":1: --rate: 'lots'"* ]]
 }
 
+@test "the config file's budget is --budget's default, checked at its FILE:LINE" {
+	config "budget local"
+	run as_tail -n -q -r generic < /dev/null
+	[ "$status" -eq 0 ]
+	config "api classic
+budget nearby"
+	f=$XDG_CONFIG_HOME/as-tail/config
+	run as_tail -n -q -r generic < /dev/null
+	[ "$status" -eq 2 ]
+	[ "$output" = "as-tail: $f:2: --budget: 'nearby' is not local, host or a redis:// URL" ]
+	run as_tail -n -q --budget host -r generic < /dev/null
+	[ "$status" -eq 2 ]
+}
+
 @test "the config file's pack replaces generic when nothing else names one" {
 	config "pack make"
 	run as_tail -v -n -q < /dev/null
