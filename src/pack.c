@@ -34,6 +34,7 @@ static const struct pack_tool pack_tools[] = {
 	{ "go",			"go" },
 	{ "gradle",		"gradle" },
 	{ "gradlew",		"gradle" },
+	{ "jest",		"jest" },
 	{ "kubectl",		"kubectl" },
 	{ "make",		"make" },
 	{ "meson",		"meson" },

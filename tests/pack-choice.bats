@@ -25,7 +25,7 @@ chosen() {
 	fake_commands make gmake ninja cmake ctest meson cargo go npm yarn \
 	    pnpm npx pip pip3 python python3 pytest py.test docker terraform \
 	    ansible-playbook kubectl gradle gradlew mvn mvnw rsync git apt-get \
-	    curl wget dd borg restic rclone sudo env time nice frobnicate
+	    curl wget dd borg restic rclone jest sudo env time nice frobnicate
 	bad=
 	while read -r pack command; do
 		got=$(chosen $command)
@@ -66,6 +66,7 @@ $command: $got, not $pack"
 	borg borg create --progress ::x /home
 	restic restic backup /home
 	rclone rclone copy -P a remote:b
+	jest jest --ci
 	make sudo make install
 	make sudo -u root -E make install
 	make env CC=clang CFLAGS=-O2 make
