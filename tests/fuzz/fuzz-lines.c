@@ -51,6 +51,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	env.activities = activities_new(rs, env.outbox, API_STREAM);
 	env.vars = vars_new();
 	env.exit_status = -1;
+	env.state = action_state_new(rs);
+	matcher_on_line_done(m, action_line_done, &env);
 	l = lines_new(fd, "input", -1, FUZZ_MAX_LINE, 1);
 	do
 		st = lines_read(l, m, &sink);
@@ -61,6 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	close(fd);
 	activities_free(env.activities);
 	vars_free(env.vars);
+	action_state_free(env.state, rs);
 	free(env.last_fail);
 	outbox_free(env.outbox);
 	return 0;
