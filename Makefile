@@ -121,6 +121,7 @@ bench: as-tail bench/budget-lock
 	$(DEPS) redis
 	bash bench/run.sh
 	python3 bench/latency.py --markdown bench/results-latest.md
+	python3 bench/many.py --as-tail ./as-tail
 	d=$$(mktemp -d) && XDG_RUNTIME_DIR=$$d bench/budget-lock; \
 	    status=$$?; rm -rf "$$d"; exit $$status
 	python3 bench/freshness.py --redis --markdown bench/freshness-latest.md

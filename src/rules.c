@@ -1117,6 +1117,7 @@ parse_activity(struct parser *p)
 		d->title = template_parse(d->name, NULL, NULL, NULL);
 	p->rs->activities = xreallocarray(p->rs->activities,
 	    p->rs->nactivities + 1, sizeof *p->rs->activities);
+	d->index = p->rs->nactivities;
 	p->rs->activities[p->rs->nactivities++] = d;
 }
 

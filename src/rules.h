@@ -67,6 +67,7 @@ struct metric_arg {
 /* "activity NAME ...": the defaults of one Live Activity. */
 struct activity_decl {
 	char			*name;
+	size_t			 index;		/* in ruleset's activities */
 	char			*file;
 	unsigned		 line;
 	enum activity_type	 type;
