@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # pack-pytest.bats: rules/pytest.rules on real pytest logs, beyond what
-# packs.bats checks: one push per run (the -v live line, not the summary
-# too), progress through colored output, and no push for a passing run.
+# packs.bats checks: one push per run, at the summary, with the first
+# failure's exception (-rN too); the -v live line shown at once; progress
+# through colored output, and no push for a passing run.
 
 load helpers/common
 
@@ -10,17 +11,28 @@ pytest_dry() {
 	    "$FIXTURES/pytest/$1"
 }
 
-@test "pytest: -v pushes the first failing test once, as it happens" {
+@test "pytest: -v shows the first failing test at once; the push quotes its exception" {
 	pytest_dry fail-verbose.log
+	# The activity names the failing test while the run goes on, at 40%.
+	n=$(requests | grep -n live-activity/update | head -40 | while IFS=: read -r i _; do
+		[ "$(field "$i" 'b["content_state"].get("message", "")')" = "FAILED tests/test_calc.py::test_divide_by_zero" ] && { echo "$i"; break; }
+	done)
+	[ -n "$n" ]
+	[ "$(field "$n" 'b["content_state"]["percentage"]')" = 40 ]
+	# One push, at pytest's summary, with the first "E" line of its section.
 	[ "$(requests | grep -c push-notification)" -eq 1 ]
 	push=$(requests | grep -n push-notification | cut -d: -f1)
-	[ "$(field "$push" 'b["message"]')" = "FAILED tests/test_calc.py::test_divide_by_zero" ]
-	# The push comes before the bar reaches 100%: while the run goes on,
-	# with the failing line, whose update (to 40%) follows once every rule
-	# has seen the line.
-	[ "$(field $((push - 1)) 'b["content_state"]["percentage"]')" = 30 ]
-	[ "$(field $((push + 1)) 'b["content_state"]["percentage"]')" = 40 ]
+	[ "$(field "$push" 'b["message"]')" = "tests/test_calc.py::test_divide_by_zero: ZeroDivisionError: division by zero" ]
 	valid_trace
+}
+
+@test "pytest: a collection error with -rN is pushed with its E line" {
+	pytest_dry collect-error-rN.log
+	[ "$(requests | grep -c push-notification)" -eq 1 ]
+	push=$(requests | grep -n push-notification | cut -d: -f1)
+	[ "$(field "$push" 'b["message"]')" = "tests/test_config.py: ModuleNotFoundError: No module named 'tomllib_loader'" ]
+	last=$(requests | wc -l)
+	[ "$(field "$last" 'b["content_state"]["color"]')" = red ]
 }
 
 @test "pytest: colored output moves the bar and ends red with the summary" {
