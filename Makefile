@@ -4,6 +4,8 @@
 #   make check           install missing packages (tools/deps.sh), build,
 #                        then run the whole test suite (bats)
 #   make check-asan      the same suite against an ASan+UBSan build
+#   make check-tsan      the sender, outbox and delivery suites against a
+#                        ThreadSanitizer build
 #   make check-valgrind  the pipe, rules, activity, variables and ansible tests under valgrind
 #   make fuzz            the libFuzzer harnesses, FUZZ_SECONDS (60) each
 #   make bench           throughput and memory benchmark, the shared budget's
@@ -42,6 +44,8 @@ UNIT = tests/unit/unit-ratelimit tests/unit/unit-outbox tests/unit/unit-vars \
 # The sanitizer run skips the suites that run no C (the fake server's own
 # tests, the man page checks).
 ASAN_TESTS = $(filter-out tests/fake-server.bats tests/man.bats,$(wildcard tests/*.bats))
+# The suites where the reader and the sender thread share the outbox.
+TSAN_TESTS = tests/send.bats tests/retry.bats tests/budget.bats
 
 all: as-tail
 
@@ -89,6 +93,13 @@ check-asan:
 	$(MAKE) clean
 	$(MAKE) CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' as-tail $(UNIT)
 	AS_TAIL_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bats $(ASAN_TESTS); \
+	    status=$$?; $(MAKE) clean; exit $$status
+
+check-tsan:
+	$(DEPS) build test
+	$(MAKE) clean
+	$(MAKE) CFLAGS='-O1 -g -fsanitize=thread' as-tail $(UNIT)
+	AS_TAIL_SANITIZED=1 AS_TAIL_TSAN=1 TSAN_OPTIONS=halt_on_error=1:exitcode=66 bats $(TSAN_TESTS); \
 	    status=$$?; $(MAKE) clean; exit $$status
 
 check-valgrind:
@@ -148,4 +159,4 @@ clean:
 	rm -f as-tail $(OBJS) $(UNIT) bench/budget-lock
 	rm -f $(FUZZ_DIR)/*.o $(FUZZ_BINS)
 
-.PHONY: all fuzz sim check check-asan check-sim check-valgrind lint-man bench demo install clean
+.PHONY: all fuzz sim check check-asan check-sim check-tsan check-valgrind lint-man bench demo install clean

@@ -23,21 +23,21 @@ instance_new(void)
 	struct instance	*in;
 
 	in = xcalloc(1, sizeof *in);
-	in->refs = 1;
+	atomic_init(&in->refs, 1);
 	return in;
 }
 
 struct instance *
 instance_ref(struct instance *in)
 {
-	in->refs++;
+	atomic_fetch_add(&in->refs, 1);
 	return in;
 }
 
 void
 instance_unref(struct instance *in)
 {
-	if (in == NULL || --in->refs > 0)
+	if (in == NULL || atomic_fetch_sub(&in->refs, 1) > 1)
 		return;
 	free(in->id);
 	free(in);

@@ -8,6 +8,7 @@
 #define AS_TAIL_API_H
 
 #include <json-c/json.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "model.h"
@@ -34,11 +35,13 @@ enum request_kind {
  * restores it (activity.c) before the sender thread exists.  Everyone else
  * reads it under that lock too (outbox_get_id, request_body_json's caller).
  * Only the sender writes failed, under the same lock.
+ * The reader takes references while the sender drops them (under the
+ * outbox's lock, which the reader does not hold): refs is atomic.
  */
 struct instance {
-	int	 refs;
-	char	*id;		/* NULL until the start is answered */
-	int	 failed;	/* the start was given up on */
+	atomic_int	 refs;
+	char		*id;		/* NULL until the start is answered */
+	int		 failed;	/* the start was given up on */
 };
 
 struct request {
