@@ -6,7 +6,7 @@
 #   make check-asan      the same suite against an ASan+UBSan build
 #   make check-tsan      the sender, outbox and delivery suites against a
 #                        ThreadSanitizer build
-#   make check-valgrind  the pipe, rules, activity, variables and ansible tests under valgrind
+#   make check-valgrind  the pipe, rules, activity, state, variables and ansible tests under valgrind
 #   make fuzz            the libFuzzer harnesses, FUZZ_SECONDS (60) each
 #   make bench           throughput and memory benchmark, the shared budget's
 #                        lock cost and freshness (see bench/README.md)
@@ -105,7 +105,7 @@ check-tsan:
 check-valgrind:
 	$(DEPS) build test valgrind
 	$(MAKE) as-tail
-	AS_TAIL_NO_JIT=1 AS_TAIL_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' bats tests/pipe.bats tests/rules.bats tests/activity.bats tests/variables.bats tests/pack-ansible.bats
+	AS_TAIL_NO_JIT=1 AS_TAIL_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' bats tests/pipe.bats tests/rules.bats tests/activity.bats tests/state.bats tests/variables.bats tests/pack-ansible.bats
 
 fuzz:
 	$(DEPS) build fuzz

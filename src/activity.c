@@ -569,7 +569,10 @@ activities_save(struct activities *as)
 	return list;
 }
 
-/* Restore one saved activity; 0, or -1 if it does not fit these rules. */
+/*
+ * Restore one saved activity; 0, or -1 if it does not fit these rules or
+ * names an activity already restored (the first entry wins).
+ */
 static int
 activity_restore(struct activities *as, struct json_object *o)
 {
@@ -587,7 +590,8 @@ activity_restore(struct activities *as, struct json_object *o)
 	for (i = 0; i < as->n; i++)
 		if (strcmp(as->v[i].decl->name, name) == 0)
 			a = &as->v[i];
-	if (a == NULL || strcmp(api, a->api == API_STREAM ? "stream" :
+	if (a == NULL || a->open || strcmp(api, a->api == API_STREAM ?
+	    "stream" :
 	    "classic") != 0)
 		return -1;
 	if (json_object_object_get_ex(o, "id", &v))

@@ -991,10 +991,12 @@ parse_activity_pair(struct parser *p, struct token *t,
 		    NULL);
 		break;
 	case KEY_SUBTITLE:
+		template_free(d->subtitle);
 		d->subtitle = parse_template(p, t->value, t->line,
 		    t->value_col, NULL);
 		break;
 	case KEY_MESSAGE:
+		template_free(d->message);
 		d->message = parse_template(p, t->value, t->line,
 		    t->value_col, NULL);
 		break;
@@ -1033,6 +1035,7 @@ parse_activity_pair(struct parser *p, struct token *t,
 		parse_color(p, t, &d->failure_color);
 		break;
 	case KEY_STREAM:
+		template_free(d->stream_key);
 		d->stream_key = parse_template(p, t->value, t->line,
 		    t->value_col, NULL);
 		if (d->api == API_DEFAULT)
@@ -1052,8 +1055,10 @@ parse_activity_pair(struct parser *p, struct token *t,
 			parser_error(p, t->line, t->value_col,
 			    "channels must be a comma-separated list of "
 			    "channel slugs");
-		else
+		else {
+			model_channels_free(d->channels);
 			d->channels = model_channels_split(t->value);
+		}
 		break;
 	case KEY_STALL:
 	case KEY_IDLE:

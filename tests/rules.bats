@@ -320,3 +320,14 @@ activity a ;'
 	[ "$status" -eq 2 ]
 	[ "${lines[0]}" = "as-tail: unknown option '-x'" ]
 }
+
+@test "an activity option given twice: the last one counts, the first is freed (issue 10.13)" {
+	dry 'x\n' 'activity b title=A subtitle=one subtitle=two message=m1 message=m2 stream=k1 stream=k2 channels=a channels=b
+match /x/ step b current=1'
+	[ "$(requests | head -1)" = "PUT /live-activity/stream/k2" ]
+	[ "$(field 1 'b["content_state"]["subtitle"]')" = two ]
+	[ "$(field 1 'b["content_state"]["message"]')" = m2 ]
+	dry 'x\n' 'activity b title=A api=classic channels=a channels=b
+match /x/ step b current=1'
+	[ "$(field 1 'b["target"]["channels"]')" = "['b']" ]
+}

@@ -272,3 +272,22 @@ import json
 s = json.load(open("state.json"))
 assert len(s["files"]) == 70, len(s["files"])'
 }
+
+@test "a state file naming one activity twice continues it once, from its first entry (issue 10.13)" {
+	printf 'Step 1\n' > app.log
+	run_follow --from-start app.log
+	wait_for_log_lines 1 10
+	stop_follow
+	python3 -c '
+import json
+s = json.load(open("state.json"))
+twin = dict(s["activities"][0], id="act_twin")
+s["activities"].append(twin)
+json.dump(s, open("state.json", "w"))
+'
+	printf 'Step 2\n' > two.log
+	as_tail -n -q -v --trace trace --state state.json -r "$(rules "$R")" two.log 2> err2
+	grep -q 'state.json: 1 open activity continued' err2
+	[ "$(requests | head -1)" = "POST /live-activity/update" ]
+	[ "$(field 1 'b["activity_id"]')" = act_1 ]
+}
