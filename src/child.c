@@ -6,6 +6,8 @@
  * alone, by kill(1) or a supervisor).  With --pty it gets a new session on
  * a pseudo-terminal instead, so that it keeps line buffering and colors; its
  * stdout and stderr then arrive merged, and every signal is passed on.
+ * A signal ignored when as-tail started (nohup, a shell's background job)
+ * stays ignored for the command too.
  *
  * If exec fails, the child writes its errno down a close-on-exec pipe; the
  * parent reads either that or end-of-file (exec succeeded), so a command
@@ -90,6 +92,21 @@ child_setup_pty(const char *slave_name)
 		close(slave);
 }
 
+/*
+ * In the child, before exec: as-tail's handlers and what it ignores for
+ * itself go back to the default action; then the signals are let in.
+ */
+static void
+child_reset_signals(const sigset_t *mask, const sigset_t *dfl)
+{
+	int	sig;
+
+	for (sig = 1; sig <= SIGRTMAX; sig++)
+		if (sigismember(dfl, sig) == 1)
+			signal(sig, SIG_DFL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+}
+
 /* In the child: wire up, exec, and report a failure down report_fd. */
 static void
 child_exec(char **argv, int out[2], int err[2], const char *slave,
@@ -97,16 +114,6 @@ child_exec(char **argv, int out[2], int err[2], const char *slave,
 {
 	int	e;
 
-	/*
-	 * A shell starts background jobs with SIGINT and SIGQUIT ignored, and
-	 * the command would inherit that; as-tail passes these signals on, so
-	 * the command gets them as a foreground program would.  SIGHUP keeps
-	 * its disposition (nohup as-tail -- COMMAND).
-	 */
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
 	if (slave != NULL)
 		child_setup_pty(slave);
 	else {
@@ -138,7 +145,8 @@ child_exec_error(int report_fd)
 }
 
 int
-child_start(struct child *c, char **argv, int use_pty)
+child_start(struct child *c, char **argv, int use_pty, const sigset_t *mask,
+    const sigset_t *dfl)
 {
 	int	 out[2] = { -1, -1 }, err[2] = { -1, -1 }, report[2], e;
 	char	*slave = NULL;
@@ -161,6 +169,7 @@ child_start(struct child *c, char **argv, int use_pty)
 		msg_fatal(1, "fork");
 	if (c->pid == 0) {
 		close(report[0]);
+		child_reset_signals(mask, dfl);
 		child_exec(argv, out, err, slave, report[1]);
 	}
 	close(report[1]);

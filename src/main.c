@@ -236,20 +236,72 @@ on_signal(int sig, siginfo_t *info, void *context)
 	got_signal = sig;
 }
 
-static void
-catch_signals(void)
+/* Whether sig was ignored when as-tail started (nohup, a background job). */
+static int
+ignored_at_start(int sig)
+{
+	struct sigaction	old;
+
+	return sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN;
+}
+
+/*
+ * Take sig with handler, unless it was ignored when as-tail started: then
+ * it stays ignored, for the command too.  Returns whether the handler is in
+ * place.
+ */
+static int
+catch_signal(int sig, void (*handler)(int, siginfo_t *, void *))
 {
 	struct sigaction	sa;
 
+	if (ignored_at_start(sig))
+		return 0;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = on_signal;
+	sa.sa_sigaction = handler;
 	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
+	sigaction(sig, &sa, NULL);
+	return 1;
+}
+
+/*
+ * Install the handlers; note in dfl what the command must get back as the
+ * default action (what as-tail catches, or ignores only for itself).
+ */
+static void
+catch_signals(sigset_t *dfl)
+{
+	static const int	stops[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	size_t			i;
+
+	sigemptyset(dfl);
+	for (i = 0; i < sizeof stops / sizeof stops[0]; i++)
+		if (catch_signal(stops[i], on_signal))
+			sigaddset(dfl, stops[i]);
+	if (!ignored_at_start(SIGPIPE))
+		sigaddset(dfl, SIGPIPE);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
+ * Start the wrapped command with every signal held back until child_pid is
+ * set, so that one arriving meanwhile is still passed on.
+ */
+static int
+start_command(struct child *c, char **argv, int use_pty, const sigset_t *dfl)
+{
+	sigset_t	all, old;
+	int		rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if ((rc = child_start(c, argv, use_pty, &old, dfl)) == 0) {
+		child_own_session = use_pty;
+		child_pid = c->pid;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
 }
 
 /* "65536", "64K", "16M": a byte count from 1 to MAX_LINE_LIMIT. */
@@ -931,6 +983,7 @@ main(int argc, char **argv)
 	struct child		 child;
 	struct ticker		 ticker;
 	struct history		*history;
+	sigset_t		 dfl;
 	FILE			*trace;
 	uint64_t		 start;
 	unsigned long		 left = 0;
@@ -982,11 +1035,9 @@ main(int argc, char **argv)
 	in.sink.source = action_source;
 	in.sink.arg = &env;
 	in.stop = &got_signal;
-	catch_signals();	/* before the command starts: none may be lost */
+	catch_signals(&dfl);	/* before the command starts: none may be lost */
 	if (wrap) {
-		if (child_start(&child, argv, o.pty) == 0) {
-			child_own_session = o.pty;
-			child_pid = child.pid;
+		if (start_command(&child, argv, o.pty, &dfl) == 0) {
 			env.command = child.command;
 			in.child = &child;
 		}

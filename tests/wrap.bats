@@ -81,7 +81,9 @@ wrap() {
 
 @test "SIGINT and SIGHUP are passed on too" {
 	for sig in INT HUP; do
-		"$AS_TAIL" -n --trace /dev/null -r "$(rules "$R")" -- \
+		# As in a foreground job, even in a background job or under
+		# nohup: see "ignored at start" below.
+		env --default-signal=INT,HUP "$AS_TAIL" -n --trace /dev/null -r "$(rules "$R")" -- \
 		    sh -c "trap 'echo got $sig; exit 7' $sig; echo up; while :; do sleep 0.1; done" \
 		    > "$BATS_TEST_TMPDIR/out.$sig" 2> "$BATS_TEST_TMPDIR/err.$sig" 3>&- &
 		pid=$!
@@ -91,6 +93,35 @@ wrap() {
 		wait $pid || rc=$?
 		[ "$rc" -eq 7 ]
 		grep -q "got $sig" "$BATS_TEST_TMPDIR/out.$sig"
+	done
+}
+
+@test "a signal ignored at start (nohup) stays ignored, for as-tail and the command (issue 10.7)" {
+	mkfifo "$BATS_TEST_TMPDIR/go"
+	env --ignore-signal=HUP "$AS_TAIL" -n --trace "$BATS_TEST_TMPDIR/trace" -r "$(rules "$R")" -- \
+	    sh -c 'echo "[1/2] up"; read x < "$0"; kill -HUP $$; echo "[2/2] survived"' "$BATS_TEST_TMPDIR/go" \
+	    > "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	wait_grep up "$BATS_TEST_TMPDIR/out"
+	kill -HUP $pid
+	# (If the command died of the HUP, nothing reads the fifo.)
+	timeout 10 sh -c 'echo go > "$0"' "$BATS_TEST_TMPDIR/go" || true
+	rc=0
+	wait $pid || rc=$?
+	[ "$rc" -eq 0 ]
+	grep -q survived "$BATS_TEST_TMPDIR/out"
+	[ "$(field 2 'b["content_state"]["current_step"]')" = 2 ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+}
+
+@test "a signal sent just as the command starts is still passed on (issue 10.8)" {
+	# The command signals as-tail at once, while as-tail may still be
+	# between fork and knowing the command's pid; a signal it takes then
+	# must reach the command all the same.
+	for i in $(seq 20); do
+		run sh -c "timeout 30 $AS_TAIL -n --trace /dev/null -r $(rules "$R") -- sh -c 'kill -TERM \$PPID; sleep 2; echo not-passed-on' 2>&1"
+		[ "$status" -eq 143 ]
+		[ -z "$output" ]
 	done
 }
 
