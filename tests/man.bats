@@ -212,3 +212,21 @@ synopsis_forms() {
 	done
 	[ "$n" -ge 3 ]
 }
+
+@test "CAVEATS says what the program does: -F -, operands before --, the key and a wrapped command (issue 10.5)" {
+	caveats=$(render "$MAN1" | section CAVEATS | tr -s ' \n' '  ')
+	# What as-tail does: each of these is a usage error, the key is removed.
+	run as_tail -n -r "$(rules 'match /x/ push title=x')" -F -
+	[ "$status" -eq 2 ]
+	run as_tail -n -r "$(rules 'match /x/ push title=x')" app.log -- true
+	[ "$status" -eq 2 ]
+	run env ACTIVITYSMITH_API_KEY=k "$AS_TAIL" -n -r "$(rules 'match /x/ push title=x')" -- sh -c 'echo "${ACTIVITYSMITH_API_KEY-unset}"'
+	[ "$output" = unset ]
+	# ... so the page must not say otherwise.
+	[[ "$caveats" != *"is a file of that name, not the standard input"* ]]
+	[[ "$caveats" != *"taken as the start of the command line"* ]]
+	[[ "$caveats" != *"ACTIVITYSMITH_API_KEY included"* ]]
+	[[ "$caveats" == *"without ACTIVITYSMITH_API_KEY"* ]]
+	# The -F entry renders its parenthesis whole.
+	render "$MAN1" | grep -qF "(a file named \`-' is ./-)"
+}
