@@ -579,10 +579,17 @@ check_operands(const struct options *o, int wrap, int argc, char **argv)
 		    "reads no input");
 	if (o->json && o->send == NULL)
 		msg_usage("--json goes with --send");
-	for (i = 0; !wrap && i < argc; i++)
-		if (strcmp(argv[i], "--") == 0)
-			msg_usage("'%s' before --: give either files or a "
-			    "command", argv[0]);
+	for (i = 0; !wrap && i < argc; i++) {
+		if (strcmp(argv[i], "--") != 0)
+			continue;
+		if (o->notify_exit_s == 0 && i == 1 && argv[0][0] != '\0' &&
+		    strspn(argv[0], "0123456789") == strlen(argv[0]))
+			msg_usage("'%s' before --: a value of --notify-exit "
+			    "goes with it, as --notify-exit=%s", argv[0],
+			    argv[0]);
+		msg_usage("'%s' before --: give either files or a command",
+		    argv[0]);
+	}
 	if (wrap && argc == 0)
 		msg_usage("no command after --");
 	if (wrap && o->follow)

@@ -144,17 +144,47 @@ rule_words(void)
 
 static void parser_error(struct parser *, unsigned, unsigned, const char *,
     ...) __attribute__((format(printf, 4, 5)));
+static void ruleset_error_at(struct ruleset *, const char *, unsigned,
+    unsigned, const char *, ...) __attribute__((format(printf, 5, 6)));
+
+/* Append text (taken) as an error at file:line:col (file may be NULL). */
+static void
+ruleset_add_error(struct ruleset *rs, const char *file, unsigned line,
+    unsigned col, char *text)
+{
+	rs->errors = xreallocarray(rs->errors, rs->nerrors + 1,
+	    sizeof *rs->errors);
+	rs->error_at = xreallocarray(rs->error_at, rs->nerrors + 1,
+	    sizeof *rs->error_at);
+	rs->error_at[rs->nerrors].file = file == NULL ? NULL : xstrdup(file);
+	rs->error_at[rs->nerrors].line = line;
+	rs->error_at[rs->nerrors].col = col;
+	rs->errors[rs->nerrors++] = text;
+}
 
 void
 ruleset_errorf(struct ruleset *rs, const char *fmt, ...)
 {
 	va_list	 ap;
 
-	rs->errors = xreallocarray(rs->errors, rs->nerrors + 1,
-	    sizeof *rs->errors);
 	va_start(ap, fmt);
-	rs->errors[rs->nerrors++] = xvasprintf(fmt, ap);
+	ruleset_add_error(rs, NULL, 0, 0, xvasprintf(fmt, ap));
 	va_end(ap);
+}
+
+/* An error at file:line:col: "FILE:LINE:COL: message". */
+static void
+ruleset_error_at(struct ruleset *rs, const char *file, unsigned line,
+    unsigned col, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	ruleset_add_error(rs, file, line, col, xasprintf("%s:%u:%u: %s", file,
+	    line, col, msg));
 }
 
 static void
@@ -167,7 +197,7 @@ parser_error(struct parser *p, unsigned line, unsigned col, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	ruleset_errorf(p->rs, "%s:%u:%u: %s", p->file, line, col, msg);
+	ruleset_error_at(p->rs, p->file, line, col, "%s", msg);
 }
 
 /*
@@ -421,6 +451,20 @@ parse_metric_arg(struct parser *p, struct token *t, struct action *a,
 	m->value = value;
 }
 
+/* did_you_mean among the fields that an action of kind takes. */
+static const char *
+field_hint(const char *word, enum action_kind kind, char *out, size_t size)
+{
+	const char	*taken[FIELD_LAST + 1];
+	size_t		 i, n = 0;
+
+	for (i = 0; field_words[i] != NULL; i++)
+		if (action_fields[kind] & F(i))
+			taken[n++] = field_words[i];
+	taken[n] = NULL;
+	return did_you_mean(word, taken, out, size);
+}
+
 /* A key=value argument of an action. */
 static void
 parse_action_pair(struct parser *p, struct token *t, struct action *a,
@@ -439,7 +483,7 @@ parse_action_pair(struct parser *p, struct token *t, struct action *a,
 	if (f < 0 || (action_fields[a->kind] & F(f)) == 0) {
 		parser_error(p, t->line, t->col, "%s takes no '%s'%s",
 		    action_words[a->kind], t->text, f >= 0 ? "" :
-		    did_you_mean(t->text, field_words, hint, sizeof hint));
+		    field_hint(t->text, a->kind, hint, sizeof hint));
 		return;
 	}
 	if (a->field[f] != NULL) {
@@ -852,10 +896,13 @@ parse_actions(struct parser *p, size_t i, struct rule *r, const char *expected)
 static void
 parse_exit(struct parser *p)
 {
-	struct rule	*r;
-	struct token	*t;
-	size_t		 errors = p->rs->nerrors;
-	long		 n;
+	static const char *const	 exit_words[] = { "success", "failure",
+					    NULL };
+	struct rule			*r;
+	struct token			*t;
+	size_t				 errors = p->rs->nerrors;
+	long				 n;
+	char				 hint[64];
 
 	t = &p->tok[p->ntok < 2 ? 0 : 1];
 	if (p->ntok < 3 || t->kind != TOK_WORD) {
@@ -872,7 +919,8 @@ parse_exit(struct parser *p)
 		r->exit_on = (int)n;
 	else
 		parser_error(p, t->line, t->col, "exit takes success, failure "
-		    "or a status from 0 to 255, not '%s'", t->text);
+		    "or a status from 0 to 255, not '%s'%s", t->text,
+		    did_you_mean(t->text, exit_words, hint, sizeof hint));
 	parse_actions(p, 2, r, "an action");
 	if (p->rs->nerrors != errors) {
 		rule_free(r);
@@ -1250,8 +1298,8 @@ ruleset_parse(struct ruleset *rs, const char *name, const char *text,
 
 	tokens_lex(text, len, &tv);
 	for (i = 0; i < tv.nerrors; i++)
-		ruleset_errorf(rs, "%s:%u:%u: %s", name,
-		    tv.errors[i].line, tv.errors[i].col, tv.errors[i].cause);
+		ruleset_error_at(rs, name, tv.errors[i].line,
+		    tv.errors[i].col, "%s", tv.errors[i].cause);
 	for (start = 0; start < tv.n; start = i) {
 		for (i = start + 1; i < tv.n && tv.v[i].col != 1; i++)
 			;
@@ -1282,8 +1330,8 @@ ruleset_load_file(struct ruleset *rs, const char *path, int depth,
 	}
 	if ((text = read_file(path, &len)) == NULL) {
 		if (from != NULL)
-			ruleset_errorf(rs, "%s:%u:%u: include %s: %s",
-			    from, line, col, path, strerror(errno));
+			ruleset_error_at(rs, from, line, col, "include %s: %s",
+			    path, strerror(errno));
 		else
 			ruleset_errorf(rs, "%s: %s", path, strerror(errno));
 		free(real);
@@ -1332,9 +1380,9 @@ ruleset_load_actions(struct ruleset *rs, const char *name,
 				tv.v[i].value_col -= shift;
 		}
 	for (i = 0; i < tv.nerrors; i++)
-		ruleset_errorf(rs, "%s:%u:%u: %s", name, tv.errors[i].line,
+		ruleset_error_at(rs, name, tv.errors[i].line,
 		    tv.errors[i].line == 1 && tv.errors[i].col > shift ?
-		    tv.errors[i].col - shift : tv.errors[i].col,
+		    tv.errors[i].col - shift : tv.errors[i].col, "%s",
 		    tv.errors[i].cause);
 	if (tv.nerrors == 0 && tv.n > 2) {
 		p.tok = tv.v;
@@ -1382,8 +1430,8 @@ resolve_activity(struct ruleset *rs, struct rule *r, unsigned line,
 	names = xcalloc(rs->nactivities + 1, sizeof *names);
 	for (i = 0; i < rs->nactivities; i++)
 		names[i] = rs->activities[i]->name;
-	ruleset_errorf(rs, "%s:%u:%u: no activity named '%s'%s; "
-	    "declare it with 'activity %s'", r->file, line, col, name,
+	ruleset_error_at(rs, r->file, line, col, "no activity named '%s'%s; "
+	    "declare it with 'activity %s'", name,
 	    did_you_mean(name, names, hint, sizeof hint), name);
 	free(names);
 	return NULL;
@@ -1415,13 +1463,54 @@ check_action_type(struct ruleset *rs, struct rule *r, struct action *a)
 		return;
 	type = a->activity->type;
 	if (a->kind == ACTION_STEP && type != TYPE_SEGMENTED_PROGRESS)
-		ruleset_errorf(rs, "%s:%u:%u: step needs a "
-		    "segmented_progress activity; '%s' is %s", r->file,
-		    a->line, a->col, a->activity->name, model_type_name(type));
-	if (a->kind == ACTION_PROGRESS && type != TYPE_PROGRESS)
-		ruleset_errorf(rs, "%s:%u:%u: progress needs a "
-		    "progress activity; '%s' is %s", r->file, a->line, a->col,
+		ruleset_error_at(rs, r->file, a->line, a->col, "step needs a "
+		    "segmented_progress activity; '%s' is %s",
 		    a->activity->name, model_type_name(type));
+	if (a->kind == ACTION_PROGRESS && type != TYPE_PROGRESS)
+		ruleset_error_at(rs, r->file, a->line, a->col, "progress needs "
+		    "a progress activity; '%s' is %s", a->activity->name,
+		    model_type_name(type));
+}
+
+/*
+ * Put each file's errors in line order, files in the order of their first
+ * error; an error at no line stays after the one before it.  Insertion
+ * sort: there are few errors.
+ */
+static void
+ruleset_sort_errors(struct ruleset *rs)
+{
+	struct rules_error_at	 at, *e = rs->error_at;
+	size_t			*rank, i, j, r;
+	char			*text;
+
+	rank = xcalloc(rs->nerrors + 1, sizeof *rank);
+	for (i = 0; i < rs->nerrors; i++) {
+		rank[i] = i;
+		for (j = 0; e[i].file != NULL && j < i; j++) {
+			if (e[j].file != NULL &&
+			    strcmp(e[j].file, e[i].file) == 0) {
+				rank[i] = rank[j];
+				break;
+			}
+		}
+	}
+	for (i = 1; i < rs->nerrors; i++) {
+		at = e[i];
+		text = rs->errors[i];
+		r = rank[i];
+		for (j = i; j > 0 && (rank[j - 1] > r || (rank[j - 1] == r &&
+		    (e[j - 1].line > at.line || (e[j - 1].line == at.line &&
+		    e[j - 1].col > at.col)))); j--) {
+			e[j] = e[j - 1];
+			rs->errors[j] = rs->errors[j - 1];
+			rank[j] = rank[j - 1];
+		}
+		e[j] = at;
+		rs->errors[j] = text;
+		rank[j] = r;
+	}
+	free(rank);
 }
 
 size_t
@@ -1444,6 +1533,7 @@ ruleset_finish(struct ruleset *rs)
 		for (j = 0; j < rs->rules[i]->nactions; j++)
 			check_action_type(rs, rs->rules[i],
 			    &rs->rules[i]->actions[j]);
+	ruleset_sort_errors(rs);
 	return rs->nerrors - errors;
 }
 
@@ -1472,8 +1562,11 @@ ruleset_free(struct ruleset *rs)
 	free(rs->exit_rules);
 	for (i = 0; i < rs->nfiles; i++)
 		free(rs->files[i]);
-	for (i = 0; i < rs->nerrors; i++)
+	for (i = 0; i < rs->nerrors; i++) {
 		free(rs->errors[i]);
+		free(rs->error_at[i].file);
+	}
+	free(rs->error_at);
 	free(rs->rules);
 	free(rs->activities);
 	free(rs->files);

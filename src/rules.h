@@ -147,6 +147,13 @@ struct example {
 	struct rule	*expect;	/* its actions are the expectation */
 };
 
+/* Where an error is, so that each file's errors are told in line order. */
+struct rules_error_at {
+	char		*file;		/* NULL for an error at no line */
+	unsigned	 line;
+	unsigned	 col;
+};
+
 struct ruleset {
 	struct rule		**rules;
 	size_t			  nrules;
@@ -159,6 +166,7 @@ struct ruleset {
 	char			**files;	/* loaded so far, for cycles */
 	size_t			  nfiles;
 	char			**errors;	/* "FILE:LINE:COL: message" */
+	struct rules_error_at	 *error_at;	/* where each error is */
 	size_t			  nerrors;
 };
 
@@ -184,8 +192,8 @@ size_t		 ruleset_load_actions(struct ruleset *, const char *,
 		    const char *);
 /*
  * Check what can only be checked once all files are loaded; as above.  Gives
- * each rule its id.  From here on the ruleset is only read: every consumer
- * takes it const.
+ * each rule its id, and puts each file's errors in line order.  From here
+ * on the ruleset is only read: every consumer takes it const.
  */
 size_t		 ruleset_finish(struct ruleset *);
 /* Append a formatted message ("FILE:LINE:COL: ..." or "FILE: ...") to rs. */

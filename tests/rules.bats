@@ -331,3 +331,21 @@ match /x/ step b current=1'
 match /x/ step b current=1'
 	[ "$(field 1 'b["target"]["channels"]')" = "['b']" ]
 }
+
+@test "did-you-mean only suggests what the action takes; exit gets one too (issue 10.4)" {
+	check 'match /x/ push title=x sound=y
+exit sucess push title=x'
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:1:24: push takes no 'sound'" ]
+	[ "${lines[1]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:2:6: exit takes success, failure or a status from 0 to 255, not 'sucess' (did you mean 'success'?)" ]
+}
+
+@test "the errors of one file are told in line order (issue 10.4)" {
+	check 'match /x/ step nope current=1
+match /x/ push titel=x
+match /x/ push title="unterminated'
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:1:11: no activity named 'nope'; declare it with 'activity nope'" ]
+	[ "${lines[1]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:2:16: push takes no 'titel' (did you mean 'title'?)" ]
+	[ "${lines[2]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:3:22: unterminated \"double-quoted\" string" ]
+}

@@ -96,6 +96,12 @@ wrap() {
 	done
 }
 
+@test "--notify-exit 60 -- cmd suggests --notify-exit=60 (issue 10.4)" {
+	run as_tail -n --notify-exit 60 -- true
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: '60' before --: a value of --notify-exit goes with it, as --notify-exit=60" ]
+}
+
 @test "a signal ignored at start (nohup) stays ignored, for as-tail and the command (issue 10.7)" {
 	mkfifo "$BATS_TEST_TMPDIR/go"
 	env --ignore-signal=HUP "$AS_TAIL" -n --trace "$BATS_TEST_TMPDIR/trace" -r "$(rules "$R")" -- \
