@@ -29,6 +29,7 @@
  * their key.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,6 +130,39 @@ activities_find(struct activities *as, const struct activity_decl *d)
 	if (d->index < as->n && as->v[d->index].decl == d)
 		return &as->v[d->index];
 	msg_fatalx(1, "internal error: activity '%s' has no state", d->name);
+}
+
+void
+activities_status(const struct activities *as, struct buf *b)
+{
+	const struct activity	*a;
+	const struct content	*c;
+	char			 text[128];
+	size_t			 i;
+
+	for (i = 0; i < as->n; i++) {
+		if (!(a = &as->v[i])->open)
+			continue;
+		c = &a->cur;
+		buf_addstr(b, "; ");
+		buf_addstr(b, a->decl->name);
+		if (c->current >= 0 && c->total > 0)
+			snprintf(text, sizeof text, " %ld/%ld", c->current,
+			    c->total);
+		else if (c->percent >= 0)
+			snprintf(text, sizeof text, " %.0f%%", c->percent);
+		else
+			snprintf(text, sizeof text, " open");
+		buf_addstr(b, text);
+		if (c->color != NULL) {
+			buf_addstr(b, " ");
+			buf_addstr(b, c->color);
+		}
+		if (a->failed)
+			buf_addstr(b, " failed");
+		if (a->stalled)
+			buf_addstr(b, " stalled");
+	}
 }
 
 int

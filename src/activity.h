@@ -94,5 +94,11 @@ void			 activities_fail_all(struct activities *);
 void			 activities_end_all(struct activities *);
 /* How many activities are open now. */
 int			 activities_open(const struct activities *);
+/*
+ * Append each open activity's state to b, for the SIGUSR1 status:
+ * "; NAME 3/8 blue" (steps), "; NAME 45%" (progress), failed or stalled.
+ */
+void			 activities_status(const struct activities *,
+			    struct buf *);
 
 #endif /* AS_TAIL_ACTIVITY_H */

@@ -157,8 +157,17 @@ lines_consume(struct lines *l, size_t n)
 }
 
 /* In an over-long line: drop bytes up to and including its terminator. */
+/* n more lines were read. */
 static void
-lines_skip(struct lines *l)
+lines_counted(struct lines *l, const struct lines_sink *sink, uint64_t n)
+{
+	l->nlines += n;
+	if (sink->read != NULL)
+		*sink->read += n;
+}
+
+static void
+lines_skip(struct lines *l, const struct lines_sink *sink)
 {
 	size_t	i;
 
@@ -170,7 +179,7 @@ lines_skip(struct lines *l)
 		return;
 	}
 	l->skipping = 0;
-	l->nlines++;
+	lines_counted(l, sink, 1);
 	if (l->buf[i] == '\r' && i + 1 == l->have)
 		l->after_cr = 1;
 	lines_consume(l, i + 1);
@@ -202,7 +211,7 @@ lines_match(struct lines *l, struct matcher *m, const struct lines_sink *sink,
 	if (l->have > 0)
 		sink->source(sink->arg, l->name);
 	if (l->skipping)
-		lines_skip(l);
+		lines_skip(l, sink);
 	if (l->after_cr && l->have > 0) {
 		l->after_cr = 0;
 		if (l->buf[0] == '\n')
@@ -211,8 +220,8 @@ lines_match(struct lines *l, struct matcher *m, const struct lines_sink *sink,
 	if ((end = last_line_end(l->buf, l->have)) > 0) {
 		text = lines_text(l, end, &len);
 		matcher_scan(m, text, len, sink->match, sink->arg);
-		if (l->counting)
-			l->nlines += count_lines(l->buf, end);
+		if (l->counting || sink->read != NULL)
+			lines_counted(l, sink, count_lines(l->buf, end));
 		l->after_cr = l->buf[end - 1] == '\r';
 		lines_consume(l, end);
 	}
@@ -221,7 +230,7 @@ lines_match(struct lines *l, struct matcher *m, const struct lines_sink *sink,
 		matcher_line(m, text, len, sink->match, sink->arg);
 		l->skipping = !eof;
 		if (eof)
-			l->nlines++;
+			lines_counted(l, sink, 1);
 		l->have = 0;
 	}
 }

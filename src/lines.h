@@ -33,6 +33,8 @@ struct lines_sink {
 	match_cb	  match;
 	void		(*source)(void *, const char *);
 	void		 *arg;
+	uint64_t	 *read;		/* if not NULL, lines read are
+					   counted here as they go */
 };
 
 /*

@@ -20,6 +20,7 @@
 #include "action.h"
 #include "buf.h"
 #include "activity.h"
+#include "buf.h"
 #include "budget.h"
 #include "child.h"
 #include "clock.h"
@@ -157,6 +158,7 @@ static const struct option longopts[] = {
 };
 
 static volatile sig_atomic_t	got_signal;
+static volatile sig_atomic_t	got_status;	/* SIGUSR1 */
 
 /*
  * --help: the operands, then one line per option, grouped by what it is
@@ -245,6 +247,25 @@ ignored_at_start(int sig)
 	return sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN;
 }
 
+/* SIGUSR1: print a status line at the next tick. */
+static void
+on_status(int sig, siginfo_t *info, void *context)
+{
+	(void)sig;
+	(void)info;
+	(void)context;
+	got_status = 1;
+}
+
+/* SIGUSR2: for the wrapped command, passed on as on_signal does. */
+static void
+on_pass(int sig, siginfo_t *info, void *context)
+{
+	(void)context;
+	if (child_pid > 0 && (child_own_session || info->si_code <= 0))
+		kill(child_pid, sig);
+}
+
 /*
  * Take sig with handler, unless it was ignored when as-tail started: then
  * it stays ignored, for the command too.  Returns whether the handler is in
@@ -270,7 +291,7 @@ catch_signal(int sig, void (*handler)(int, siginfo_t *, void *))
  * default action (what as-tail catches, or ignores only for itself).
  */
 static void
-catch_signals(sigset_t *dfl)
+catch_signals(int wrap, sigset_t *dfl)
 {
 	static const int	stops[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	size_t			i;
@@ -279,6 +300,12 @@ catch_signals(sigset_t *dfl)
 	for (i = 0; i < sizeof stops / sizeof stops[0]; i++)
 		if (catch_signal(stops[i], on_signal))
 			sigaddset(dfl, stops[i]);
+	if (catch_signal(SIGUSR1, on_status))
+		sigaddset(dfl, SIGUSR1);
+	if (!wrap)
+		signal(SIGUSR2, SIG_IGN);
+	else if (catch_signal(SIGUSR2, on_pass))
+		sigaddset(dfl, SIGUSR2);
 	if (!ignored_at_start(SIGPIPE))
 		sigaddset(dfl, SIGPIPE);
 	signal(SIGPIPE, SIG_IGN);
@@ -891,13 +918,40 @@ report_delivery(struct outbox *ob, unsigned long left)
 struct ticker {
 	struct activities	*activities;
 	struct state		*state;
+	struct outbox		*outbox;
+	uint64_t		 lines;		/* read so far */
 };
+
+/*
+ * SIGUSR1, as dd(1) does: one line on stderr with the lines read, the
+ * requests, and each open activity's state.
+ */
+static void
+print_status(struct ticker *t)
+{
+	struct outbox_stats	st;
+	struct buf		b;
+
+	outbox_stats(t->outbox, &st);
+	buf_init(&b, 4096);
+	activities_status(t->activities, &b);
+	buf_str(&b);
+	msg_warnx("%llu line%s read; requests: %lu sent, %lu queued, %lu "
+	    "coalesced, %lu failed%s", (unsigned long long)t->lines,
+	    t->lines == 1 ? "" : "s", st.sent, st.queued, st.coalesced,
+	    st.failed, b.data);
+	buf_free(&b);
+}
 
 static void
 tick(void *arg, uint64_t now)
 {
 	struct ticker	*t = arg;
 
+	if (got_status) {
+		got_status = 0;
+		print_status(t);
+	}
 	activities_tick(t->activities, now);
 	if (t->state != NULL)
 		state_save(t->state);
@@ -1032,6 +1086,7 @@ main(int argc, char **argv)
 	matcher_on_line_done(m, action_line_done, &env);
 	matcher_limit(m, (uint32_t)o.match_limit);
 
+	memset(&ticker, 0, sizeof ticker);
 	memset(&in, 0, sizeof in);
 	in.out = o.quiet ? -1 : STDOUT_FILENO;
 	in.max_line = o.max_line;
@@ -1041,8 +1096,9 @@ main(int argc, char **argv)
 	in.sink.match = action_match;
 	in.sink.source = action_source;
 	in.sink.arg = &env;
+	in.sink.read = &ticker.lines;
 	in.stop = &got_signal;
-	catch_signals(&dfl);	/* before the command starts: none may be lost */
+	catch_signals(wrap, &dfl);	/* before the command starts: none may be lost */
 	if (wrap) {
 		if (start_command(&child, argv, o.pty, &dfl) == 0) {
 			env.command = child.command;
@@ -1056,6 +1112,7 @@ main(int argc, char **argv)
 	history = open_history(&o, env.command, argc, argv);
 	activities_set_history(env.activities, history);
 	ticker.activities = env.activities;
+	ticker.outbox = ob;
 	ticker.state = o.state == NULL ? NULL : state_new(o.state, in.follow,
 	    env.activities);
 	if (ticker.state != NULL)

@@ -650,5 +650,6 @@ outbox_stats(struct outbox *ob, struct outbox_stats *st)
 {
 	pthread_mutex_lock(&ob->lock);
 	*st = ob->stats;
+	st->queued = ob->queued;
 	pthread_mutex_unlock(&ob->lock);
 }

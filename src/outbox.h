@@ -34,6 +34,7 @@ struct outbox_stats {
 	unsigned long	folded;		/* pushes folded into a summary */
 	unsigned long	retried;
 	unsigned long	failed;		/* given up on */
+	unsigned long	queued;		/* waiting or in flight now */
 };
 
 /*

@@ -24,7 +24,7 @@ struct sender_config {
 
 struct sender;
 
-/* Start the thread (with SIGINT and SIGTERM blocked in it). */
+/* Start the thread, with the signals as-tail handles blocked in it. */
 struct sender	*sender_start(struct outbox *, const struct sender_config *);
 /*
  * Let the sender empty the outbox until deadline_ms, then stop it, abandoning

@@ -102,6 +102,48 @@ wrap() {
 	[ "${lines[0]}" = "as-tail: '60' before --: a value of --notify-exit goes with it, as --notify-exit=60" ]
 }
 
+@test "SIGUSR1 prints one status line on stderr and reading goes on (issue 10.9)" {
+	mkfifo "$BATS_TEST_TMPDIR/go"
+	"$AS_TAIL" -n --trace "$BATS_TEST_TMPDIR/trace" -r "$(rules "$R")" -- \
+	    sh -c 'echo "[3/8] a"; kill -USR1 $PPID; read x < "$0"; echo "[4/8] b"' "$BATS_TEST_TMPDIR/go" \
+	    > "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	wait_grep 'line read' "$BATS_TEST_TMPDIR/err"
+	timeout 10 sh -c 'echo go > "$0"' "$BATS_TEST_TMPDIR/go" || true
+	rc=0
+	wait $pid || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "as-tail: 1 line read; requests: 1 sent, 0 queued, 0 coalesced, 0 failed; b 3/8" ]
+	[ "$(field 2 'b["content_state"]["current_step"]')" = 4 ]
+}
+
+@test "SIGUSR2 is passed to a wrapped command, and ignored without one (issue 10.9)" {
+	"$AS_TAIL" -n --trace /dev/null -r "$(rules "$R")" -- \
+	    sh -c 'trap "echo got USR2; exit 4" USR2; echo up; while :; do sleep 0.1; done' \
+	    > "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	wait_grep up "$BATS_TEST_TMPDIR/out"
+	kill -USR2 $pid
+	rc=0
+	wait $pid || rc=$?
+	[ "$rc" -eq 4 ]
+	grep -q 'got USR2' "$BATS_TEST_TMPDIR/out"
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	"$AS_TAIL" -n --trace "$BATS_TEST_TMPDIR/trace" -r "$(rules "$R")" \
+	    < "$BATS_TEST_TMPDIR/in" > /dev/null 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	exec 5> "$BATS_TEST_TMPDIR/in"
+	echo "[1/2] a" >&5
+	wait_grep stream "$BATS_TEST_TMPDIR/trace"
+	kill -USR2 $pid
+	echo "[2/2] b" >&5
+	exec 5>&-
+	rc=0
+	wait $pid || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(field 2 'b["content_state"]["current_step"]')" = 2 ]
+}
+
 @test "a signal ignored at start (nohup) stays ignored, for as-tail and the command (issue 10.7)" {
 	mkfifo "$BATS_TEST_TMPDIR/go"
 	env --ignore-signal=HUP "$AS_TAIL" -n --trace "$BATS_TEST_TMPDIR/trace" -r "$(rules "$R")" -- \
