@@ -669,8 +669,8 @@ parse_option(struct parser *p, struct token *t, struct rule *r)
 	switch (which) {
 	case OPTION_ONCE:
 		r->once = 1;
-		if (t->kind == TOK_PAIR)
-			r->once_name = xstrdup(t->value);
+		free(r->once_name);	/* given twice: the last wins */
+		r->once_name = t->kind == TOK_PAIR ? xstrdup(t->value) : NULL;
 		break;
 	case OPTION_STOP:
 		r->stop = 1;

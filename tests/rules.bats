@@ -349,3 +349,12 @@ match /x/ push title="unterminated'
 	[ "${lines[1]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:2:16: push takes no 'titel' (did you mean 'title'?)" ]
 	[ "${lines[2]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:3:22: unterminated \"double-quoted\" string" ]
 }
+
+# The leak shows under make check-asan (LeakSanitizer).
+@test "once= given twice: the last wins, and nothing leaks (found by fuzz-rules)" {
+	run as_tail --check -r "$(rules 'activity a stream=a
+activity b stream=b
+match /x/ push title=t once=a once=b
+example "x" push title=t')"
+	[ "$status" -eq 0 ]
+}
