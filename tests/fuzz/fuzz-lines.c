@@ -37,7 +37,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	struct action_env	 env;
-	struct lines_sink	 sink = { action_match, action_source, &env };
+	struct lines_sink	 sink = { action_match, action_source, &env, NULL };
 	struct lines		*l;
 	enum lines_status	 st;
 	int			 fd;
