@@ -48,6 +48,12 @@ $command: $got, not $pack"
 	pytest pytest -q
 	pytest py.test
 	pytest python3 -m pytest tests
+	pytest python -m pytest -x
+	pip pip install -r requirements.txt
+	pip pip3 install --user x
+	pip python -m pip install x
+	pip python3 -m pip install -U pip
+	docker docker compose build
 	docker docker buildx build .
 	docker docker build -t x .
 	terraform terraform apply -auto-approve
@@ -84,7 +90,13 @@ $command: $got, not $pack"
 }
 
 @test "a pack the table names but that is not installed falls back to generic" {
-	[ ! -e "$RULES/pip.rules" ] || skip "a pip pack is installed"
+	[ ! -e /usr/local/share/as-tail/rules/pip.rules ] ||
+	    skip "a pip pack is installed in /usr/local"
+	# A copy of as-tail beside a rules directory without pip.rules.
+	mkdir -p "$BATS_TEST_TMPDIR/tree/rules"
+	cp "$AS_TAIL" "$BATS_TEST_TMPDIR/tree/as-tail"
+	cp "$RULES/generic.rules" "$BATS_TEST_TMPDIR/tree/rules/"
+	AS_TAIL=$BATS_TEST_TMPDIR/tree/as-tail
 	fake_commands pip python3
 	run as_tail -v -n -q -- pip install x < /dev/null
 	[ "$status" -eq 0 ]
@@ -113,7 +125,11 @@ $command: $got, not $pack"
 	fake_commands make
 	run as_tail -v -n -q -r generic -- make < /dev/null
 	[ "$status" -eq 0 ]
-	[[ "$output" != *"pack"* ]]
+	# The messages themselves, not the word: the checkout's path (in the
+	# "-r generic: reading PATH" line) may hold "pack".
+	[[ "$output" == *"as-tail: -r generic: reading "* ]]
+	! printf '%s\n' "$output" | grep -q '^as-tail: rules: the '
+	! printf '%s\n' "$output" | grep -q '^as-tail: no .* pack installed'
 }
 
 @test "with no -r and no command, the generic pack reads the pipe" {
@@ -127,7 +143,10 @@ $command: $got, not $pack"
 @test "the pack is said once with -v, and not at all without it" {
 	fake_commands make
 	run as_tail -v -n -q -- make < /dev/null
-	[ "$(printf '%s\n' "$output" | grep -c 'pack')" -eq 1 ]
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^as-tail: rules: ')" -eq 1 ]
+	[ "$(printf '%s\n' "$output" | grep '^as-tail: rules: ')" = \
+	    "as-tail: rules: the make pack, for make" ]
 	run as_tail -n -q -- make < /dev/null
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
