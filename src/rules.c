@@ -43,7 +43,7 @@ struct parser {
 };
 
 static const char *const statement_words[] = { "include", "activity",
-    "match", "example", "exit", NULL };
+    "match", "example", "exit", "detect", NULL };
 /* The rule options, in the order of option_words. */
 enum option {
 	OPTION_ONCE,
@@ -931,6 +931,38 @@ parse_exit(struct parser *p)
 	p->rs->exit_rules[p->rs->nexit_rules++] = r;
 }
 
+/*
+ * "detect /REGEX/": a line that tells this pack's tool from others, for
+ * choosing a pack from the input (detect.c).  Kept as a rule without
+ * actions.
+ */
+static void
+parse_detect(struct parser *p)
+{
+	struct rule	*r;
+	struct token	*t;
+
+	if (p->ntok < 2 || p->tok[1].kind != TOK_REGEX) {
+		t = &p->tok[p->ntok < 2 ? 0 : 1];
+		parser_error(p, t->line, t->col, "detect needs a /regex/");
+		return;
+	}
+	if (p->ntok > 2) {
+		t = &p->tok[2];
+		parser_error(p, t->line, t->col, "detect takes one /regex/ and "
+		    "nothing else, not '%s'", t->text);
+		return;
+	}
+	r = rule_new(p, p->tok[1].text);
+	if (compile_regex(p, &p->tok[1], r) != 0) {
+		rule_free(r);
+		return;
+	}
+	p->rs->detects = xreallocarray(p->rs->detects, p->rs->ndetects + 1,
+	    sizeof *p->rs->detects);
+	p->rs->detects[p->rs->ndetects++] = r;
+}
+
 static void
 example_free(struct example *ex)
 {
@@ -1234,6 +1266,8 @@ parse_statement(struct parser *p)
 		parse_example(p);
 	else if (t->kind == TOK_WORD && strcmp(t->text, "exit") == 0)
 		parse_exit(p);
+	else if (t->kind == TOK_WORD && strcmp(t->text, "detect") == 0)
+		parse_detect(p);
 	else
 		parser_error(p, t->line, t->col, "unknown keyword '%s'%s",
 		    t->text, did_you_mean(t->text, statement_words, hint,
@@ -1560,6 +1594,9 @@ ruleset_free(struct ruleset *rs)
 	for (i = 0; i < rs->nexit_rules; i++)
 		rule_free(rs->exit_rules[i]);
 	free(rs->exit_rules);
+	for (i = 0; i < rs->ndetects; i++)
+		rule_free(rs->detects[i]);
+	free(rs->detects);
 	for (i = 0; i < rs->nfiles; i++)
 		free(rs->files[i]);
 	for (i = 0; i < rs->nerrors; i++) {

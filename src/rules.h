@@ -161,6 +161,8 @@ struct ruleset {
 	size_t			  nexamples;
 	struct rule		**exit_rules;	/* "exit ..." statements */
 	size_t			  nexit_rules;
+	struct rule		**detects;	/* "detect /re/": no actions */
+	size_t			  ndetects;
 	struct activity_decl	**activities;
 	size_t			  nactivities;
 	char			**files;	/* loaded so far, for cycles */

@@ -358,3 +358,29 @@ match /x/ push title=t once=a once=b
 example "x" push title=t')"
 	[ "$status" -eq 0 ]
 }
+
+@test "detect takes one regex; in a file given with -r it changes nothing" {
+	check 'detect /^=+ test session starts =+$/
+detect /^ok +\S+/i
+activity a
+match /x/ start a'
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	dry 'ok 1\n=== test session starts ===\nx\n' \
+	    'detect /^=+ test session starts/
+activity a
+match /x/ start a'
+	[ "$(requests | head -n 1)" = "POST /live-activity/start" ]
+	check 'detect
+detect "make"
+detect /a(/
+detect /a/ push title=x
+detetc /a/'
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:1:1: detect needs a /regex/" ]
+	[ "${lines[1]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:2:8: detect needs a /regex/" ]
+	[ "${lines[2]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:3:11: bad regex: missing closing parenthesis (at offset 2)" ]
+	[ "${lines[3]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:4:12: detect takes one /regex/ and nothing else, not 'push'" ]
+	[ "${lines[4]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:5:1: unknown keyword 'detetc' (did you mean 'detect'?)" ]
+	[ "${lines[5]}" = "as-tail: 5 errors in the rules; nothing was read or sent" ]
+}
