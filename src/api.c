@@ -320,6 +320,24 @@ json_metric_value(const char *s)
 }
 
 
+/* The config file's channels: see api_default_channels. */
+static char	**default_channels;
+
+void
+api_default_channels(char **channels)
+{
+	default_channels = channels != NULL && channels[0] != NULL ?
+	    channels : NULL;
+}
+
+/* The channels a request names, or else the default ones; or NULL. */
+static char **
+api_channels(char **channels)
+{
+	return channels != NULL && channels[0] != NULL ? channels :
+	    default_channels;
+}
+
 static struct json_object *
 json_channels(char **channels)
 {
@@ -356,7 +374,7 @@ api_push(const char *title, const char *message, const char *subtitle,
 	add_string(r->body, "message", message);
 	add_string(r->body, "subtitle", subtitle);
 	add_string(r->body, "redirection", url);
-	if (channels != NULL && channels[0] != NULL)
+	if ((channels = api_channels(channels)) != NULL)
 		json_object_object_add(r->body, "target",
 		    json_channels(channels));
 	return r;
@@ -494,7 +512,7 @@ api_live_activity(enum request_kind kind, int first, const char *name,
 	json_object_object_add(r->body, "content_state",
 	    content_state(kind, first, type, c, auto_dismiss_min));
 	if ((kind == REQUEST_START || kind == REQUEST_STREAM_PUT) &&
-	    channels != NULL && channels[0] != NULL)
+	    (channels = api_channels(channels)) != NULL)
 		json_object_object_add(r->body, "target",
 		    json_channels(channels));
 	if (in != NULL)

@@ -94,6 +94,12 @@ const char	*content_check(struct json_object *);
 void		 content_restore(struct content *, struct json_object *);
 int		 content_equal(const struct content *, const struct content *);
 
+/*
+ * The channels of the pushes and starts that name none (the config file's
+ * "channels"), NULL-terminated, or NULL for none.  Borrowed: they must
+ * outlive every request built; set before the sender starts.
+ */
+void		 api_default_channels(char **);
 /* Return new requests; free with request_free. */
 struct request	*api_push(const char *, const char *, const char *,
 		    const char *, char **);

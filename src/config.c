@@ -24,7 +24,8 @@
 #define CONFIG_LINE_MAX	4096
 
 static const char *config_keys[] = {
-	"api", "api-key-file", "api-url", "budget", "pack", "rate", NULL
+	"api", "api-key-file", "api-url", "budget", "channels", "pack", "rate",
+	NULL
 };
 
 /* Keys whose value names a file. */

@@ -34,6 +34,7 @@
 #include "key.h"
 #include "lines.h"
 #include "match.h"
+#include "model.h"
 #include "msg.h"
 #include "outbox.h"
 #include "pack.h"
@@ -87,6 +88,7 @@ struct options {
 	const char	 *config_path;	/* --config */
 	struct config	 *config;
 	const char	 *pack;		/* config "pack": instead of generic */
+	char		**channels;	/* config "channels", or NULL */
 	const char	 *send;		/* --send ACTION */
 	int		  json;		/* --json */
 };
@@ -584,6 +586,13 @@ apply_config(struct options *o)
 		if (o->budget == NULL)
 			o->budget = v;
 	}
+	if ((v = config_value(c, "channels")) != NULL) {
+		if (!model_channels_ok(v))
+			msg_usage("channels: '%s' is not a comma-separated "
+			    "list of channel slugs", v);
+		o->channels = model_channels_split(v);
+		api_default_channels(o->channels);
+	}
 	if ((v = config_value(c, "pack")) != NULL)
 		o->pack = v;
 	if ((v = config_value(c, "rate")) != NULL && (rate = parse_rate(v)) &&
@@ -746,6 +755,7 @@ check_examples(struct ruleset *rs, struct options *o)
 	free(o->rules);
 	buf_free(&o->inline_rules);
 	config_free(o->config);
+	model_channels_free(o->channels);
 	return failures > 0 ? 2 : 0;
 }
 
@@ -1062,6 +1072,7 @@ main(int argc, char **argv)
 		free(o.rules);
 		buf_free(&o.inline_rules);
 		config_free(o.config);
+		model_channels_free(o.channels);
 		return rval;
 	}
 	choose_pack(&o, wrap, argv);
@@ -1168,6 +1179,7 @@ main(int argc, char **argv)
 	free(o.rules);
 	buf_free(&o.inline_rules);
 	config_free(o.config);
+	model_channels_free(o.channels);
 	if (sender != NULL)
 		curl_global_cleanup();
 	if (wrap) {

@@ -3,6 +3,7 @@
  * it takes as a url or a list of channels (see model.h), kept in one place
  * for the rules language and the requests.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,20 @@ model_url_ok(const char *s)
 {
 	return strncmp(s, "https://", 8) == 0 ||
 	    strncmp(s, "shortcuts://", 12) == 0;
+}
+
+int
+model_channels_ok(const char *s)
+{
+	if (*s == '\0' || *s == ',')
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (*s == ',' && (s[1] == ',' || s[1] == '\0'))
+			return 0;
+		if (!isalnum((unsigned char)*s) && strchr(",-_", *s) == NULL)
+			return 0;
+	}
+	return 1;
 }
 
 char **

@@ -29,6 +29,8 @@ const char	*model_type_name(enum activity_type);
 const char	*model_color(const char *);
 /* Whether the API takes s as a push's url: https:// or shortcuts://. */
 int		 model_url_ok(const char *);
+/* Whether s is a list of channel slugs as the API takes it: "ops,dev-1". */
+int		 model_channels_ok(const char *);
 /*
  * Split a list of channel slugs ("ops,dev" or "ops, dev") into a new
  * NULL-terminated vector, or NULL if it names none; free with

@@ -338,20 +338,6 @@ parse_template(struct parser *p, const char *text, unsigned line,
 	return t;
 }
 
-static int
-slug_list_ok(const char *s)
-{
-	if (*s == '\0' || *s == ',')
-		return 0;
-	for (; *s != '\0'; s++) {
-		if (*s == ',' && (s[1] == ',' || s[1] == '\0'))
-			return 0;
-		if (!isalnum((unsigned char)*s) && strchr(",-_", *s) == NULL)
-			return 0;
-	}
-	return 1;
-}
-
 /* Check the value of a field when it is plain text, as the API would. */
 static void
 check_field(struct parser *p, struct token *t, enum field f)
@@ -398,7 +384,7 @@ check_field(struct parser *p, struct token *t, enum field f)
 			    "url must start with https:// or shortcuts://");
 		break;
 	case FIELD_CHANNELS:
-		if (!slug_list_ok(v))
+		if (!model_channels_ok(v))
 			parser_error(p, t->line, t->value_col,
 			    "channels must be a comma-separated list of "
 			    "channel slugs");
@@ -1131,7 +1117,7 @@ parse_activity_pair(struct parser *p, struct token *t,
 			    "api must be classic or stream");
 		break;
 	case KEY_CHANNELS:
-		if (!slug_list_ok(t->value))
+		if (!model_channels_ok(t->value))
 			parser_error(p, t->line, t->value_col,
 			    "channels must be a comma-separated list of "
 			    "channel slugs");

@@ -141,3 +141,34 @@ match /^(\d+)%/ progress a percent=$1')" <<< '50%'
 	    -r "$BATS_TEST_TMPDIR/t.rules" <<< '50%'
 	[ "$(requests | head -n 1)" = "POST /live-activity/start" ]
 }
+
+@test "the config file's channels go on the pushes and starts that name none" {
+	config "channels ops,dev-1"
+	run as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$(rules 'activity a
+activity b channels=night
+match /^a/ start a
+match /^b/ start b
+match /^p/ push title=t
+match /^q/ push title=t channels=pager')" <<< 'a
+b
+p
+q'
+	[ "$status" -eq 0 ]
+	[ "$(field 1 'b["target"]')" = "{'channels': ['ops', 'dev-1']}" ]
+	[ "$(field 2 'b["target"]')" = "{'channels': ['night']}" ]
+	[ "$(field 3 'b["target"]')" = "{'channels': ['ops', 'dev-1']}" ]
+	[ "$(field 4 'b["target"]')" = "{'channels': ['pager']}" ]
+	valid_trace
+	run as_tail -n --trace "$BATS_TEST_TMPDIR/trace" --send 'push title=x'
+	[ "$status" -eq 0 ]
+	[ "$(field 1 'b["target"]')" = "{'channels': ['ops', 'dev-1']}" ]
+}
+
+@test "a bad channels value in the config file is reported at its FILE:LINE" {
+	config "rate 30/min
+channels ops,,dev"
+	f=$XDG_CONFIG_HOME/as-tail/config
+	run as_tail -n -q -r generic < /dev/null
+	[ "$status" -eq 2 ]
+	[ "$output" = "as-tail: $f:2: channels: 'ops,,dev' is not a comma-separated list of channel slugs" ]
+}
