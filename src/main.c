@@ -88,6 +88,7 @@ struct options {
 	const char	 *config_path;	/* --config */
 	struct config	 *config;
 	const char	 *pack;		/* config "pack": instead of generic */
+	const char	 *chosen;	/* the pack chosen without -r, or NULL */
 	char		**channels;	/* config "channels", or NULL */
 	const char	 *send;		/* --send ACTION */
 	int		  json;		/* --json */
@@ -680,7 +681,7 @@ choose_pack(struct options *o, int wrap, char **argv)
 		msg_verbose(1, "rules: the %s pack", pack);
 	}
 	o->rules = xreallocarray(o->rules, 1, sizeof *o->rules);
-	o->rules[o->nrules++] = pack;
+	o->rules[o->nrules++] = o->chosen = pack;
 }
 
 /* Load every -r file; print every error and exit 2 if there were any. */
@@ -929,25 +930,30 @@ struct ticker {
 	struct activities	*activities;
 	struct state		*state;
 	struct outbox		*outbox;
+	const char		*pack;		/* chosen without -r, or NULL */
 	uint64_t		 lines;		/* read so far */
 };
 
 /*
- * SIGUSR1, as dd(1) does: one line on stderr with the lines read, the
- * requests, and each open activity's state.
+ * SIGUSR1, as dd(1) does: one line on stderr with the pack as-tail chose
+ * (if it chose one), the lines read, the requests, and each open activity's
+ * state.
  */
 static void
 print_status(struct ticker *t)
 {
 	struct outbox_stats	st;
 	struct buf		b;
+	char			pack[128] = "";
 
 	outbox_stats(t->outbox, &st);
 	buf_init(&b, 4096);
 	activities_status(t->activities, &b);
 	buf_str(&b);
-	msg_warnx("%llu line%s read; requests: %lu sent, %lu queued, %lu "
-	    "coalesced, %lu failed%s", (unsigned long long)t->lines,
+	if (t->pack != NULL)
+		snprintf(pack, sizeof pack, "pack %.100s; ", t->pack);
+	msg_warnx("%s%llu line%s read; requests: %lu sent, %lu queued, %lu "
+	    "coalesced, %lu failed%s", pack, (unsigned long long)t->lines,
 	    t->lines == 1 ? "" : "s", st.sent, st.queued, st.coalesced,
 	    st.failed, b.data);
 	buf_free(&b);
@@ -1124,6 +1130,7 @@ main(int argc, char **argv)
 	activities_set_history(env.activities, history);
 	ticker.activities = env.activities;
 	ticker.outbox = ob;
+	ticker.pack = o.chosen;
 	ticker.state = o.state == NULL ? NULL : state_new(o.state, in.follow,
 	    env.activities);
 	if (ticker.state != NULL)

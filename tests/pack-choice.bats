@@ -151,3 +151,22 @@ $command: $got, not $pack"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
+
+@test "SIGUSR1's status line names the pack as-tail chose" {
+	mkfifo "$BATS_TEST_TMPDIR/go"
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	printf '#!/bin/sh\necho "cc -c a.c -o a.o"; kill -USR1 $PPID; read x < "$GO"; echo "cc -c b.c -o b.o"\n' \
+	    > "$BATS_TEST_TMPDIR/bin/make"
+	chmod +x "$BATS_TEST_TMPDIR/bin/make"
+	GO=$BATS_TEST_TMPDIR/go PATH=$BATS_TEST_TMPDIR/bin:$PATH \
+	    "$AS_TAIL" -n -q --trace "$BATS_TEST_TMPDIR/trace" -- make \
+	    2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	wait_grep 'line read' "$BATS_TEST_TMPDIR/err"
+	timeout 10 sh -c 'echo go > "$0"' "$BATS_TEST_TMPDIR/go" || true
+	rc=0
+	wait $pid || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/err")" -eq 1 ]
+	[[ "$(cat "$BATS_TEST_TMPDIR/err")" == "as-tail: pack make; 1 line read; requests: 1 sent, 0 queued, 0 coalesced, 0 failed; make 1/"* ]]
+}
