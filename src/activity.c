@@ -89,8 +89,8 @@ activities_new(const struct ruleset *rs, struct outbox *ob, enum api_kind api)
 	for (i = 0; i < as->n; i++) {
 		as->v[i].decl = rs->activities[i];
 		as->v[i].api = rs->activities[i]->api != API_DEFAULT ?
-		    rs->activities[i]->api : api == API_STREAM ? API_STREAM :
-		    API_CLASSIC;
+		    rs->activities[i]->api : api == API_CLASSIC ? API_CLASSIC :
+		    API_STREAM;
 		as->v[i].sent_type = rs->activities[i]->type;
 		content_init(&as->v[i].cur);
 		content_init(&as->v[i].sent);

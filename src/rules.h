@@ -47,7 +47,7 @@ enum field {
 };
 
 enum api_kind {
-	API_DEFAULT,		/* whatever --api says; classic if nothing */
+	API_DEFAULT,		/* whatever --api says; stream if nothing */
 	API_CLASSIC,
 	API_STREAM
 };

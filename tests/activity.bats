@@ -11,7 +11,7 @@ match /^FAILED/ fail b
 match /^DONE$/ end b'
 
 @test "a step on an activity that has not started starts it, then updates" {
-	dry 'Step 1/7\nStep 2/7\n' "$STEPS"
+	dry 'Step 1/7\nStep 2/7\n' "$STEPS" --api classic
 	[ "$(requests)" = "POST /live-activity/start
 POST /live-activity/update
 POST /live-activity/end" ]
@@ -68,20 +68,20 @@ match /^Step (\w+)\/(\d+)/ step b current=$1 total=$2')"
 @test "end success and end failure override the failure flag" {
 	dry 'Step 1/7\nok\n' 'activity b
 match /^Step (\d+)\/(\d+)/ step b current=$1 total=$2
-match /^ok/ end b failure'
+match /^ok/ end b failure' --api classic
 	[ "$(requests | tail -1)" = "POST /live-activity/end" ]
 	[ "$(field 2 'b["content_state"]["color"]')" = red ]
 }
 
 @test "an end on an activity that never started starts and ends it" {
-	dry 'DONE\n' "$STEPS"
+	dry 'DONE\n' "$STEPS" --api classic
 	[ "$(requests)" = "POST /live-activity/start
 POST /live-activity/end" ]
 	valid_trace
 }
 
 @test "after an end, the next step starts a new run with a new activity" {
-	dry 'Step 1/7\nDONE\nStep 1/3\n' "$STEPS"
+	dry 'Step 1/7\nDONE\nStep 1/3\n' "$STEPS" --api classic
 	[ "$(requests)" = "POST /live-activity/start
 POST /live-activity/end
 POST /live-activity/start
@@ -92,7 +92,7 @@ POST /live-activity/end" ]
 
 @test "start on an open activity ends it and starts a new one" {
 	dry 'go\ngo\n' 'activity d
-match /^go/ start d'
+match /^go/ start d' --api classic
 	[ "$(requests)" = "POST /live-activity/start
 POST /live-activity/end
 POST /live-activity/start
@@ -111,10 +111,22 @@ DELETE /live-activity/stream/ci-build" ]
 	valid_trace
 }
 
+@test "the default API is stream; --api classic and api=classic keep the legacy lifecycle" {
+	dry 'go\n' 'activity s
+match /^go/ start s'
+	[ "$(requests)" = "PUT /live-activity/stream/$(hostname | tr -c 'A-Za-z0-9_\n-' -)-s
+DELETE /live-activity/stream/$(hostname | tr -c 'A-Za-z0-9_\n-' -)-s" ]
+	dry 'go\n' 'activity s
+match /^go/ start s' --api classic
+	[ "$(requests)" = "POST /live-activity/start
+POST /live-activity/end" ]
+	valid_trace
+}
+
 @test "an activity picks its API itself; the default stream key is host and name" {
 	dry 'go\n' 'activity s api=stream
-activity c
-match /^go/ start s; start c'
+activity c api=classic
+match /^go/ start s; start c' --api stream
 	[ "$(requests)" = "PUT /live-activity/stream/$(hostname | tr -c 'A-Za-z0-9_\n-' -)-s
 POST /live-activity/start
 DELETE /live-activity/stream/$(hostname | tr -c 'A-Za-z0-9_\n-' -)-s
@@ -165,19 +177,24 @@ POST /badge" ]
 	valid_trace
 }
 
-@test "channels on an activity go to its start only" {
+@test "channels on an activity go to its classic start only, and on every stream PUT" {
 	dry 'Step 1/2\nStep 2/2\n' 'activity b channels=ops
-match /^Step (\d+)\/(\d+)/ step b current=$1 total=$2'
+match /^Step (\d+)\/(\d+)/ step b current=$1 total=$2' --api classic
 	[ "$(field 1 'b["target"]')" = "{'channels': ['ops']}" ]
 	[ "$(field 2 '"target" in b')" = False ]
+	valid_trace
+	dry 'Step 1/2\nStep 2/2\n' 'activity b channels=ops
+match /^Step (\d+)\/(\d+)/ step b current=$1 total=$2'
+	[ "$(field 2 'b["target"]')" = "{'channels': ['ops']}" ]
+	[ "$(field 3 '"target" in b')" = False ]
 	valid_trace
 }
 
 @test "the shipped build rules drive a valid request sequence on a real build log" {
 	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r build < "$FIXTURES/build/cmake-make-failure.log"
 	valid_trace
-	[ "$(requests | head -1)" = "POST /live-activity/start" ]
-	[ "$(requests | tail -1)" = "POST /live-activity/end" ]
+	[[ "$(requests | head -1)" == "PUT /live-activity/stream/"*-build ]]
+	[[ "$(requests | tail -1)" == "DELETE /live-activity/stream/"*-build ]]
 }
 
 @test "a failure after a run has ended does not carry into the next run" {
@@ -198,7 +215,7 @@ match /^go/ start b'
 @test "current=+1 counts steps per run: a new run starts again at 1" {
 	dry 'CC a\nCC b\nCC c\nDONE\nCC d\nCC e\n' 'activity b
 match /^CC / step b current=+1
-match /^DONE/ end b'
+match /^DONE/ end b' --api classic
 	[ "$(requests)" = "POST /live-activity/start
 POST /live-activity/update
 POST /live-activity/update

@@ -26,11 +26,19 @@ def counts(as_tail, pack, log, tmp):
         sys.exit("as-tail exited %d: %s" % (run.returncode, run.stderr))
     starts = ends = pushes = 0
     reds = []
+    streams = set()     # open streams: a PUT on another key starts one
     with open(trace, encoding="utf-8") as f:
         for line in f:
             req = json.loads(line)
             path = req["path"]
-            if path == "/push-notification":
+            if req["method"] == "PUT" and path not in streams:
+                streams.add(path)
+                starts += 1
+            elif req["method"] == "DELETE":
+                streams.discard(path)
+                ends += 1
+                reds.append(req["body"]["content_state"].get("color"))
+            elif path == "/push-notification":
                 pushes += 1
             elif path.endswith("/start"):
                 starts += 1

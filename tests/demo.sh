@@ -28,7 +28,8 @@ python3 -c '
 import json, sys
 for line in open(sys.argv[1]):
     e = json.loads(line)
-    print(e["status"], e["method"], e["path"], json.dumps(e["body"], ensure_ascii=False))
+    print(e["status"], e["method"], e["path"], e.get("operation", ""),
+          json.dumps(e["body"], ensure_ascii=False))
 ' "$dir/log"
 cat <<'NEXT'
 

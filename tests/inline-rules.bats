@@ -13,7 +13,7 @@ load helpers/common
 }
 
 @test "-e is repeatable: each is one line, an activity and its rules" {
-	printf 'Step 1/3\nStep 3/3\n' | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" \
+	printf 'Step 1/3\nStep 3/3\n' | as_tail -n -q --api classic --trace "$BATS_TEST_TMPDIR/trace" \
 	    -e 'activity d title=Deploy' \
 	    -e 'match /^Step (\d+)\/(\d+)/ step d current=$1 total=$2'
 	[ "$(requests)" = "POST /live-activity/start
@@ -23,7 +23,7 @@ POST /live-activity/end" ]
 }
 
 @test "-e rules load after the -r files, and the two mix" {
-	printf 'go\n' | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" \
+	printf 'go\n' | as_tail -n -q --api classic --trace "$BATS_TEST_TMPDIR/trace" \
 	    -r "$(rules 'activity a title=A steps=2')" \
 	    -e 'match /^go/ step a current=1; push title=x message=y'
 	[ "$(requests)" = "POST /push-notification

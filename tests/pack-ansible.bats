@@ -9,7 +9,7 @@ load helpers/common
 load helpers/packs
 
 ans_dry() {
-	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/ansible.rules" \
+	as_tail -n -q --api classic --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/ansible.rules" \
 	    "$@"
 }
 

@@ -6,7 +6,7 @@
 load helpers/common
 
 apt_dry() {
-	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/apt.rules" \
+	as_tail -n -q --api classic --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/apt.rules" \
 	    "$FIXTURES/apt/$1"
 }
 

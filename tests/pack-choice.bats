@@ -137,7 +137,7 @@ $command: $got, not $pack"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "as-tail: rules: the generic pack" ]
 	printf 'Step 1/4\nStep 2/4\n' | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace"
-	[ "$(requests | head -n 1)" = "POST /live-activity/start" ]
+	[[ "$(requests | head -n 1)" == "PUT /live-activity/stream/"*-job* ]]
 }
 
 @test "the pack is said once with -v, and not at all without it" {

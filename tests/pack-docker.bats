@@ -8,7 +8,7 @@ load helpers/common
 @test "docker: a legacy build then a BuildKit build are two activities, green then red" {
 	cat "$FIXTURES/docker/classic-success.log" \
 	    "$FIXTURES/docker/buildkit-failure.log" > "$BATS_TEST_TMPDIR/two.log"
-	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/docker.rules" \
+	as_tail -n -q --api classic --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/docker.rules" \
 	    "$BATS_TEST_TMPDIR/two.log"
 	[ "$(requests | grep -c start)" -eq 2 ]
 	[ "$(requests | grep -c /end)" -eq 2 ]
@@ -23,7 +23,7 @@ load helpers/common
 }
 
 @test "docker: BuildKit RUN output and the repeated error summary push nothing more" {
-	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/docker.rules" \
+	as_tail -n -q --api classic --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/docker.rules" \
 	    "$FIXTURES/docker/buildkit-failure.log"
 	[ "$(requests | grep -c push)" -eq 1 ]
 	p=$(requests | grep -n push | cut -d: -f1)

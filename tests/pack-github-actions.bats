@@ -9,7 +9,7 @@ load helpers/common
 @test "github-actions: two jobs in one file are two activities, green then red" {
 	cat "$FIXTURES/github-actions/deploy-success.log" \
 	    "$FIXTURES/github-actions/setup-failure.log" > "$BATS_TEST_TMPDIR/jobs.log"
-	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" \
+	as_tail -n -q --api classic --trace "$BATS_TEST_TMPDIR/trace" \
 	    -r "$RULES/github-actions.rules" "$BATS_TEST_TMPDIR/jobs.log"
 	[ "$(requests | grep -c start)" -eq 2 ]
 	e1=$(requests | grep -n /end | head -1 | cut -d: -f1)

@@ -6,7 +6,7 @@
 load helpers/common
 
 @test "kubectl: every deployment reported is a run of its own, each ending green at 100%" {
-	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/kubectl.rules" \
+	as_tail -n -q --api classic --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/kubectl.rules" \
 	    "$FIXTURES/kubectl/actions-two-deployments-success.log"
 	[ "$(requests | grep -c start)" -eq 3 ]
 	[ "$(requests | grep -c /end)" -eq 3 ]
@@ -18,7 +18,7 @@ load helpers/common
 }
 
 @test "kubectl: klog E-lines before the timeout push nothing; the timeout does, once" {
-	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/kubectl.rules" \
+	as_tail -n -q --api classic --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/kubectl.rules" \
 	    "$FIXTURES/kubectl/deployment-timeout-failure.log"
 	[ "$(requests)" = "POST /live-activity/start
 POST /push-notification

@@ -7,7 +7,7 @@
 load helpers/common
 
 pytest_dry() {
-	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/pytest.rules" \
+	as_tail -n -q --api classic --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/pytest.rules" \
 	    "$FIXTURES/pytest/$1"
 }
 

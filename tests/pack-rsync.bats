@@ -6,7 +6,7 @@
 load helpers/common
 
 rsync_dry() {
-	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/rsync.rules" \
+	as_tail -n -q --api classic --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/rsync.rules" \
 	    "$FIXTURES/rsync/$1"
 }
 

@@ -6,7 +6,7 @@
 load helpers/common
 
 tf_dry() {
-	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/terraform.rules" \
+	as_tail -n -q --api classic --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/terraform.rules" \
 	    "$FIXTURES/terraform/$1"
 }
 

@@ -150,7 +150,7 @@ match /^hit (\d+)/ step a current=$1 total=9 subtitle=${file}')
 @test "open activities still end when stdout fails" {
 	run sh -c "printf 'hit 1\n' | timeout 20 $AS_TAIL -n -r $R 2>&1 > /dev/full"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *'/live-activity/end'* ]]
+	[[ "$output" == *'"method":"DELETE"'* ]]
 }
 
 @test "SIGTERM stops reading, ends open activities and exits 143" {
@@ -165,5 +165,5 @@ match /^hit (\d+)/ step a current=$1 total=9 subtitle=${file}')
 	wait $pid || rc=$?
 	exec 5>&-
 	[ "$rc" -eq 143 ]
-	requests | tail -1 | grep -q 'POST /live-activity/end'
+	requests | tail -1 | grep -q 'DELETE /live-activity/stream/'
 }

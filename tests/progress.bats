@@ -16,7 +16,7 @@ match /^tick/ step b current=+1'
 }
 
 @test "Step N/100000 starts a percentage progress activity, not 100000 segments" {
-	dry 'Step 1/100000\nStep 50000/100000\n' "$STEPS"
+	dry 'Step 1/100000\nStep 50000/100000\n' "$STEPS" --api classic
 	[ "$(body 1)" = '{"content_state":{"title":"Build","type":"progress","percentage":0.001}}' ]
 	[ "$(body 2)" = '{"activity_id":"dry-run-1","content_state":{"title":"Build","percentage":50}}' ]
 	[ "$(body 3)" = '{"activity_id":"dry-run-1","content_state":{"title":"Build","percentage":50,"color":"green"}}' ]
@@ -25,7 +25,7 @@ match /^tick/ step b current=+1'
 }
 
 @test "a counted bar that grows past 20 segments turns into a percentage, and says so once" {
-	dry "$(printf 'tick\\n%.0s' $(seq 21))" "$STEPS"
+	dry "$(printf 'tick\\n%.0s' $(seq 21))" "$STEPS" --api classic
 	# A first run counts step k of k+1: the start and 18 updates fit in 20
 	# segments; step 20 of 21 does not, and says the new type, once.
 	[ "$(field 19 'b["content_state"]["number_of_steps"]')" = 20 ]
@@ -50,7 +50,7 @@ match /^\[1\/\d+\] /            start b
 match /^\[(\d+)\/(\d+)\] /      step b current=$1 total=$2 message="${line}"'
 
 @test "a start and a step on the same line go as one start with the real state" {
-	dry '[1/3] cc a.c\n[2/3] cc b.c\n' "$FLASH"
+	dry '[1/3] cc a.c\n[2/3] cc b.c\n' "$FLASH" --api classic
 	[ "$(requests)" = "POST /live-activity/start
 POST /live-activity/update
 POST /live-activity/end" ]
@@ -60,7 +60,7 @@ POST /live-activity/end" ]
 
 @test "the build pack's first request on a ninja build is step 1, not 0 of 100" {
 	printf '[1/14] Building C object a.o\n[2/14] Building C object b.o\n' |
-	    as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r build
+	    as_tail -n -q --api classic --trace "$BATS_TEST_TMPDIR/trace" -r build
 	[ "$(field 1 'b["content_state"]["current_step"]')" = 1 ]
 	[ "$(field 1 'b["content_state"]["number_of_steps"]')" = 14 ]
 	[ "$(requests | head -n 2)" = "POST /live-activity/start
@@ -70,7 +70,7 @@ POST /live-activity/update" ]
 @test "two changes of one activity on one line send one update; other lines one each" {
 	dry 'a 1\na 2\n' 'activity b title=Build steps=5
 match /^a (\d)/ step b current=$1
-match /^a 2/ update b message="two"'
+match /^a 2/ update b message="two"' --api classic
 	[ "$(requests)" = "POST /live-activity/start
 POST /live-activity/update
 POST /live-activity/end" ]
@@ -79,7 +79,7 @@ POST /live-activity/end" ]
 
 @test "an end on the line that started a run still sends the start first" {
 	dry 'once\n' 'activity b title=Job steps=2
-match /^once/ step b current=1; end b success'
+match /^once/ step b current=1; end b success' --api classic
 	[ "$(requests)" = "POST /live-activity/start
 POST /live-activity/end" ]
 	[ "$(field 1 'b["content_state"]["current_step"]')" = 1 ]

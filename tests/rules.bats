@@ -132,7 +132,7 @@ match /x/ step a current=1'
 	printf 'activity mine\nmatch /^go/ start mine\n' > "$XDG_CONFIG_HOME/as-tail/rules/mine.rules"
 	cd "$BATS_TEST_TMPDIR"
 	printf 'go\n' | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r mine
-	[ "$(requests | head -1)" = "POST /live-activity/start" ]
+	[[ "$(requests | head -1)" == "PUT /live-activity/stream/"*-mine ]]
 }
 
 @test "-r NAME finds the shipped packs from the source tree" {
@@ -370,7 +370,7 @@ match /x/ start a'
 	    'detect /^=+ test session starts/
 activity a
 match /x/ start a'
-	[ "$(requests | head -n 1)" = "POST /live-activity/start" ]
+	[[ "$(requests | head -n 1)" == "PUT /live-activity/stream/"* ]]
 	check 'detect
 detect "make"
 detect /a(/

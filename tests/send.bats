@@ -16,6 +16,7 @@ teardown() {
 STEPS='activity b title=Build steps=3
 match /^Step (\d+)/ step b current=$1
 match /^DONE/ end b'
+CLASSIC="${STEPS/steps=3/steps=3 api=classic}"
 
 # feed RULES-TEXT LINE N [LINE N ...]: write each LINE to as-tail, then wait
 # until the server has logged N requests, so that nothing is coalesced.
@@ -38,7 +39,7 @@ feed() {
 }
 
 @test "classic lifecycle: start, then updates and end carry the start's activity id" {
-	feed "$STEPS" 'Step 1' 1 'Step 2' 2 'DONE' 3
+	feed "$CLASSIC" 'Step 1' 1 'Step 2' 2 'DONE' 3
 	[ "$(served)" = "POST /live-activity/start 200
 POST /live-activity/update 200
 POST /live-activity/end 200" ]
@@ -47,7 +48,7 @@ POST /live-activity/end 200" ]
 }
 
 @test "updates waiting behind an end are dropped: the end carries the last state" {
-	send 'Step 1\nStep 2\nStep 3\nDONE\n' "$STEPS"
+	send 'Step 1\nStep 2\nStep 3\nDONE\n' "$CLASSIC"
 	[ "$(served | head -1)" = "POST /live-activity/start 200" ]
 	[ "$(served | tail -1)" = "POST /live-activity/end 200" ]
 	[ "$(served_body '$')" = '{"activity_id":"act_1","content_state":{"title":"Build","number_of_steps":3,"current_step":3,"color":"green"}}' ]
@@ -84,7 +85,7 @@ POST /push-notification 200" ]
 	rc=0
 	ACTIVITYSMITH_API_KEY=ask_wrong_key_123 send 'Step 1\nStep 2\nDONE\n' "$STEPS" || rc=$?
 	[ "$rc" -eq 1 ]
-	[ "$(served | head -1)" = "POST /live-activity/start 401" ]
+	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b 401" ]]
 	[ "$(served | wc -l)" -eq 1 ]
 	grep -q 'HTTP 401: the API key was refused; nothing more will be sent' "$BATS_TEST_TMPDIR/err"
 	[ "$(grep -c 401 "$BATS_TEST_TMPDIR/err")" -eq 1 ]
@@ -111,7 +112,7 @@ POST /push-notification 200" ]
 	printf '  ask_test_key  \n' > "$BATS_TEST_TMPDIR/key"
 	chmod 600 "$BATS_TEST_TMPDIR/key"
 	send 'Step 1\n' "$STEPS" --api-key-file "$BATS_TEST_TMPDIR/key"
-	[ "$(served | head -1)" = "POST /live-activity/start 200" ]
+	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b 200" ]]
 	[ ! -s "$BATS_TEST_TMPDIR/err" ]
 	chmod 644 "$BATS_TEST_TMPDIR/key"
 	send 'Step 1\n' "$STEPS" --api-key-file "$BATS_TEST_TMPDIR/key"
@@ -126,7 +127,7 @@ POST /push-notification 200" ]
 
 @test "ACTIVITYSMITH_API_URL sets the base URL" {
 	printf 'Step 1\n' | ACTIVITYSMITH_API_URL=$FAKE_URL as_tail -q -r "$(rules "$STEPS")"
-	[ "$(served | head -1)" = "POST /live-activity/start 200" ]
+	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b 200" ]]
 }
 
 @test "HTTPS with --cacert; without it the private CA is not trusted" {
@@ -138,11 +139,11 @@ POST /push-notification 200" ]
 	fake_server_start --tls-cert "$BATS_TEST_TMPDIR/tls.crt" --tls-key "$BATS_TEST_TMPDIR/tls.key"
 	[[ "$FAKE_URL" == https://* ]]
 	send 'Step 1\n' "$STEPS" --cacert "$BATS_TEST_TMPDIR/tls.crt"
-	[ "$(served | head -1)" = "POST /live-activity/start 200" ]
+	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b 200" ]]
 	: > "$FAKE_LOG"
 	send 'Step 1\n' "$STEPS" --retry-max-time 0
 	[ ! -s "$FAKE_LOG" ]
-	grep -q 'POST /live-activity/start: SSL certificate problem' "$BATS_TEST_TMPDIR/err"
+	grep -q 'PUT /live-activity/stream/[A-Za-z0-9_-]*: SSL certificate problem' "$BATS_TEST_TMPDIR/err"
 }
 
 @test "-v prints a delivery summary at exit" {
@@ -154,8 +155,8 @@ POST /push-notification 200" ]
 	seq 1 100000 | sed 's/^/Step /' > "$BATS_TEST_TMPDIR/in"
 	as_tail -q --api-url "$FAKE_URL" -r "$(rules 'activity b title=Build steps=100000
 match /^Step (\d+)/ step b current=$1')" < "$BATS_TEST_TMPDIR/in" 2> "$BATS_TEST_TMPDIR/err"
-	[ "$(served | head -1)" = "POST /live-activity/start 200" ]
-	[ "$(served | tail -1)" = "POST /live-activity/end 200" ]
+	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b 200" ]]
+	[[ "$(served | tail -1)" == "DELETE /live-activity/stream/"*"-b 200" ]]
 	# Under ThreadSanitizer the reader is slow enough for the bucket to
 	# refill while it reads: the count depends on that speed there.
 	[ -n "${AS_TAIL_TSAN:-}" ] || [ "$(served | wc -l)" -le 10 ]
@@ -169,7 +170,7 @@ match /^Step (\d+)/ step b current=$1')" < "$BATS_TEST_TMPDIR/in" 2> "$BATS_TEST
 	[ "$status" -eq 0 ]
 	[ "${lines[1]}" = "key=unset" ]
 	# as-tail itself still sent with it.
-	[ "$(served | head -1)" = "POST /live-activity/start 200" ]
+	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b 200" ]]
 	# Also when the key comes from a file and the variable is set too.
 	printf '%s\n' "$ACTIVITYSMITH_API_KEY" > "$BATS_TEST_TMPDIR/key"
 	chmod 600 "$BATS_TEST_TMPDIR/key"

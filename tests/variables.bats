@@ -144,7 +144,7 @@ match /^err (\w)/ once=job push title="error $1"'
 	dry 'err a\nstep 1\nerr b\nstopped\nerr c\nstep 1\nerr d\nstopped\n' 'activity job
 match /^step (\d)/ step job current=$1 total=3
 match /^stopped/ end job failure
-match /err (\w)/ once=job push title="error $1"'
+match /err (\w)/ once=job push title="error $1"' --api classic
 	# a comes before the first run and counts for it, so b is not pushed;
 	# c follows run 1's end and is the first of run 2, so d is not pushed.
 	[ "$(requests | grep -c start)" -eq 2 ]

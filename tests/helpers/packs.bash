@@ -1,9 +1,11 @@
 # packs.bash: helpers for the tests/pack-*.bats files.
 
 # pack_dry PACK LOG: dry-run rules/PACK.rules on tests/fixtures/PACK/LOG;
-# the requests land in $BATS_TEST_TMPDIR/trace.
+# the requests land in $BATS_TEST_TMPDIR/trace.  The pack tests use the
+# classic API, whose starts and ends show in the paths (activity.bats tests
+# both APIs).
 pack_dry() {
-	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/$1.rules" \
+	as_tail -n -q --api classic --trace "$BATS_TEST_TMPDIR/trace" -r "$RULES/$1.rules" \
 	    "$FIXTURES/$1/$2"
 }
 
@@ -42,6 +44,6 @@ pack_idle_replay() {
 		cat "$FIXTURES/$1/$2"
 		sleep 2.5
 		cat "$FIXTURES/$1/$3"
-	} | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" \
+	} | as_tail -n -q --api classic --trace "$BATS_TEST_TMPDIR/trace" \
 	    -r "$BATS_TEST_TMPDIR/$1.rules"
 }
