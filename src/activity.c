@@ -5,8 +5,12 @@
  * starts it with the declaration's defaults plus the change; later changes
  * update it, but only when the state differs from what was last sent, and
  * progress only moves forward within one run.  An end sends the final state
- * in the success or failure color and closes the activity, so the next change
- * starts a new run.  Bad values (step 9 of 7, 120%) are warned about once per
+ * in the color of its outcome and closes the activity, so the next change
+ * starts a new run.  There are three outcomes: success (the job said so, or
+ * its input ended), failure (a fail rule matched, or the job said so) and
+ * interrupted (as-tail was stopped, its output cut, or the run went idle
+ * before the job said how it ended), which also says in the subtitle where
+ * the run stopped.  Bad values (step 9 of 7, 120%) are warned about once per
  * activity and ignored; they never reach the API.
  *
  * A segmented bar of more than ACTIVITY_SEGMENTS_MAX segments cannot be read
@@ -452,12 +456,35 @@ activities_flush(struct activities *as)
 		activity_flush(as, &as->v[i]);
 }
 
+/* The subtitle of an interrupted run: where it stopped. */
+static char *
+activity_stopped_at(const struct activity *a)
+{
+	const struct content	*c = &a->cur;
+
+	if (a->decl->type == TYPE_SEGMENTED_PROGRESS && c->current >= 0)
+		return xasprintf("interrupted at step %ld/%ld", c->current,
+		    c->total);
+	if (a->decl->type == TYPE_PROGRESS && c->percent >= 0)
+		return xasprintf("interrupted at %g%%", c->percent);
+	if (a->decl->type == TYPE_PROGRESS && c->upper > 0)
+		return xasprintf("interrupted at %g of %g", c->value, c->upper);
+	return xstrdup("interrupted");
+}
+
+/*
+ * End the run.  OUTCOME_NONE is success unless a failure was seen; so is an
+ * interruption after a failure: the job had failed before it was stopped.
+ */
 static void
 activity_end(struct activities *as, struct activity *a, enum outcome outcome,
     const char *color)
 {
-	if (outcome == OUTCOME_NONE)
-		outcome = a->failed ? OUTCOME_FAILURE : OUTCOME_SUCCESS;
+	if (a->failed && (outcome == OUTCOME_NONE ||
+	    outcome == OUTCOME_INTERRUPTED))
+		outcome = OUTCOME_FAILURE;
+	else if (outcome == OUTCOME_NONE)
+		outcome = OUTCOME_SUCCESS;
 	activity_flush(as, a);
 	/* A counted run that succeeded is done: full, and remembered. */
 	if (a->decl->type == TYPE_SEGMENTED_PROGRESS && !a->total_known &&
@@ -465,11 +492,18 @@ activity_end(struct activities *as, struct activity *a, enum outcome outcome,
 		a->cur.total = a->cur.current;
 		history_record(as->history, a->decl->name, a->cur.current);
 	}
+	if (outcome == OUTCOME_INTERRUPTED) {
+		free(a->cur.subtitle);
+		a->cur.subtitle = activity_stopped_at(a);
+	}
 	if (color != NULL)
 		a->cur.color = color;
+	else if (outcome == OUTCOME_FAILURE)
+		a->cur.color = a->decl->failure_color;
+	else if (outcome == OUTCOME_INTERRUPTED)
+		a->cur.color = a->decl->interrupted_color;
 	else
-		a->cur.color = outcome == OUTCOME_FAILURE ?
-		    a->decl->failure_color : a->decl->success_color;
+		a->cur.color = a->decl->success_color;
 	activity_send(as, a, a->api == API_CLASSIC ? REQUEST_END :
 	    REQUEST_STREAM_DELETE, 0);
 	a->open = 0;
@@ -562,10 +596,13 @@ activities_tick(struct activities *as, uint64_t now)
 		if (a->open && !a->stalled && a->decl->stall_ms > 0 &&
 		    now - a->changed_ms >= a->decl->stall_ms)
 			activity_stall(as, a);
-		/* idle=: the run is over; the next change starts another. */
+		/*
+		 * idle=: the run is over, but the job never said how it
+		 * ended; the next change starts another run.
+		 */
 		if (a->open && a->decl->idle_ms > 0 &&
 		    now - a->changed_ms >= a->decl->idle_ms)
-			activity_end(as, a, OUTCOME_NONE, NULL);
+			activity_end(as, a, OUTCOME_INTERRUPTED, NULL);
 	}
 }
 
@@ -674,12 +711,12 @@ activities_fail_all(struct activities *as)
 }
 
 void
-activities_end_all(struct activities *as)
+activities_end_all(struct activities *as, enum outcome outcome)
 {
 	size_t	i;
 
 	activities_flush(as);
 	for (i = 0; i < as->n; i++)
 		if (as->v[i].open)
-			activity_end(as, &as->v[i], OUTCOME_NONE, NULL);
+			activity_end(as, &as->v[i], outcome, NULL);
 }

@@ -77,7 +77,7 @@ void			 activities_fail(struct activities *,
 /*
  * Once a second: an open activity with stall= that no rule drove for that
  * long gets a push and turns orange (once, until a rule drives it again);
- * one with idle= that no rule drove for that long ends.
+ * one with idle= that no rule drove for that long ends interrupted.
  */
 void			 activities_tick(struct activities *, uint64_t);
 /* The open activities as a new JSON array (for --state). */
@@ -90,8 +90,11 @@ int			 activities_restore(struct activities *,
 			    struct json_object *);
 /* Mark every activity's run failed (the wrapped command failed). */
 void			 activities_fail_all(struct activities *);
-/* End every open activity: success unless a failure was seen. */
-void			 activities_end_all(struct activities *);
+/*
+ * End every open activity: with OUTCOME_NONE in success unless a failure
+ * was seen, with OUTCOME_INTERRUPTED interrupted unless one was.
+ */
+void			 activities_end_all(struct activities *, enum outcome);
 /* How many activities are open now. */
 int			 activities_open(const struct activities *);
 /*

@@ -85,7 +85,7 @@ input_cat(struct input *in)
 	int		 fd, rc, rval = 0;
 
 	if (in->files == NULL)
-		return input_cat_one(in, STDIN_FILENO, "-", &last) != 0;
+		return input_cat_one(in, STDIN_FILENO, "-", &last);
 	for (f = in->files; *f != NULL && !*in->stop; f++) {
 		if (strcmp(*f, "-") == 0)
 			fd = STDIN_FILENO;
@@ -97,10 +97,10 @@ input_cat(struct input *in)
 		rc = input_cat_one(in, fd, *f, &last);
 		if (fd != STDIN_FILENO)
 			close(fd);
+		if (rc < 0)
+			return -1;
 		if (rc != 0)
 			rval = 1;
-		if (rc < 0)
-			break;
 	}
 	return rval;
 }

@@ -1064,6 +1064,7 @@ main(int argc, char **argv)
 	FILE			*trace;
 	uint64_t		 start;
 	unsigned long		 left = 0;
+	enum outcome		 outcome;
 	int			 rval, wrap, refused = 0;
 
 	start = clock_now_ms();
@@ -1142,6 +1143,13 @@ main(int argc, char **argv)
 		rval = wait_pid(&o, ob, start);
 	else
 		rval = wrap && in.child == NULL ? 0 : input_run(&in);
+	/*
+	 * How the job ended: a wrapped command's status says (child_ended);
+	 * otherwise the end of the input is a success unless a failure was
+	 * seen, and a signal or a cut output (| head) is an interruption.
+	 */
+	outcome = !wrap && (got_signal != 0 || rval < 0) ?
+	    OUTCOME_INTERRUPTED : OUTCOME_NONE;
 	if (rval < 0)
 		rval = 1;
 	if (wrap) {
@@ -1149,11 +1157,11 @@ main(int argc, char **argv)
 		child_ended(&o, &env, rs, ob, &child, start);
 	}
 	/*
-	 * Input over, the job is done: end what is open.  But when a signal
-	 * stopped as-tail and it keeps --state, the next run carries on.
+	 * Input over: end what is open.  But when a signal stopped as-tail and
+	 * it keeps --state, the next run carries on.
 	 */
 	if (ticker.state == NULL || got_signal == 0 || wrap)
-		activities_end_all(env.activities);
+		activities_end_all(env.activities, outcome);
 	if (o.explain)
 		explain_print(stderr, rs, env.state, m, in.nlines, in.nbytes,
 		    clock_now_ms() - start);

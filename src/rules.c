@@ -91,13 +91,14 @@ enum activity_key {
 	KEY_API,
 	KEY_CHANNELS,
 	KEY_STALL,
-	KEY_IDLE
+	KEY_IDLE,
+	KEY_INTERRUPTED_COLOR
 };
-#define NKEYS	(KEY_IDLE + 1)
+#define NKEYS	(KEY_INTERRUPTED_COLOR + 1)
 static const char *const activity_words[] = { "type", "title", "subtitle",
     "message", "steps", "duration", "auto_dismiss", "color", "step_color",
     "success_color", "failure_color", "stream", "api", "channels", "stall",
-    "idle", NULL };
+    "idle", "interrupted_color", NULL };
 _Static_assert(sizeof activity_words / sizeof activity_words[0] == NKEYS + 1,
     "activity_words must match enum activity_key");
 
@@ -1133,6 +1134,9 @@ parse_activity_pair(struct parser *p, struct token *t,
 			parser_error(p, t->line, t->value_col,
 			    "bad duration '%s': at least 1s", t->value);
 		break;
+	case KEY_INTERRUPTED_COLOR:
+		parse_color(p, t, &d->interrupted_color);
+		break;
 	default:
 		parser_error(p, t->line, t->col, "unknown activity option "
 		    "'%s'%s", t->text, did_you_mean(t->text, activity_words,
@@ -1176,6 +1180,7 @@ parse_activity(struct parser *p)
 	d->auto_dismiss_min = -1;
 	d->success_color = "green";
 	d->failure_color = "red";
+	d->interrupted_color = "gray";
 	for (i = 2; i < p->ntok; i++) {
 		t = &p->tok[i];
 		if (t->kind != TOK_PAIR)

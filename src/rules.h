@@ -55,7 +55,8 @@ enum api_kind {
 enum outcome {
 	OUTCOME_NONE,		/* "end NAME": success unless a fail matched */
 	OUTCOME_SUCCESS,
-	OUTCOME_FAILURE
+	OUTCOME_FAILURE,
+	OUTCOME_INTERRUPTED	/* stopped before the job said how it ended */
 };
 
 /* One "metric.LABEL=VALUE" argument of a Live Activity action. */
@@ -83,6 +84,7 @@ struct activity_decl {
 	const char		*step_color;
 	const char		*success_color;
 	const char		*failure_color;
+	const char		*interrupted_color;
 	enum api_kind		 api;
 	char			**channels;	/* NULL-terminated, or NULL */
 	uint64_t		 stall_ms;	/* 0: no stall alert */
