@@ -30,12 +30,16 @@
  *
  * Each run gets a new struct instance: for classic activities the sender
  * fills in its id from the start's reply; stream activities are named by
- * their key.
+ * their key.  Unless the rules name one, a stream key is HOST-NAME-RUN,
+ * where RUN names this run of as-tail (its start time and pid; kept in the
+ * --state file), so that two jobs on one host never share a stream.
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "activity.h"
 #include "clock.h"
@@ -46,6 +50,8 @@
 
 /* The most segments a segmented bar is drawn with; see as-tail.rules(5). */
 #define ACTIVITY_SEGMENTS_MAX	20
+/* The longest run name as-tail makes or takes from a state file. */
+#define RUN_ID_MAX	64
 
 /* Bad values already warned about, per activity. */
 #define WARNED_STEP	0x1
@@ -78,7 +84,23 @@ struct activities {
 	size_t		 n;
 	struct outbox	*outbox;
 	struct history	*history;	/* NULL: nothing is learned */
+	char		 run_id[RUN_ID_MAX + 1];	/* in default stream keys */
 };
+
+/* Name this run of as-tail: "20261203-141502-4242", local time and pid. */
+static void
+activities_name_run(struct activities *as)
+{
+	struct tm	tm;
+	time_t		now = time(NULL);
+	char		when[32];
+
+	if (localtime_r(&now, &tm) == NULL ||
+	    strftime(when, sizeof when, "%Y%m%d-%H%M%S", &tm) == 0)
+		snprintf(when, sizeof when, "%lld", (long long)now);
+	snprintf(as->run_id, sizeof as->run_id, "%s-%ld", when,
+	    (long)getpid());
+}
 
 struct activities *
 activities_new(const struct ruleset *rs, struct outbox *ob, enum api_kind api)
@@ -88,6 +110,7 @@ activities_new(const struct ruleset *rs, struct outbox *ob, enum api_kind api)
 
 	as = xcalloc(1, sizeof *as);
 	as->outbox = ob;
+	activities_name_run(as);
 	as->n = rs->nactivities;
 	as->v = xcalloc(as->n, sizeof *as->v);
 	for (i = 0; i < as->n; i++) {
@@ -345,26 +368,41 @@ apply_change(struct activity *a, const struct activity_change *ch)
 		n->title = xstrdup(a->decl->name);
 }
 
-/* A stream key from the declaration, or "HOST-NAME"; only [A-Za-z0-9_-]. */
-static char *
-activity_stream_key(struct activity *a, const struct template_env *env)
+/* Make s a stream key: only [A-Za-z0-9_-], at most max bytes. */
+static void
+stream_key_clean(char *s, size_t max)
 {
-	char	*key, *p;
+	char	*p;
 
-	if (a->decl->stream_key != NULL)
-		key = template_expand_new(a->decl->stream_key, env,
-	    ACTIVITY_FIELD_MAX);
-	else
-		key = xasprintf("%s-%s", template_host(), a->decl->name);
-	for (p = key; *p != '\0'; p++)
+	for (p = s; *p != '\0'; p++)
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
 			*p = '-';
-	if (strlen(key) > 255)
-		key[255] = '\0';
-	if (*key == '\0') {
+	if (strlen(s) > max)
+		s[max] = '\0';
+}
+
+/*
+ * A stream key from the declaration, or "HOST-NAME-RUN" (HOST-NAME cut so
+ * that the run's name stays whole); only [A-Za-z0-9_-], at most 255 bytes.
+ */
+static char *
+activity_stream_key(struct activities *as, struct activity *a,
+    const struct template_env *env)
+{
+	char	*key, *prefix;
+
+	if (a->decl->stream_key != NULL) {
+		key = template_expand_new(a->decl->stream_key, env,
+		    ACTIVITY_FIELD_MAX);
+		stream_key_clean(key, STREAM_KEY_MAX);
+		if (*key != '\0')
+			return key;
 		free(key);
-		key = xstrdup(a->decl->name);
 	}
+	prefix = xasprintf("%s-%s", template_host(), a->decl->name);
+	stream_key_clean(prefix, STREAM_KEY_MAX - 1 - strlen(as->run_id));
+	key = xasprintf("%s-%s", prefix, as->run_id);
+	free(prefix);
 	return key;
 }
 
@@ -409,7 +447,7 @@ activity_send(struct activities *as, struct activity *a,
 
 /* Start a new run with the current state; 0, or -1 if it cannot start. */
 static int
-activity_start(struct activity *a,
+activity_start(struct activities *as, struct activity *a,
     const struct template_env *env)
 {
 	char	where[512];
@@ -426,7 +464,7 @@ activity_start(struct activity *a,
 	instance_unref(a->instance);
 	a->instance = instance_new();
 	if (a->api == API_STREAM && a->stream_key == NULL)
-		a->stream_key = activity_stream_key(a, env);
+		a->stream_key = activity_stream_key(as, a, env);
 	a->open = 1;
 	a->pending = a->pending_start = 1;
 	return 0;
@@ -533,7 +571,7 @@ activities_apply(struct activities *as, const struct activity_decl *d,
 	}
 	apply_change(a, ch);
 	if (!a->open) {
-		if (activity_start(a, env) != 0)
+		if (activity_start(as, a, env) != 0)
 			return;
 	} else if (ch->kind != ACTION_END)
 		a->pending = 1;
@@ -686,6 +724,24 @@ activity_restore(struct activities *as, struct json_object *o)
 	a->changed_ms = clock_now_ms();
 	a->open = 1;
 	return 0;
+}
+
+const char *
+activities_run_id(const struct activities *as)
+{
+	return as->run_id;
+}
+
+void
+activities_set_run_id(struct activities *as, const char *id)
+{
+	size_t	len = strlen(id);
+
+	if (len == 0 || len > RUN_ID_MAX ||
+	    strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_-") != len)
+		return;
+	memcpy(as->run_id, id, len + 1);
 }
 
 int

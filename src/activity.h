@@ -95,6 +95,18 @@ void			 activities_fail_all(struct activities *);
  * was seen, with OUTCOME_INTERRUPTED interrupted unless one was.
  */
 void			 activities_end_all(struct activities *, enum outcome);
+/*
+ * Borrowed: the name of this run of as-tail, in default stream keys
+ * ("20261203-141502-4242"); valid until activities_free.
+ */
+const char		*activities_run_id(const struct activities *);
+/*
+ * Take the run's name from an earlier run (--state), so that a restarted
+ * watch keeps its stream keys; a name that is not 1 to 64 of
+ * [A-Za-z0-9_-] is ignored.
+ */
+void			 activities_set_run_id(struct activities *,
+			    const char *);
 /* How many activities are open now. */
 int			 activities_open(const struct activities *);
 /*

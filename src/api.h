@@ -55,6 +55,9 @@ struct request {
 	uint64_t		 first_try_ms;	/* sender: when it first went */
 };
 
+/* The API's longest stream key. */
+#define STREAM_KEY_MAX 255
+
 /* A Live Activity's content_state, as far as as-tail sets it. */
 #define CONTENT_MAX_METRICS 8
 struct content {

@@ -1,7 +1,7 @@
 /*
  * state.c: the --state file.
  *
- *	{"as-tail-state":1,
+ *	{"as-tail-state":1,"run":"20261203-141502-4242",
  *	 "files":[{"path":"app.log","dev":2049,"ino":131,"offset":4096,
  *		   "hash":"9f0c..."}],
  *	 "activities":[{"name":"build","api":"classic","id":"act_1",
@@ -200,6 +200,11 @@ state_load(struct state *st)
 		for (i = 0; i < json_object_array_length(list); i++)
 			state_load_file(st,
 			    json_object_array_get_idx(list, i));
+	/* The run's name: a restarted watch keeps its stream keys. */
+	if (json_object_object_get_ex(o, "run", &v) &&
+	    json_object_is_type(v, json_type_string))
+		activities_set_run_id(st->activities,
+		    json_object_get_string(v));
 	if (json_object_object_get_ex(o, "activities", &v) &&
 	    json_object_is_type(v, json_type_array)) {
 		n = activities_restore(st->activities, v);
@@ -298,6 +303,8 @@ state_save(struct state *st)
 	o = json_object_new_object();
 	json_object_object_add(o, "as-tail-state",
 	    json_object_new_int(STATE_VERSION));
+	json_object_object_add(o, "run",
+	    json_object_new_string(activities_run_id(st->activities)));
 	json_object_object_add(o, "files", state_files(st));
 	json_object_object_add(o, "activities",
 	    activities_save(st->activities));

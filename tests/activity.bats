@@ -114,8 +114,8 @@ DELETE /live-activity/stream/ci-build" ]
 @test "the default API is stream; --api classic and api=classic keep the legacy lifecycle" {
 	dry 'go\n' 'activity s
 match /^go/ start s'
-	[ "$(requests)" = "PUT /live-activity/stream/$(hostname | tr -c 'A-Za-z0-9_\n-' -)-s
-DELETE /live-activity/stream/$(hostname | tr -c 'A-Za-z0-9_\n-' -)-s" ]
+	[ "$(requests | run_keys)" = "PUT /live-activity/stream/$(hostname | tr -c 'A-Za-z0-9_\n-' -)-s-RUN
+DELETE /live-activity/stream/$(hostname | tr -c 'A-Za-z0-9_\n-' -)-s-RUN" ]
 	dry 'go\n' 'activity s
 match /^go/ start s' --api classic
 	[ "$(requests)" = "POST /live-activity/start
@@ -123,14 +123,36 @@ POST /live-activity/end" ]
 	valid_trace
 }
 
-@test "an activity picks its API itself; the default stream key is host and name" {
+@test "an activity picks its API itself; the default stream key is host, name and run" {
 	dry 'go\n' 'activity s api=stream
 activity c api=classic
 match /^go/ start s; start c' --api stream
-	[ "$(requests)" = "PUT /live-activity/stream/$(hostname | tr -c 'A-Za-z0-9_\n-' -)-s
+	[ "$(requests | run_keys)" = "PUT /live-activity/stream/$(hostname | tr -c 'A-Za-z0-9_\n-' -)-s-RUN
 POST /live-activity/start
-DELETE /live-activity/stream/$(hostname | tr -c 'A-Za-z0-9_\n-' -)-s
+DELETE /live-activity/stream/$(hostname | tr -c 'A-Za-z0-9_\n-' -)-s-RUN
 POST /live-activity/end" ]
+}
+
+@test "the default stream key names the run: its start time and pid, unique per run" {
+	dry 'go\n' 'activity s
+match /^go/ start s'
+	k1=$(requests | head -1)
+	dry 'go\n' 'activity s
+match /^go/ start s'
+	k2=$(requests | head -1)
+	[[ "$k1" =~ ^"PUT /live-activity/stream/"[A-Za-z0-9_-]+-s-[0-9]{8}-[0-9]{6}-[0-9]+$ ]]
+	[ "$k1" != "$k2" ]
+	[ "$(printf '%s\n' "$k1" | run_keys)" = "$(printf '%s\n' "$k2" | run_keys)" ]
+}
+
+@test "a long host and name are cut so that the key keeps its run and 255 bytes" {
+	long=$(printf 'n%.0s' $(seq 300))
+	dry 'go\n' "activity $long
+match /^go/ start $long"
+	key=$(requests | head -1 | sed 's|^PUT /live-activity/stream/||')
+	[ "${#key}" -le 255 ]
+	[[ "$key" =~ -nnnn+-[0-9]{8}-[0-9]{6}-[0-9]+$ ]]
+	valid_trace
 }
 
 @test "a stream key is made of the characters the API allows" {
@@ -193,8 +215,8 @@ match /^Step (\d+)\/(\d+)/ step b current=$1 total=$2'
 @test "the shipped build rules drive a valid request sequence on a real build log" {
 	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r build < "$FIXTURES/build/cmake-make-failure.log"
 	valid_trace
-	[[ "$(requests | head -1)" == "PUT /live-activity/stream/"*-build ]]
-	[[ "$(requests | tail -1)" == "DELETE /live-activity/stream/"*-build ]]
+	[[ "$(requests | head -1)" == "PUT /live-activity/stream/"*-build-* ]]
+	[[ "$(requests | tail -1)" == "DELETE /live-activity/stream/"*-build-* ]]
 }
 
 @test "a failure after a run has ended does not carry into the next run" {

@@ -132,7 +132,7 @@ match /x/ step a current=1'
 	printf 'activity mine\nmatch /^go/ start mine\n' > "$XDG_CONFIG_HOME/as-tail/rules/mine.rules"
 	cd "$BATS_TEST_TMPDIR"
 	printf 'go\n' | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r mine
-	[[ "$(requests | head -1)" == "PUT /live-activity/stream/"*-mine ]]
+	[[ "$(requests | head -1)" == "PUT /live-activity/stream/"*-mine-* ]]
 }
 
 @test "-r NAME finds the shipped packs from the source tree" {

@@ -85,7 +85,7 @@ POST /push-notification 200" ]
 	rc=0
 	ACTIVITYSMITH_API_KEY=ask_wrong_key_123 send 'Step 1\nStep 2\nDONE\n' "$STEPS" || rc=$?
 	[ "$rc" -eq 1 ]
-	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b 401" ]]
+	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b-"*" 401" ]]
 	[ "$(served | wc -l)" -eq 1 ]
 	grep -q 'HTTP 401: the API key was refused; nothing more will be sent' "$BATS_TEST_TMPDIR/err"
 	[ "$(grep -c 401 "$BATS_TEST_TMPDIR/err")" -eq 1 ]
@@ -112,7 +112,7 @@ POST /push-notification 200" ]
 	printf '  ask_test_key  \n' > "$BATS_TEST_TMPDIR/key"
 	chmod 600 "$BATS_TEST_TMPDIR/key"
 	send 'Step 1\n' "$STEPS" --api-key-file "$BATS_TEST_TMPDIR/key"
-	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b 200" ]]
+	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b-"*" 200" ]]
 	[ ! -s "$BATS_TEST_TMPDIR/err" ]
 	chmod 644 "$BATS_TEST_TMPDIR/key"
 	send 'Step 1\n' "$STEPS" --api-key-file "$BATS_TEST_TMPDIR/key"
@@ -127,7 +127,7 @@ POST /push-notification 200" ]
 
 @test "ACTIVITYSMITH_API_URL sets the base URL" {
 	printf 'Step 1\n' | ACTIVITYSMITH_API_URL=$FAKE_URL as_tail -q -r "$(rules "$STEPS")"
-	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b 200" ]]
+	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b-"*" 200" ]]
 }
 
 @test "HTTPS with --cacert; without it the private CA is not trusted" {
@@ -139,7 +139,7 @@ POST /push-notification 200" ]
 	fake_server_start --tls-cert "$BATS_TEST_TMPDIR/tls.crt" --tls-key "$BATS_TEST_TMPDIR/tls.key"
 	[[ "$FAKE_URL" == https://* ]]
 	send 'Step 1\n' "$STEPS" --cacert "$BATS_TEST_TMPDIR/tls.crt"
-	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b 200" ]]
+	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b-"*" 200" ]]
 	: > "$FAKE_LOG"
 	send 'Step 1\n' "$STEPS" --retry-max-time 0
 	[ ! -s "$FAKE_LOG" ]
@@ -155,8 +155,8 @@ POST /push-notification 200" ]
 	seq 1 100000 | sed 's/^/Step /' > "$BATS_TEST_TMPDIR/in"
 	as_tail -q --api-url "$FAKE_URL" -r "$(rules 'activity b title=Build steps=100000
 match /^Step (\d+)/ step b current=$1')" < "$BATS_TEST_TMPDIR/in" 2> "$BATS_TEST_TMPDIR/err"
-	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b 200" ]]
-	[[ "$(served | tail -1)" == "DELETE /live-activity/stream/"*"-b 200" ]]
+	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b-"*" 200" ]]
+	[[ "$(served | tail -1)" == "DELETE /live-activity/stream/"*"-b-"*" 200" ]]
 	# Under ThreadSanitizer the reader is slow enough for the bucket to
 	# refill while it reads: the count depends on that speed there.
 	[ -n "${AS_TAIL_TSAN:-}" ] || [ "$(served | wc -l)" -le 10 ]
@@ -170,11 +170,39 @@ match /^Step (\d+)/ step b current=$1')" < "$BATS_TEST_TMPDIR/in" 2> "$BATS_TEST
 	[ "$status" -eq 0 ]
 	[ "${lines[1]}" = "key=unset" ]
 	# as-tail itself still sent with it.
-	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b 200" ]]
+	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b-"*" 200" ]]
 	# Also when the key comes from a file and the variable is set too.
 	printf '%s\n' "$ACTIVITYSMITH_API_KEY" > "$BATS_TEST_TMPDIR/key"
 	chmod 600 "$BATS_TEST_TMPDIR/key"
 	run as_tail --api-url "$FAKE_URL" --api-key-file "$BATS_TEST_TMPDIR/key" -r "$R" -- sh -c 'echo "key=${ACTIVITYSMITH_API_KEY-unset}" >&2'
 	[ "$status" -eq 0 ]
 	[ "$output" = "key=unset" ]
+}
+
+@test "two concurrent runs on one host never share a stream key: one's end leaves the other open" {
+	R=$(rules 'activity job title=Job steps=3
+match /^Step (\d+)/ step job current=$1')
+	mkfifo "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+	as_tail -q --api-url "$FAKE_URL" -r "$R" < "$BATS_TEST_TMPDIR/a" 2> "$BATS_TEST_TMPDIR/err-a" 3>&- &
+	pa=$!
+	as_tail -q --api-url "$FAKE_URL" -r "$R" < "$BATS_TEST_TMPDIR/b" 2> "$BATS_TEST_TMPDIR/err-b" 3>&- &
+	pb=$!
+	exec 5> "$BATS_TEST_TMPDIR/a" 6> "$BATS_TEST_TMPDIR/b"
+	printf 'Step 1/3\n' >&5
+	printf 'Step 2/3\n' >&6
+	wait_for_log_lines 2 10
+	[ "$(fake_state | python3 -c 'import json,sys; print(json.load(sys.stdin)["open_activities"])')" = 2 ]
+	exec 6>&-
+	wait $pb
+	# b's end ended b's stream only: a's is open, still at a's step.
+	[ "$(fake_state | python3 -c 'import json,sys
+s = json.load(sys.stdin)["streams"]
+print(len(s), [v["content_state"]["current_step"] for v in s.values()])')" = "1 [1]" ]
+	exec 5>&-
+	wait $pa
+	[ "$(fake_state | python3 -c 'import json,sys; print(json.load(sys.stdin)["open_activities"])')" = 0 ]
+	[ "$(served | run_keys | sort | uniq -c | awk '{print $1, $2, $4}')" = "2 DELETE 200
+2 PUT 200" ]
+	[ "$(served | awk '{print $2}' | sort -u | wc -l)" -eq 2 ]
+	[ ! -s "$BATS_TEST_TMPDIR/err-a" ] && [ ! -s "$BATS_TEST_TMPDIR/err-b" ]
 }

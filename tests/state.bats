@@ -80,6 +80,30 @@ PY
 	grep -q 'state.json: 1 open activity continued' err
 }
 
+@test "a restarted watch keeps its run's name: a stream it starts later shares it" {
+	R='activity a title=A
+activity b title=B
+match /^A/ start a
+match /^B/ start b'
+	printf 'A\n' > app.log
+	run_follow --from-start app.log
+	wait_for_log_lines 1 10
+	stop_follow
+	printf 'B\n' >> app.log
+	run_follow app.log
+	wait_for_log_lines 2 10
+	stop_follow
+	python3 - "$FAKE_LOG" <<'PY'
+import json, re, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+keys = [e["path"].rsplit("/", 1)[1] for e in log if e["method"] == "PUT"]
+runs = [re.fullmatch(r"[A-Za-z0-9_-]+-([ab])-(\d{8}-\d{6}-\d+)", k) for k in keys]
+assert all(runs) and [m.group(1) for m in runs] == ["a", "b"], keys
+assert runs[0].group(2) == runs[1].group(2), keys
+PY
+	grep -q '"run":"[0-9]\{8\}-[0-9]\{6\}-[0-9]*"' state.json
+}
+
 @test "a file replaced while as-tail was down is read from its start" {
 	printf 'Step 1\n' > app.log
 	run_follow --from-start app.log
@@ -103,7 +127,7 @@ import json
 s = json.load(open("state.json"))
 assert s["as-tail-state"] == 1
 assert s["files"][0]["path"] == "app.log" and s["files"][0]["offset"] == 7
-assert s["activities"][0]["name"] == "b" and s["activities"][0]["stream_key"].endswith("-b")
+assert s["activities"][0]["name"] == "b" and "-b-" in s["activities"][0]["stream_key"]
 '
 	! ls state.json.tmp.* 2>/dev/null
 	! grep -q ask_test_key state.json
@@ -126,7 +150,7 @@ assert s["activities"][0]["name"] == "b" and s["activities"][0]["stream_key"].en
 @test "at the end of input the activities end and the state says so" {
 	printf 'Step 1\n' > app.log
 	as_tail -q --api-url "$FAKE_URL" --state state.json -r "$(rules "$R")" app.log
-	[[ "$(served | tail -1)" == "DELETE /live-activity/stream/"*"-b 200" ]]
+	[[ "$(served | tail -1)" == "DELETE /live-activity/stream/"*"-b-"*" 200" ]]
 	grep -q '"activities":\[\]' state.json
 }
 

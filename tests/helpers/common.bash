@@ -46,6 +46,12 @@ for line in open(sys.argv[1]):
     print(r["method"], r["path"])' "$BATS_TEST_TMPDIR/trace"
 }
 
+# run_keys: stdin with the run's name at the end of default stream keys
+# ("-20261203-141502-4242") replaced by "-RUN".
+run_keys() {
+	sed -E 's/-[0-9]{8}-[0-9]{6}-[0-9]+([^A-Za-z0-9_-]|$)/-RUN\1/g'
+}
+
 # body N: the body of the Nth request (1-based), as compact JSON.
 body() {
 	sed -n "${1}p" "$BATS_TEST_TMPDIR/trace" | python3 -c '
