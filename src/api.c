@@ -3,9 +3,10 @@
  *
  * Only keys that are set are emitted: the API tells "current_step": 0 from a
  * missing current_step, and rejects nulls and unknown keys.  Numbers that are
- * whole are sent as JSON integers.  The API reference (its "Push
- * notifications" and "Live Activities" sections) says what each endpoint
- * takes.
+ * whole are sent as JSON integers.  A content_state, and a push's body, is
+ * kept within API_BODY_MAX bytes of JSON by cutting its texts (json_fit).
+ * The API reference (its "Push notifications" and "Live Activities"
+ * sections) says what each endpoint takes.
  */
 #include <math.h>
 #include <stdio.h>
@@ -351,6 +352,89 @@ json_channels(char **channels)
 	return target;
 }
 
+/* The length of o as it goes on the wire. */
+static size_t
+json_len(struct json_object *o)
+{
+	return strlen(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* s cut to at most max (>= 3) bytes on a character boundary, with "…". */
+static char *
+text_cut(const char *s, size_t max)
+{
+	size_t	n;
+
+	if (strlen(s) <= max)
+		return xstrdup(s);
+	n = max - 3;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;		/* not inside a character */
+	return xasprintf("%.*s\xe2\x80\xa6", (int)n, s);
+}
+
+/* The texts json_fit may cut. */
+static const char *fit_keys[] = { "title", "subtitle", "message" };
+#define FIT_KEYS (sizeof fit_keys / sizeof fit_keys[0])
+
+/* Set o's texts to text[] (NULL: absent) cut to cap bytes; return o's length. */
+static size_t
+json_fit_cap(struct json_object *o, char *const *text, size_t cap)
+{
+	size_t	i;
+	char	*s;
+
+	for (i = 0; i < FIT_KEYS; i++) {
+		if (text[i] == NULL)
+			continue;
+		s = text_cut(text[i], cap);
+		json_object_object_add(o, fit_keys[i],
+		    json_object_new_string(s));
+		free(s);
+	}
+	return json_len(o);
+}
+
+/*
+ * Keep o within API_BODY_MAX bytes of JSON: find the largest cap such that
+ * with every text cut to it o fits, so that the longest texts are cut first
+ * and no more than needed (a binary search: about 12 tries for a 4 KB
+ * text).  Returns whether o fits; if what makes it long is not a text, it
+ * does not, and o is left as it was.
+ */
+static int
+json_fit(struct json_object *o)
+{
+	struct json_object	*v;
+	char			*text[FIT_KEYS] = { NULL };
+	size_t			 i, lo = 3, hi = 0, mid;
+	int			 fits;
+
+	if (json_len(o) <= API_BODY_MAX)
+		return 1;
+	for (i = 0; i < FIT_KEYS; i++)
+		if (json_object_object_get_ex(o, fit_keys[i], &v) &&
+		    json_object_is_type(v, json_type_string)) {
+			text[i] = xstrdup(json_object_get_string(v));
+			if (strlen(text[i]) > hi)
+				hi = strlen(text[i]);
+		}
+	while (lo < hi) {	/* lo fits (or is the least), hi + 1 does not */
+		mid = lo + (hi - lo + 1) / 2;
+		if (json_fit_cap(o, text, mid) <= API_BODY_MAX)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	fits = json_fit_cap(o, text, lo) <= API_BODY_MAX;
+	if (!fits)
+		json_fit_cap(o, text, SIZE_MAX);
+	for (i = 0; i < FIT_KEYS; i++)
+		free(text[i]);
+	return fits;
+}
+
 static struct request *
 request_new(enum request_kind kind, char *path)
 {
@@ -377,6 +461,11 @@ api_push(const char *title, const char *message, const char *subtitle,
 	if ((channels = api_channels(channels)) != NULL)
 		json_object_object_add(r->body, "target",
 		    json_channels(channels));
+	/* A url cut would lead nowhere: drop it if the texts cannot make room. */
+	if (!json_fit(r->body)) {
+		json_object_object_del(r->body, "redirection");
+		json_fit(r->body);
+	}
 	return r;
 }
 
@@ -482,6 +571,7 @@ content_state(enum request_kind kind, int first, enum activity_type type,
 	if (end && auto_dismiss_min >= 0)
 		json_object_object_add(cs, "auto_dismiss_minutes",
 		    json_object_new_int64(auto_dismiss_min));
+	json_fit(cs);
 	return cs;
 }
 

@@ -55,6 +55,14 @@ struct request {
 	uint64_t		 first_try_ms;	/* sender: when it first went */
 };
 
+/*
+ * The most bytes of JSON that a Live Activity's content_state, and a push
+ * notification's whole body, may take: Apple's limit for either is about
+ * 4 KB.  Longer titles, subtitles and messages are cut, the longest first,
+ * on a UTF-8 character boundary, ending in "\u2026".
+ */
+#define API_BODY_MAX 4096
+
 /* The API's longest stream key. */
 #define STREAM_KEY_MAX 255
 
