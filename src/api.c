@@ -682,6 +682,8 @@ api_reply_parse(const char *body, struct api_reply *reply)
 		return;
 	if (json_object_is_type(o, json_type_object)) {
 		reply->activity_id = reply_string(o, "activity_id");
+		reply->previous_activity_id = reply_string(o,
+		    "previous_activity_id");
 		reply->operation = reply_string(o, "operation");
 		reply->error = reply_string(o, "error");
 		reply->message = reply_string(o, "message");
@@ -699,6 +701,7 @@ void
 api_reply_free(struct api_reply *reply)
 {
 	free(reply->activity_id);
+	free(reply->previous_activity_id);
 	free(reply->operation);
 	free(reply->error);
 	free(reply->message);

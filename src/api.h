@@ -136,7 +136,9 @@ void		 request_free(struct request *);
 /* What as-tail reads from a reply body; every field may be unset. */
 struct api_reply {
 	char	*activity_id;	/* start, stream PUT */
-	char	*operation;	/* stream: started, updated, noop, ended ... */
+	char	*previous_activity_id;	/* stream PUT "rotated" */
+	char	*operation;	/* stream: started, updated, noop, rotated,
+				   paused, ended */
 	char	*error;		/* error bodies */
 	char	*message;
 	int	 limit;		/* a 429 LiveActivityLimitError */

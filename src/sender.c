@@ -184,6 +184,37 @@ sender_spend(struct sender *s, struct request *r, uint64_t now)
 	return 0;
 }
 
+/*
+ * What a stream PUT's operation says (all of them are success): started
+ * and rotated name the Live Activity now showing, kept for --state;
+ * rotated (the service ended the old one and started a new one with this
+ * state, as before iOS's 8-hour limit), noop (the same state: the phone got
+ * nothing) and paused (the stream is paused: nothing is shown, nothing is
+ * wrong) are said with -v.
+ */
+static void
+sender_stream_put(struct sender *s, struct request *r,
+    const struct api_reply *ar)
+{
+	const char	*op = ar->operation != NULL ? ar->operation : "";
+
+	if ((strcmp(op, "started") == 0 || strcmp(op, "rotated") == 0) &&
+	    ar->activity_id != NULL && r->instance != NULL)
+		outbox_set_id(s->outbox, r->instance, ar->activity_id);
+	if (strcmp(op, "rotated") == 0)
+		msg_verbose(1, "PUT %s: rotated: Live Activity %s ended, %s "
+		    "started with the current state", r->path,
+		    ar->previous_activity_id != NULL ?
+		    ar->previous_activity_id : "(unnamed)",
+		    ar->activity_id != NULL ? ar->activity_id : "(unnamed)");
+	else if (strcmp(op, "paused") == 0)
+		msg_verbose(1, "PUT %s: paused: the stream is paused, nothing "
+		    "is shown until it is resumed", r->path);
+	else if (strcmp(op, "noop") == 0)
+		msg_verbose(2, "PUT %s: noop: the same state, nothing was "
+		    "shown", r->path);
+}
+
 /* Note what a successful reply tells about the run. */
 static void
 sender_success(struct sender *s, struct request *r,
@@ -192,6 +223,8 @@ sender_success(struct sender *s, struct request *r,
 	if (r->kind == REQUEST_START && ar->activity_id != NULL &&
 	    r->instance != NULL)
 		outbox_set_id(s->outbox, r->instance, ar->activity_id);
+	if (r->kind == REQUEST_STREAM_PUT)
+		sender_stream_put(s, r, ar);
 	if (r->kind == REQUEST_START || (r->kind == REQUEST_STREAM_PUT &&
 	    ar->operation != NULL && strcmp(ar->operation, "started") == 0))
 		s->open++;

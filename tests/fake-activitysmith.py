@@ -22,6 +22,13 @@ or HTML body, a delay, a dropped connection, a refused listener for a
 while, or an API key that expires.  A fault that fires changes no state
 but is logged with its name.
 
+A stream PUT answers every operation of the spec: started, updated, noop,
+rotated (the next PUT on a stream after POST /_control/rotate
+{"stream_key": K}: a new activity_id and previous_activity_id, as the
+service does before iOS ends an activity at 8 hours) and paused (a stream
+paused with POST /_control/pause {"stream_key": K, "paused": true}:
+nothing changes, activity_id null).
+
 It is also the local simulator (make sim): GET / serves a page that
 draws what a phone would show, live (sim/lockscreen.py and .html).
 
@@ -295,6 +302,8 @@ class Service:
     def reset(self):
         self.activities = {}     # legacy activity id -> {type, open}
         self.streams = {}        # stream key -> {activity_id, type, last}
+        self.paused = set()      # stream keys paused (via MCP, for real)
+        self.rotate = set()      # stream keys whose next PUT rotates
         self.metrics = {key: None for key in self.opts.metric}
         self.badge = None
         self.pushes = 0
@@ -578,9 +587,17 @@ class Service:
 
     def _op_reconcileLiveActivityStream(self, route, body, queued):
         key = route.params["stream_key"]
+        if key in self.paused:
+            # Paused: nothing is sent and nothing changes (spec: paused,
+            # activity_id null).
+            reply = self._ok({"operation": "paused", "stream_key": key,
+                              "activity_id": None})
+            reply.log["operation"] = "paused"
+            return reply
         stream = self.streams.get(key)
         state = [body["content_state"], body.get("action"),
                  body.get("secondary_action")]
+        previous = None
         if stream is None:
             over = self._over_limit()
             if over:
@@ -588,6 +605,13 @@ class Service:
             stream = {"activity_id": self._new_id(), "type": None}
             self.streams[key] = stream
             operation = "started"
+        elif key in self.rotate:
+            # Rotated: the old activity ended, a new one started with this
+            # state (the service does so before iOS ends it at 8 hours).
+            self.rotate.discard(key)
+            previous = stream["activity_id"]
+            stream["activity_id"] = self._new_id()
+            operation = "rotated"
         elif stream["last"] == state:
             operation = "noop"
         else:
@@ -596,6 +620,8 @@ class Service:
         stream["last"] = state
         fields = {"operation": operation, "stream_key": key,
                   "activity_id": stream["activity_id"]}
+        if previous:
+            fields["previous_activity_id"] = previous
         if operation != "noop":
             fields.update(self._delivery(queued))
             fields["users_notified"] = 1
@@ -653,6 +679,15 @@ class Service:
                 self.rules = []
                 self.log.reset()
                 return Reply(200, {"success": True})
+        if action == "POST /_control/pause":
+            return self._pause(body)
+        if action == "POST /_control/rotate":
+            if not isinstance(body, dict) or \
+                    not isinstance(body.get("stream_key"), str):
+                return Reply(400, error_body(400, "need {\"stream_key\": K}"))
+            with self.lock:
+                self.rotate.add(body["stream_key"])
+            return Reply(200, {"success": True})
         if action == "POST /_control/refuse":
             seconds = (body or {}).get("seconds") \
                 if isinstance(body, dict) else None
@@ -661,6 +696,20 @@ class Service:
             self.listener().refuse(seconds)
             return Reply(200, {"success": True})
         return Reply(404, error_body(404, "no control endpoint " + action))
+
+    def _pause(self, body):
+        """{"stream_key": K, "paused": true|false}: pause or resume K."""
+        if not isinstance(body, dict) or \
+                not isinstance(body.get("stream_key"), str) or \
+                not isinstance(body.get("paused"), bool):
+            return Reply(400, error_body(
+                400, "need {\"stream_key\": K, \"paused\": true|false}"))
+        with self.lock:
+            if body["paused"]:
+                self.paused.add(body["stream_key"])
+            else:
+                self.paused.discard(body["stream_key"])
+        return Reply(200, {"success": True})
 
     def _set_rules(self, body):
         try:

@@ -232,6 +232,34 @@ DELETE /live-activity/stream/disk-1 404" ]
 	[[ ${lines[1]} == *'"operation":"started","stream_key":"k","activity_id":"act_2"'* ]]
 }
 
+@test "stream: after /_control/rotate the next PUT rotates the activity, as the spec says" {
+	fake_server_start
+	run api PUT /live-activity/stream/k "$PUT_ALERT"
+	[[ ${lines[1]} == *'"operation":"started","stream_key":"k","activity_id":"act_1"'* ]]
+	fake_control POST rotate '{"stream_key":"k"}' >/dev/null
+	run api PUT /live-activity/stream/k "$PUT_ALERT"
+	spec_reply PUT /live-activity/stream/k
+	[[ ${lines[1]} == *'"operation":"rotated","stream_key":"k","activity_id":"act_2","previous_activity_id":"act_1"'* ]]
+	run api PUT /live-activity/stream/k '{"content_state":{"title":"Disk","type":"alert","message":"95% full"}}'
+	[[ ${lines[1]} == *'"operation":"updated","stream_key":"k","activity_id":"act_2"'* ]]
+	[ "$(fake_state | python3 -c 'import json,sys; print(json.load(sys.stdin)["open_activities"])')" = 1 ]
+}
+
+@test "stream: a paused stream answers paused, with a null activity_id, and changes nothing" {
+	fake_server_start
+	run api PUT /live-activity/stream/k "$PUT_ALERT"
+	fake_control POST pause '{"stream_key":"k","paused":true}' >/dev/null
+	run api PUT /live-activity/stream/k '{"content_state":{"title":"Disk","type":"alert","message":"95% full"}}'
+	spec_reply PUT /live-activity/stream/k
+	[[ ${lines[1]} == '{"success":true,"operation":"paused","stream_key":"k","activity_id":null,'* ]]
+	[ "$(fake_state | python3 -c 'import json,sys; print(json.load(sys.stdin)["streams"]["k"]["content_state"].get("message"))')" = "90% full" ]
+	fake_control POST pause '{"stream_key":"k","paused":false}' >/dev/null
+	run api PUT /live-activity/stream/k '{"content_state":{"title":"Disk","type":"alert","message":"95% full"}}'
+	[[ ${lines[1]} == *'"operation":"updated"'* ]]
+	run fake_control POST pause '{"stream_key":"k"}'
+	[ "$status" -ne 0 ]
+}
+
 @test "metrics: known key accepted, unknown key 404, bad key 400" {
 	fake_server_start --metric cpu.load
 	run api POST /metrics/cpu.load/value '{"value":0.75,"timestamp":"2026-11-26T12:00:00Z"}'

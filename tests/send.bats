@@ -206,3 +206,30 @@ print(len(s), [v["content_state"]["current_step"] for v in s.values()])')" = "1 
 	[ "$(served | awk '{print $2}' | sort -u | wc -l)" -eq 2 ]
 	[ ! -s "$BATS_TEST_TMPDIR/err-a" ] && [ ! -s "$BATS_TEST_TMPDIR/err-b" ]
 }
+
+@test "stream operations: rotated and paused are success, said with -v; --state keeps the rotated id" {
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	as_tail -q -v --strict --api-url "$FAKE_URL" --state "$BATS_TEST_TMPDIR/state.json" \
+	    -r "$(rules 'activity b title=Build steps=3 stream=ci
+match /^Step (\d+)/ step b current=$1')" \
+	    < "$BATS_TEST_TMPDIR/fifo" 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	exec 5> "$BATS_TEST_TMPDIR/fifo"
+	printf 'Step 1\n' >&5
+	wait_for_log_lines 1 10
+	fake_control POST rotate '{"stream_key":"ci"}' >/dev/null
+	printf 'Step 2\n' >&5
+	wait_for_log_lines 2 10
+	wait_grep '"id":"act_2"' "$BATS_TEST_TMPDIR/state.json"
+	fake_control POST pause '{"stream_key":"ci","paused":true}' >/dev/null
+	printf 'Step 3\n' >&5
+	wait_for_log_lines 3 10
+	exec 5>&-
+	rc=0
+	wait $pid || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(python3 -c 'import json,sys; print(" ".join(json.loads(l).get("operation","") for l in open(sys.argv[1])))' "$FAKE_LOG")" = "started rotated paused ended" ]
+	grep -q 'as-tail: PUT /live-activity/stream/ci: rotated: Live Activity act_1 ended, act_2 started with the current state' "$BATS_TEST_TMPDIR/err"
+	grep -q 'as-tail: PUT /live-activity/stream/ci: paused: the stream is paused, nothing is shown until it is resumed' "$BATS_TEST_TMPDIR/err"
+	! grep -Eq 'retry|not retried|not delivered' "$BATS_TEST_TMPDIR/err"
+}
