@@ -33,6 +33,11 @@
  * their key.  Unless the rules name one, a stream key is HOST-NAME-RUN,
  * where RUN names this run of as-tail (its start time and pid; kept in the
  * --state file), so that two jobs on one host never share a stream.
+ *
+ * iOS ends a Live Activity after 8 hours.  A stream is kept alive by the
+ * service (it answers "rotated"); a classic activity is renewed here before
+ * the mark: its Live Activity is ended, dismissed at once, and a new one is
+ * started with the current state, the same run going on.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -52,6 +57,8 @@
 #define ACTIVITY_SEGMENTS_MAX	20
 /* The longest run name as-tail makes or takes from a state file. */
 #define RUN_ID_MAX	64
+/* When a classic Live Activity is renewed: 15 minutes before 8 hours. */
+#define RENEW_MS_DEFAULT	((8 * 3600 - 15 * 60) * 1000ULL)
 
 /* Bad values already warned about, per activity. */
 #define WARNED_STEP	0x1
@@ -71,6 +78,8 @@ struct activity {
 	int			 total_known;	/* steps= or total= seen */
 	long			 learned;	/* counted: last run's count, or 0 */
 	uint64_t		 changed_ms;	/* when a rule last drove it */
+	uint64_t		 began_ms;	/* when its Live Activity started */
+	time_t			 began_s;	/* the same, as Unix time */
 	int			 stalled;	/* the stall alert went out */
 	struct content		 cur;		/* state after the last change */
 	struct content		 sent;		/* state in the last request */
@@ -85,6 +94,7 @@ struct activities {
 	struct outbox	*outbox;
 	struct history	*history;	/* NULL: nothing is learned */
 	char		 run_id[RUN_ID_MAX + 1];	/* in default stream keys */
+	uint64_t	 renew_ms;	/* classic: renew a Live Activity this old */
 };
 
 /* Name this run of as-tail: "20261203-141502-4242", local time and pid. */
@@ -110,6 +120,7 @@ activities_new(const struct ruleset *rs, struct outbox *ob, enum api_kind api)
 
 	as = xcalloc(1, sizeof *as);
 	as->outbox = ob;
+	as->renew_ms = RENEW_MS_DEFAULT;
 	activities_name_run(as);
 	as->n = rs->nactivities;
 	as->v = xcalloc(as->n, sizeof *as->v);
@@ -466,6 +477,8 @@ activity_start(struct activities *as, struct activity *a,
 	if (a->api == API_STREAM && a->stream_key == NULL)
 		a->stream_key = activity_stream_key(as, a, env);
 	a->open = 1;
+	a->began_ms = a->changed_ms;
+	a->began_s = time(NULL);
 	a->pending = a->pending_start = 1;
 	return 0;
 }
@@ -492,6 +505,33 @@ activities_flush(struct activities *as)
 
 	for (i = 0; i < as->n; i++)
 		activity_flush(as, &as->v[i]);
+}
+
+/*
+ * A classic Live Activity nears iOS's 8-hour limit: end it with the state
+ * it shows, dismissed at once, and start a new one with that state.  The
+ * run goes on (once=NAME, the failure flag and progress are kept).
+ */
+static void
+activity_renew(struct activities *as, struct activity *a, uint64_t now)
+{
+	const struct activity_decl	*d = a->decl;
+	struct content		 shown;
+	enum activity_type	 type;
+
+	msg_verbose(1, "%s: renewing its Live Activity before iOS ends it at "
+	    "8 hours", d->name);
+	activity_flush(as, a);
+	content_init(&shown);
+	type = activity_shown(a, &shown);
+	outbox_add(as->outbox, api_live_activity(REQUEST_END, 0, d->name,
+	    type, &shown, 0, NULL, a->instance, NULL));
+	content_free(&shown);
+	instance_unref(a->instance);
+	a->instance = instance_new();
+	a->began_ms = now;
+	a->began_s = time(NULL);
+	activity_send(as, a, REQUEST_START, 1);
 }
 
 /* The subtitle of an interrupted run: where it stopped. */
@@ -641,7 +681,16 @@ activities_tick(struct activities *as, uint64_t now)
 		if (a->open && a->decl->idle_ms > 0 &&
 		    now - a->changed_ms >= a->decl->idle_ms)
 			activity_end(as, a, OUTCOME_INTERRUPTED, NULL);
+		if (a->open && a->api == API_CLASSIC &&
+		    now - a->began_ms >= as->renew_ms)
+			activity_renew(as, a, now);
 	}
+}
+
+void
+activities_renew_after(struct activities *as, uint64_t ms)
+{
+	as->renew_ms = ms;
 }
 
 struct json_object *
@@ -672,6 +721,9 @@ activities_save(struct activities *as)
 			    json_object_new_string(a->stream_key));
 		json_object_object_add(o, "failed",
 		    json_object_new_boolean(a->failed));
+		/* Unix time, not an age: that would rewrite the file each tick. */
+		json_object_object_add(o, "began",
+		    json_object_new_int64((int64_t)a->began_s));
 		json_object_object_add(o, "content", content_save(&a->sent));
 		json_object_array_add(list, o);
 	}
@@ -688,6 +740,7 @@ activity_restore(struct activities *as, struct json_object *o)
 	struct json_object	*v, *content;
 	struct activity		*a = NULL;
 	const char		*name, *api, *id = NULL, *key = NULL;
+	int64_t			 age_s;
 	size_t			 i;
 
 	if (!json_object_object_get_ex(o, "name", &v) ||
@@ -722,6 +775,16 @@ activity_restore(struct activities *as, struct json_object *o)
 	content_copy(&a->cur, &a->sent);
 	a->total_known = a->decl->steps > 0;
 	a->changed_ms = clock_now_ms();
+	a->began_ms = a->changed_ms;
+	a->began_s = time(NULL);
+	if (json_object_object_get_ex(o, "began", &v) &&
+	    json_object_is_type(v, json_type_int)) {
+		age_s = (int64_t)a->began_s - json_object_get_int64(v);
+		if (age_s > 0 && (uint64_t)age_s * 1000 < a->changed_ms) {
+			a->began_ms -= (uint64_t)age_s * 1000;
+			a->began_s -= (time_t)age_s;
+		}
+	}
 	a->open = 1;
 	return 0;
 }

@@ -77,9 +77,15 @@ void			 activities_fail(struct activities *,
 /*
  * Once a second: an open activity with stall= that no rule drove for that
  * long gets a push and turns orange (once, until a rule drives it again);
- * one with idle= that no rule drove for that long ends interrupted.
+ * one with idle= that no rule drove for that long ends interrupted; a
+ * classic one near iOS's 8-hour limit is renewed.
  */
 void			 activities_tick(struct activities *, uint64_t);
+/*
+ * Renew a classic Live Activity (end it, start another with the same state)
+ * once it is ms old; by default 7 h 45 min, before iOS ends it at 8 hours.
+ */
+void			 activities_renew_after(struct activities *, uint64_t);
 /* The open activities as a new JSON array (for --state). */
 struct json_object	*activities_save(struct activities *);
 /*

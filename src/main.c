@@ -925,6 +925,27 @@ report_delivery(struct outbox *ob, unsigned long left)
 	return st.failed + left;
 }
 
+/*
+ * AS_TAIL_TEST_RENEW_S, for tests only: renew classic Live Activities after
+ * that many seconds instead of before iOS's 8 hours.
+ */
+static void
+test_renew_after(struct activities *as)
+{
+	const char	*s = getenv("AS_TAIL_TEST_RENEW_S");
+	char		*end;
+	long		 v;
+
+	if (s == NULL || *s == '\0')
+		return;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < 1 || v > 86400)
+		msg_fatalx(2, "AS_TAIL_TEST_RENEW_S: '%s' is not a number of "
+		    "seconds from 1 to 86400", s);
+	activities_renew_after(as, (uint64_t)v * 1000);
+}
+
 /* What runs once a second while reading. */
 struct ticker {
 	struct activities	*activities;
@@ -1096,6 +1117,7 @@ main(int argc, char **argv)
 	memset(&env, 0, sizeof env);
 	env.outbox = ob;
 	env.activities = activities_new(rs, ob, o.api);
+	test_renew_after(env.activities);
 	env.vars = vars_new();
 	env.start_ms = start;
 	env.exit_status = -1;

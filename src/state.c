@@ -5,7 +5,7 @@
  *	 "files":[{"path":"app.log","dev":2049,"ino":131,"offset":4096,
  *		   "hash":"9f0c..."}],
  *	 "activities":[{"name":"build","api":"classic","id":"act_1",
- *			"failed":false,"content":{...}}]}
+ *			"failed":false,"began":1764770102,"content":{...}}]}
  *
  * The offset is the end of the last whole line matched, and the hash covers
  * the bytes before it, so a file replaced by another of the same inode is
