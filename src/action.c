@@ -266,8 +266,11 @@ change_numbers(struct action_env *env, const struct rule *r,
 				ch->total = l;
 			continue;
 		}
-		if (parse_number(x->field[f].data, &d) != 0 || d < 0 ||
-		    (f == FIELD_MAX && d == 0))
+		if (parse_number(x->field[f].data, &d) != 0 &&
+		    (f == FIELD_PERCENT ||
+		    number_parse_clock(x->field[f].data, &d) != 0))
+			goto bad;
+		if (d < 0 || (f == FIELD_MAX && d == 0))
 			goto bad;
 		if (f == FIELD_PERCENT)
 			ch->percent = d;

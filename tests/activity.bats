@@ -171,6 +171,17 @@ match /^(\d+) of (\d+)$/ progress q value=$1 max=$2'
 	valid_trace
 }
 
+@test "value and max may be clock times, sent as seconds (ffmpeg's time= against its Duration:)" {
+	dry '  Duration: 01:00:30.50, start\ntime=00:01:23.45\ntime=2:05.5\ntime=00:61:00\n' 'activity e type=progress title=Encode
+match /Duration: (\S+),/ set d=$1
+match /time=(\S+)/ progress e value=$1 max=${var:d}' 2> "$BATS_TEST_TMPDIR/err"
+	[ "$(body 1)" = '{"content_state":{"title":"Encode","type":"progress","value":83.45,"upper_limit":3630.5}}' ]
+	[ "$(body 2)" = '{"activity_id":"dry-run-1","content_state":{"title":"Encode","value":125.5,"upper_limit":3630.5}}' ]
+	[ "$(requests | wc -l)" -eq 3 ]
+	grep -q ":3:20: value '00:61:00' is not usable; ignored (warned once)$" "$BATS_TEST_TMPDIR/err"
+	valid_trace
+}
+
 @test "timer, alert and metrics activities send what their type needs" {
 	dry 'go\nload 0.5 mem 71\n' 'activity t type=timer title=Deploy
 activity t2 type=timer title=Window duration=10m
