@@ -29,6 +29,7 @@ static const struct pack_tool pack_tools[] = {
 	{ "curl",		"curl" },
 	{ "dd",			"dd" },
 	{ "docker",		"docker" },
+	{ "ffmpeg",		"ffmpeg" },
 	{ "git",		"git" },
 	{ "gmake",		"make" },
 	{ "go",			"go" },
