@@ -53,6 +53,9 @@ static const struct pack_tool pack_tools[] = {
 	{ "restic",		"restic" },
 	{ "rsync",		"rsync" },
 	{ "terraform",		"terraform" },
+	{ "vite",		"vite" },
+	{ "webpack",		"webpack" },
+	{ "webpack-cli",	"webpack" },
 	{ "wget",		"wget" },
 	{ "yarn",		"npm" },
 	{ NULL,			NULL }

@@ -25,7 +25,8 @@ chosen() {
 	fake_commands make gmake ninja cmake ctest meson cargo go npm yarn \
 	    pnpm npx pip pip3 python python3 pytest py.test docker terraform \
 	    ansible-playbook kubectl gradle gradlew mvn mvnw rsync git apt-get \
-	    curl wget dd borg restic rclone jest ffmpeg sudo env time nice frobnicate
+	    curl wget dd borg restic rclone jest ffmpeg webpack \
+	    webpack-cli vite sudo env time nice frobnicate
 	bad=
 	while read -r pack command; do
 		got=$(chosen $command)
@@ -74,6 +75,9 @@ $command: $got, not $pack"
 	rclone rclone copy -P a remote:b
 	jest jest --ci
 	ffmpeg ffmpeg -i in.mov out.mp4
+	webpack webpack --mode production
+	webpack webpack-cli build
+	vite vite build
 	make sudo make install
 	make sudo -u root -E make install
 	make env CC=clang CFLAGS=-O2 make
