@@ -22,6 +22,8 @@ static const struct pack_tool pack_tools[] = {
 	{ "ansible-playbook",	"ansible" },
 	{ "apt",		"apt" },
 	{ "apt-get",		"apt" },
+	{ "bazel",		"bazel" },
+	{ "bazelisk",		"bazel" },
 	{ "borg",		"borg" },
 	{ "cargo",		"cargo" },
 	{ "cmake",		"cmake" },

@@ -26,7 +26,7 @@ chosen() {
 	    pnpm npx pip pip3 python python3 pytest py.test docker terraform \
 	    ansible-playbook kubectl gradle gradlew mvn mvnw rsync git apt-get \
 	    curl wget dd borg restic rclone jest ffmpeg webpack \
-	    webpack-cli vite sudo env time nice frobnicate
+	    webpack-cli vite bazel bazelisk sudo env time nice frobnicate
 	bad=
 	while read -r pack command; do
 		got=$(chosen $command)
@@ -78,6 +78,8 @@ $command: $got, not $pack"
 	webpack webpack --mode production
 	webpack webpack-cli build
 	vite vite build
+	bazel bazel build //...
+	bazel bazelisk test //t:all
 	make sudo make install
 	make sudo -u root -E make install
 	make env CC=clang CFLAGS=-O2 make
