@@ -85,7 +85,7 @@ DEPS = sh tools/deps.sh
 
 check:
 	$(DEPS) build test redis
-	$(MAKE) as-tail $(UNIT)
+	$(MAKE) as-tail $(UNIT) fuzz-syntax
 	bats tests
 
 check-asan:
@@ -106,6 +106,13 @@ check-valgrind:
 	$(DEPS) build test valgrind
 	$(MAKE) as-tail
 	AS_TAIL_NO_JIT=1 AS_TAIL_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' bats tests/pipe.bats tests/rules.bats tests/activity.bats tests/state.bats tests/variables.bats tests/pack-ansible.bats
+
+# The harnesses also compile with the project's compiler (syntax only: no
+# libFuzzer), so that make check sees an interface change that breaks them.
+fuzz-syntax:
+	for f in tests/fuzz/*.c; do \
+	    $(CC) $(XCFLAGS) $(CFLAGS) $(CPPFLAGS) -fsyntax-only $$f || exit 1; \
+	done
 
 fuzz:
 	$(DEPS) build fuzz
@@ -159,4 +166,4 @@ clean:
 	rm -f as-tail $(OBJS) $(UNIT) bench/budget-lock
 	rm -f $(FUZZ_DIR)/*.o $(FUZZ_BINS)
 
-.PHONY: all fuzz sim check check-asan check-sim check-tsan check-valgrind lint-man bench demo install clean
+.PHONY: all fuzz fuzz-syntax sim check check-asan check-sim check-tsan check-valgrind lint-man bench demo install clean

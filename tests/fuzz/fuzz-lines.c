@@ -58,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		st = lines_read(l, m, &sink);
 	while (st == LINES_OK);
 	lines_flush(l, m, &sink);
-	activities_end_all(env.activities);
+	activities_end_all(env.activities, OUTCOME_NONE);
 	lines_free(l);
 	close(fd);
 	activities_free(env.activities);

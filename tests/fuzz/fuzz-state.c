@@ -48,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	f = follow_new(paths, 1, 0, -1, 4096, 1);
 	st = state_new(fuzz_file("state", data, len), f, as);
 	state_load(st);
-	activities_end_all(as);
+	activities_end_all(as, OUTCOME_NONE);
 	state_free(st);
 	follow_free(f);
 	activities_free(as);
