@@ -200,6 +200,8 @@ activities_status(const struct activities *as, struct buf *b)
 			buf_addstr(b, " failed");
 		if (a->stalled)
 			buf_addstr(b, " stalled");
+		if (outbox_slot_waiting(as->outbox, a->decl->name))
+			buf_addstr(b, " waiting for a Live Activity slot");
 	}
 }
 

@@ -117,7 +117,8 @@ void			 activities_set_run_id(struct activities *,
 int			 activities_open(const struct activities *);
 /*
  * Append each open activity's state to b, for the SIGUSR1 status:
- * "; NAME 3/8 blue" (steps), "; NAME 45%" (progress), failed or stalled.
+ * "; NAME 3/8 blue" (steps), "; NAME 45%" (progress), failed or stalled,
+ * and "waiting for a Live Activity slot" while its start waits for one.
  */
 void			 activities_status(const struct activities *,
 			    struct buf *);

@@ -620,6 +620,60 @@ api_say_type(struct request *r, enum activity_type type)
 		add_string(cs, "type", model_type_name(type));
 }
 
+/*
+ * What only the request that starts a run says in its content_state
+ * (content_state, content_add_type_fields): kept when a later state is
+ * folded into the start.  A key added there for first requests only
+ * belongs here too.
+ */
+static const char *const start_only[] = {
+	"type", "duration_seconds", "counts_down", NULL
+};
+
+static int
+start_only_key(const char *key)
+{
+	const char *const	*k;
+
+	for (k = start_only; *k != NULL; k++)
+		if (strcmp(*k, key) == 0)
+			return 1;
+	return 0;
+}
+
+int
+api_fold_into_start(struct request *start, const struct request *update)
+{
+	struct json_object	*old, *later, *cs = NULL;
+
+	if (!start->first || update->first ||
+	    update->instance != start->instance)
+		return 0;
+	if (!(start->kind == REQUEST_START && update->kind == REQUEST_UPDATE) &&
+	    !(start->kind == REQUEST_STREAM_PUT &&
+	    update->kind == REQUEST_STREAM_PUT))
+		return 0;
+	if (!json_object_object_get_ex(start->body, "content_state", &old) ||
+	    !json_object_object_get_ex(update->body, "content_state", &later) ||
+	    json_object_deep_copy(old, &cs, NULL) != 0)
+		return 0;
+	/* The start's keys keep their places; the later state's values. */
+	json_object_object_foreach(old, key, val) {
+		(void)val;
+		if (!start_only_key(key) &&
+		    !json_object_object_get_ex(later, key, NULL))
+			json_object_object_del(cs, key);
+	}
+	json_object_object_foreach(later, lkey, lval)
+		json_object_object_add(cs, lkey, json_object_get(lval));
+	json_object_object_foreach(update->body, bkey, bval)
+		if (strcmp(bkey, "content_state") != 0)
+			json_object_object_add(start->body, bkey,
+			    json_object_get(bval));
+	json_object_object_add(start->body, "content_state", cs);
+	return 1;
+}
+
 void
 request_free(struct request *r)
 {

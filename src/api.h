@@ -131,6 +131,13 @@ struct request	*api_live_activity(enum request_kind, int, const char *,
  * how it is drawn (a segmented bar becoming a percentage, or back).
  */
 void		 api_say_type(struct request *, enum activity_type);
+/*
+ * Fold a later state of a run (an update, or a stream PUT) into its start
+ * that has not gone yet: the start carries that state from then on, with
+ * what only a start says (its type, a timer's window) kept.  Returns 1 if
+ * folded (the caller frees update), 0 if the two do not fold.
+ */
+int		 api_fold_into_start(struct request *, const struct request *);
 void		 request_free(struct request *);
 
 /* What as-tail reads from a reply body; every field may be unset. */

@@ -34,6 +34,8 @@ struct entry {
 	uint64_t		 seq;
 	uint64_t		 not_before_ms;
 	int			 in_flight;
+	int			 held;		/* the budget held it back */
+	int			 slot_wait;	/* held for a Live Activity slot */
 	unsigned		 folded;	/* pushes folded into this one */
 	char			*message;	/* folded push: its own message */
 	TAILQ_ENTRY(entry)	 link;
@@ -298,6 +300,13 @@ lane_add(struct outbox *ob, struct lane *l, struct request *r)
 		ob->stats.coalesced++;
 		return;
 	}
+	/* A start the budget holds back carries its run's latest state. */
+	if (is_update(r) && tail != NULL && !tail->in_flight && tail->held &&
+	    api_fold_into_start(tail->req, r)) {
+		request_free(r);
+		ob->stats.coalesced++;
+		return;
+	}
 	if (request_is_end(r))
 		lane_drop_updates(ob, l, r);
 	if (r->first)
@@ -496,17 +505,53 @@ outbox_retry(struct outbox *ob, struct request *r, uint64_t not_before)
 	pthread_mutex_unlock(&ob->lock);
 }
 
-void
-outbox_hold(struct outbox *ob, struct request *r, uint64_t not_before)
+int
+outbox_hold(struct outbox *ob, struct request *r, uint64_t not_before,
+    int slot)
 {
 	struct entries	*q;
 	struct entry	*e;
+	int		 was;
 
 	pthread_mutex_lock(&ob->lock);
 	e = outbox_find(ob, r, &q);
 	e->in_flight = 0;
 	e->not_before_ms = not_before;
+	e->held = 1;
+	was = e->slot_wait;
+	e->slot_wait = slot;
 	pthread_mutex_unlock(&ob->lock);
+	return was;
+}
+
+int
+outbox_slot_got(struct outbox *ob, struct request *r)
+{
+	struct entries	*q;
+	struct entry	*e;
+	int		 was;
+
+	pthread_mutex_lock(&ob->lock);
+	e = outbox_find(ob, r, &q);
+	was = e->slot_wait;
+	e->slot_wait = 0;
+	pthread_mutex_unlock(&ob->lock);
+	return was;
+}
+
+int
+outbox_slot_waiting(struct outbox *ob, const char *activity)
+{
+	struct lane	*l;
+	struct entry	*e;
+	int		 waiting = 0;
+
+	pthread_mutex_lock(&ob->lock);
+	if (ob->nindex > 0 && (l = *lane_slot(ob, activity)) != NULL &&
+	    (e = TAILQ_FIRST(&l->entries)) != NULL)
+		waiting = e->slot_wait;
+	pthread_mutex_unlock(&ob->lock);
+	return waiting;
 }
 
 void

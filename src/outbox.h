@@ -8,7 +8,8 @@
  *  - each Live Activity's requests stay in order; an update replaces the
  *    update still waiting before it (latest state wins), an end drops the
  *    updates waiting before it, and a whole run that never left is dropped
- *    when the next run starts;
+ *    when the next run starts; a start that the budget holds back (for a
+ *    token or a Live Activity slot) takes in the later states of its run;
  *  - ends go first, then starts, then pushes, then updates, metrics, badges;
  *  - at most push_max pushes wait; more are folded into the last one
  *    ("... and 12 more") rather than lost;
@@ -60,9 +61,16 @@ void		 outbox_sent(struct outbox *, struct request *);
 void		 outbox_retry(struct outbox *, struct request *, uint64_t);
 /*
  * Put a picked request back untried (the budget said wait), not before the
- * given time; not a retry, and not a change that wakes the sender.
+ * given time; not a retry, and not a change that wakes the sender.  With
+ * slot set, it waits for a Live Activity slot.  Returns whether it was
+ * waiting for one already.  From then on a start folds in the later states
+ * of its run (latest state wins), so that it goes with the latest.
  */
-void		 outbox_hold(struct outbox *, struct request *, uint64_t);
+int		 outbox_hold(struct outbox *, struct request *, uint64_t, int);
+/* The request got its slot: returns whether it had waited for one. */
+int		 outbox_slot_got(struct outbox *, struct request *);
+/* Whether the Live Activity named activity waits for a slot to start. */
+int		 outbox_slot_waiting(struct outbox *, const char *);
 /* Give up on the request, and on what depends on it. */
 void		 outbox_failed(struct outbox *, struct request *);
 /* Give up on everything queued (after a 401); returns how many. */

@@ -59,7 +59,6 @@ struct sender {
 	struct sender_config	 config;
 	struct http		*http;
 	uint64_t		 renew_ms;	/* when to renew our slots */
-	char			*slot_wait;	/* the activity said to wait */
 	atomic_int		 stop;		/* leave the loop */
 	atomic_int		 abort;		/* and drop what is in flight */
 	int			 key_refused;
@@ -153,34 +152,28 @@ sender_spend(struct sender *s, struct request *r, uint64_t now)
 {
 	unsigned	in_use;
 	uint64_t	wait;
+	char		what[600];
 
 	if (needs_slot(r)) {
 		wait = budget_slot_take(s->config.budget, r->activity, now,
 		    &in_use);
 		if (wait > 0) {
-			if (s->slot_wait == NULL ||
-			    strcmp(s->slot_wait, r->activity) != 0) {
-				msg_verbose(1, "%s %s: waiting for a free Live "
-				    "Activity slot (%u in use)",
-				    request_method(r), r->path, in_use);
-				free(s->slot_wait);
-				s->slot_wait = xstrdup(r->activity);
-			}
-			outbox_hold(s->outbox, r, now + wait);
+			/* r may be gone once held: say it first. */
+			snprintf(what, sizeof what, "%s %s", request_method(r),
+			    r->path);
+			if (!outbox_hold(s->outbox, r, now + wait, 1))
+				msg_verbose(1, "%s: waiting for a free Live "
+				    "Activity slot (%u in use)", what, in_use);
 			return 0;
 		}
-		if (s->slot_wait != NULL &&
-		    strcmp(s->slot_wait, r->activity) == 0) {
+		if (outbox_slot_got(s->outbox, r))
 			msg_verbose(1, "%s %s: a Live Activity slot is free",
 			    request_method(r), r->path);
-			free(s->slot_wait);
-			s->slot_wait = NULL;
-		}
 	}
 	wait = budget_take(s->config.budget, feature(r), urgency(r), now);
 	if (wait == 0)
 		return 1;
-	outbox_hold(s->outbox, r, now + wait);
+	outbox_hold(s->outbox, r, now + wait, 0);
 	return 0;
 }
 
@@ -497,7 +490,6 @@ sender_finish(struct sender *s, uint64_t deadline_ms, int *key_refused)
 	pthread_join(s->thread, NULL);
 	*key_refused = s->key_refused;
 	http_free(s->http);
-	free(s->slot_wait);
 	free(s);
 	return left;
 }

@@ -174,7 +174,7 @@ PY
 	exec 5>&- 6>&-
 }
 
-@test "a fifth activity waiting for a slot keeps only its latest state: one update after its start" {
+@test "a fifth activity waiting for a slot starts with its latest state: one start, no update" {
 	fake_server_start
 	mkfifo "$BATS_TEST_TMPDIR/in"
 	as_tail -q -v --api-url "$FAKE_URL" -r "$(rules 'activity a1 stream=a1 steps=100
@@ -196,16 +196,62 @@ match /^stop a1/ end a1 success')" < "$BATS_TEST_TMPDIR/in" \
 	exec 5>&-
 	wait $PIDS
 	PIDS=
-	[ "$(served | grep -c 'PUT /live-activity/stream/a5 200')" -eq 2 ]
 	[ "$(served | grep -c ' 429$')" -eq 0 ]
 	python3 - "$FAKE_LOG" <<'PY'
 import json, sys
 log = [json.loads(l) for l in open(sys.argv[1])]
 a5 = [e for e in log if e["path"].endswith("/a5")]
-assert [e["method"] for e in a5] == ["PUT", "PUT", "DELETE"], a5
-assert a5[1]["body"]["content_state"]["percentage"] == 100, a5
+# The start that waited went once, carrying the last step; no update after.
+assert [e["method"] for e in a5] == ["PUT", "DELETE"], a5
+assert a5[0]["body"]["content_state"]["percentage"] == 100, a5
+assert a5[0]["body"]["content_state"]["type"] == "progress", a5
 # a5 started only after a1 ended.
 order = [e["path"].rsplit("/", 1)[1] + " " + e["method"] for e in log]
 assert order.index("a1 DELETE") < order.index("a5 PUT"), order
 PY
+}
+
+@test "-v and SIGUSR1 say which activities wait for a slot, each once" {
+	fake_server_start
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	# exec: the pid is as-tail's own, for kill -USR1.
+	(exec ${AS_TAIL_WRAPPER:-} "$AS_TAIL" -q -v --api-url "$FAKE_URL" -r "$(rules 'activity a1 stream=a1
+activity a2 stream=a2
+activity a3 stream=a3
+activity a4 stream=a4
+activity a5 stream=a5
+activity a6 stream=a6
+match /^go/ start a1; start a2; start a3; start a4; start a5; start a6
+match /^stop/ end a1 success; end a2 success')" < "$BATS_TEST_TMPDIR/in" \
+	    2> "$BATS_TEST_TMPDIR/err" 3>&- 5>&-) &
+	PIDS=$!
+	exec 5> "$BATS_TEST_TMPDIR/in"
+	printf 'go\n' >&5
+	wait_grep 'stream/a6: waiting for a free Live Activity slot (4 in use)' "$BATS_TEST_TMPDIR/err"
+	wait_grep 'stream/a5: waiting for a free Live Activity slot (4 in use)' "$BATS_TEST_TMPDIR/err"
+	# Two status lines, a tick (a second) apart: the two starts have asked
+	# for a slot again and again meanwhile.
+	kill -USR1 $PIDS
+	wait_grep 'line read' "$BATS_TEST_TMPDIR/err"
+	kill -USR1 $PIDS
+	for i in $(seq 100); do
+		[ "$(grep -c 'line read' "$BATS_TEST_TMPDIR/err")" -ge 2 ] && break
+		sleep 0.1
+	done
+	grep 'line read' "$BATS_TEST_TMPDIR/err" | tail -1 > "$BATS_TEST_TMPDIR/status"
+	grep -q '; requests: 4 sent, 2 queued, 0 coalesced, 0 failed; a1 0/1; a2 0/1; a3 0/1; a4 0/1; a5 0/1 waiting for a Live Activity slot; a6 0/1 waiting for a Live Activity slot$' "$BATS_TEST_TMPDIR/status"
+	[ "$(grep -c 'waiting for a free Live Activity slot' "$BATS_TEST_TMPDIR/err")" -eq 2 ]
+	printf 'stop\n' >&5
+	wait_grep 'stream/a6: a Live Activity slot is free' "$BATS_TEST_TMPDIR/err"
+	wait_grep 'stream/a5: a Live Activity slot is free' "$BATS_TEST_TMPDIR/err"
+	kill -USR1 $PIDS
+	for i in $(seq 100); do
+		[ "$(grep -c 'line read' "$BATS_TEST_TMPDIR/err")" -ge 3 ] && break
+		sleep 0.1
+	done
+	! grep 'line read' "$BATS_TEST_TMPDIR/err" | tail -1 | grep -q 'waiting'
+	exec 5>&-
+	wait $PIDS
+	PIDS=
+	[ "$(served | grep -c ' 429$')" -eq 0 ]
 }

@@ -179,6 +179,39 @@ main(void)
 	outbox_stats(ob, &st);
 	expect_num("the failed run is counted", st.failed, 2);
 
+	/*
+	 * A start the budget holds back takes in the later states of its
+	 * run, keeping what only a start says; one not held does not.
+	 */
+	instance_unref(run1);
+	run1 = instance_new();
+	outbox_add(ob, la(REQUEST_START, 1, run1, 1));
+	r = outbox_pick(ob, 1000, &wait);
+	expect_num("a start held for a slot was not waiting before",
+	    outbox_hold(ob, r, 1000, 1), 0);
+	expect_num("it waits for a slot now",
+	    outbox_slot_waiting(ob, "build"), 1);
+	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 2));
+	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 3));
+	r = outbox_pick(ob, 1000, &wait);
+	expect_num("held again, it was waiting already",
+	    outbox_hold(ob, r, 1000, 1), 1);
+	r = outbox_pick(ob, 1000, &wait);
+	expect_num("it got its slot after waiting", outbox_slot_got(ob, r), 1);
+	expect_num("and waits no more", outbox_slot_waiting(ob, "build"), 0);
+	expect_str("the held start carries the latest state, and its type",
+	    json_object_to_json_string_ext(r->body, JSON_C_TO_STRING_PLAIN),
+	    "{\"content_state\":{\"title\":\"Build\",\"type\":"
+	    "\"segmented_progress\",\"number_of_steps\":100,"
+	    "\"current_step\":3}}");
+	outbox_sent(ob, r);
+	drain(ob, got, sizeof got);
+	expect_str("no update follows it", got, "");
+	outbox_add(ob, la(REQUEST_START, 1, run2, 1));
+	outbox_add(ob, la(REQUEST_UPDATE, 0, run2, 2));
+	drain(ob, got, sizeof got);
+	expect_str("a start not held goes as it was", got, "start:1 update:2");
+
 	instance_unref(run1);
 	instance_unref(run2);
 	outbox_free(ob);
