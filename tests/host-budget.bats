@@ -255,3 +255,51 @@ match /^stop/ end a1 success; end a2 success')" < "$BATS_TEST_TMPDIR/in" \
 	PIDS=
 	[ "$(served | grep -c ' 429$')" -eq 0 ]
 }
+
+@test "ends and starts of one process go before the updates of another (issue 12.3)" {
+	# A minute is 12 s here; both as-tail are told 50 a minute.
+	export AS_TAIL_TIME_SCALE=5
+	fake_server_start --rate 60 --rate-window 12
+	# One process: a bar stepping every 10 ms until told to stop (30 s at
+	# most), so that it always has an update waiting for a token.
+	python3 -c '
+import os, sys, time
+for i in range(3000):
+    if os.path.exists(sys.argv[1]):
+        break
+    print("step %d" % i, flush=True)
+    time.sleep(0.01)
+print("done", flush=True)' "$BATS_TEST_TMPDIR/stop" |
+	    as_tail -q --rate 50/min --api-url "$FAKE_URL" -r "$(rules 'activity a stream=a steps=3000
+match /^step (\d+)/ step a current=$1
+match /^done/ end a success')" 2> "$BATS_TEST_TMPDIR/err-a" 3>&- &
+	PIDS=$!
+	# Once its updates have spent the bucket, another process starts and
+	# ends three activities of its own.
+	for i in $(seq 200); do
+		[ "$(served | grep -c 'stream/a 200')" -ge 10 ] && break
+		sleep 0.1
+	done
+	send 'go\nstop\n' 'activity b1 stream=b1
+activity b2 stream=b2
+activity b3 stream=b3
+match /^go/ start b1; start b2; start b3
+match /^stop/ end b1 success; end b2 success; end b3 success' --rate 50/min
+	touch "$BATS_TEST_TMPDIR/stop"
+	wait $PIDS
+	PIDS=
+	[ ! -s "$BATS_TEST_TMPDIR/err" ] && [ ! -s "$BATS_TEST_TMPDIR/err-a" ]
+	[ "$(served | grep -c ' 429$')" -eq 0 ]
+	# Between the second process's first start and its last end, the
+	# first one's updates got at most a token or two (one on its way, one
+	# free while the second's request was in flight); with no priority
+	# across processes they take turns (five or more).
+	python3 - "$FAKE_LOG" <<'PY'
+import json, sys
+log = [json.loads(l)["path"].rsplit("/", 1)[1] for l in open(sys.argv[1])]
+b = [i for i, p in enumerate(log) if p.startswith("b")]
+assert len(b) == 6, log
+between = [p for p in log[b[0]:b[-1]] if p == "a"]
+assert len(between) <= 2, log
+PY
+}
