@@ -46,7 +46,8 @@ budget_table_valid(const struct budget_table *t, uint64_t now)
 		if (t->slots[i].expires_ms > now + FUTURE_MS)
 			return 0;
 	for (i = 0; i < BUDGET_WANTS; i++)
-		if (t->wants[i].expires_ms > now + FUTURE_MS)
+		if (t->wants[i].expires_ms > now + FUTURE_MS ||
+		    t->wants[i].since_ms > now + FUTURE_MS)
 			return 0;
 	return 1;
 }
@@ -75,10 +76,27 @@ purge(struct budget_table *t, budget_alive_fn alive, uint64_t now)
 			memset(&t->slots[i], 0, sizeof t->slots[i]);
 }
 
-/* How many other processes wait for bucket p with a higher priority. */
+/*
+ * Whether want w goes before a request of priority prio that has waited
+ * since mine (NULL: it has not waited yet): more urgent, or as urgent and
+ * waiting longer (the lower pid on a tie).
+ */
+static int
+want_before(const struct budget_want *w, enum budget_priority prio,
+    const struct budget_want *mine)
+{
+	if (w->priority != (int16_t)prio)
+		return w->priority > (int16_t)prio;
+	if (mine == NULL)
+		return 1;
+	return w->since_ms < mine->since_ms || (w->since_ms == mine->since_ms &&
+	    w->pid < mine->pid);
+}
+
+/* How many other processes wait for bucket p before pid's request. */
 static unsigned
 wants_ahead(const struct budget_table *t, int32_t pid, unsigned p,
-    enum budget_priority prio)
+    enum budget_priority prio, const struct budget_want *mine)
 {
 	unsigned	n = 0;
 	size_t		i;
@@ -86,7 +104,7 @@ wants_ahead(const struct budget_table *t, int32_t pid, unsigned p,
 	for (i = 0; i < BUDGET_WANTS; i++)
 		if (t->wants[i].pid != 0 && t->wants[i].pid != pid &&
 		    t->wants[i].policy == (int16_t)p &&
-		    t->wants[i].priority > (int16_t)prio)
+		    want_before(&t->wants[i], prio, mine))
 			n++;
 	return n;
 }
@@ -114,13 +132,15 @@ budget_table_take(struct budget_table *t, enum budget_feature f,
 {
 	unsigned		 p = policy_of(t, f);
 	struct ratelimit	*rl = &t->policies[p].rl;
-	struct budget_want	*w;
+	struct budget_want	*w, *mine;
 	uint64_t		 wait;
 
 	purge(t, alive, now);
 	wait = ratelimit_wait_ms(rl, now);
 	w = want_find(t, pid);
-	if (wait == 0 && rl->tokens > wants_ahead(t, pid, p, prio)) {
+	mine = w != NULL && w->pid == pid && w->priority == (int16_t)prio &&
+	    w->policy == (int16_t)p ? w : NULL;
+	if (wait == 0 && rl->tokens > wants_ahead(t, pid, p, prio, mine)) {
 		ratelimit_take(rl, now);
 		if (w != NULL && w->pid == pid && w->priority <= (int16_t)prio)
 			memset(w, 0, sizeof *w);
@@ -128,9 +148,10 @@ budget_table_take(struct budget_table *t, enum budget_feature f,
 	}
 	if (wait == 0)
 		wait = BUDGET_YIELD_MS;
-	/* A process's want is its most urgent request's. */
-	if (prio > BUDGET_UPDATE && w != NULL && (w->pid != pid ||
-	    w->priority <= (int16_t)prio)) {
+	/* A process's want is its most urgent request's, since it waits. */
+	if (w != NULL && (w->pid != pid || w->priority <= (int16_t)prio)) {
+		if (mine == NULL)
+			w->since_ms = now;
 		w->pid = pid;
 		w->priority = (int16_t)prio;
 		w->policy = (int16_t)p;

@@ -10,10 +10,12 @@
  *  - request buckets (ratelimit.h), one per rate-limit policy: "default",
  *    60 a minute, until the server names others (RateLimit-Policy), and
  *    which bucket each feature (pushes, Live Activities, the rest) spends;
- *  - wants: a process whose most urgent request is an end or a start and
- *    found the bucket empty says so, and a process with an update or a push
- *    leaves that many tokens alone, so ends and starts keep their priority
- *    across processes;
+ *  - wants: a process that found the bucket empty says so, with its most
+ *    urgent request's priority and since when it waits; a token goes to
+ *    the most urgent want, and among equals to the one waiting longest.  So
+ *    ends and starts keep their priority across processes, and processes
+ *    with updates take turns (round robin: one that got a token waits
+ *    behind the others for the next);
  *  - slots: one per open Live Activity (pid and a hash of its name), at most
  *    slot_max at once; a fifth start waits until one frees.
  *
@@ -29,7 +31,7 @@
 
 #include "ratelimit.h"
 
-#define BUDGET_TABLE_MAGIC	0x61746231u	/* "atb1": the layout */
+#define BUDGET_TABLE_MAGIC	0x61746232u	/* "atb2": the layout */
 #define BUDGET_POLICIES		4
 #define BUDGET_POLICY_NAME	24
 #define BUDGET_WANTS		64
@@ -70,6 +72,7 @@ struct budget_want {
 	int32_t		 pid;		/* 0: free */
 	int16_t		 priority;	/* enum budget_priority */
 	int16_t		 policy;	/* the bucket it waits for */
+	uint64_t	 since_ms;	/* waiting since, at this priority */
 	uint64_t	 expires_ms;
 };
 

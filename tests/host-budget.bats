@@ -38,6 +38,7 @@ for i in range(200):
 	[[ "$output" != *"not ok"* ]]
 	[[ "$output" == *"ok priority: the update leaves the new token to the end"* ]]
 	[[ "$output" == *"ok slots: a dead process's slots are free"* ]]
+	[[ "$output" == *"ok turns: 100 waited longest and takes it"* ]]
 }
 
 @test "two floods with the host budget share it: no 429; alone each would not" {

@@ -97,6 +97,40 @@ priority(void)
 	dead_pid = 0;
 }
 
+/*
+ * Processes with updates take turns: a token goes to the one waiting
+ * longest, and one that got a token waits behind the others.
+ */
+static void
+round_robin(void)
+{
+	struct budget_table	t;
+	int			i;
+
+	budget_table_init(&t, 60, 4, 0);
+	for (i = 0; i < 5; i++)
+		take(&t, BUDGET_UPDATE, 100, 0);
+	expect("turns: 100 waits", take(&t, BUDGET_UPDATE, 100, 10), 1081);
+	expect("turns: then 200", take(&t, BUDGET_UPDATE, 200, 20), 1071);
+	expect("turns: then 300", take(&t, BUDGET_UPDATE, 300, 30), 1061);
+	expect("turns: 300 asking first leaves the token to 100",
+	    take(&t, BUDGET_UPDATE, 300, 1091), BUDGET_YIELD_MS);
+	expect("turns: 200 too", take(&t, BUDGET_UPDATE, 200, 1091),
+	    BUDGET_YIELD_MS);
+	expect("turns: 100 waited longest and takes it",
+	    take(&t, BUDGET_UPDATE, 100, 1095), 0);
+	expect("turns: 100 again waits behind the others",
+	    take(&t, BUDGET_UPDATE, 100, 2182), BUDGET_YIELD_MS);
+	expect("turns: 200 is next", take(&t, BUDGET_UPDATE, 200, 2183), 0);
+	expect("turns: then 300", take(&t, BUDGET_UPDATE, 300, 3274), 0);
+	expect("turns: then 100", take(&t, BUDGET_UPDATE, 100, 4365), 0);
+	expect("turns: an end still goes first",
+	    take(&t, BUDGET_END, 400, 4366), 1089);
+	expect("turns: before 200 that waited longer",
+	    take(&t, BUDGET_UPDATE, 200, 5456), BUDGET_YIELD_MS);
+	expect("turns: the end", take(&t, BUDGET_END, 400, 5457), 0);
+}
+
 static uint64_t
 slot(struct budget_table *t, int32_t pid, uint32_t name, uint64_t now)
 {
@@ -270,6 +304,7 @@ main(void)
 {
 	shared_bucket();
 	priority();
+	round_robin();
 	slots();
 	hints();
 	headers();
