@@ -14,13 +14,17 @@ the default 10; every time below is in job seconds.
 
 Measured from the fake server's log (each line timed with --log-times):
 requests it got, the 429s it sent, the most requests in any 60 s, the most
-Live Activities open at once, and the phone's lag: for every step line, the time from the line being written to
-the server holding that step or a later one for the job's activity (median
-and p99 over all steps of all watchers; a step never shown counts as
-infinite); and whether every job's end arrived carrying step 1000.
+Live Activities open at once, and the phone's lag: for every step line, the
+time from the line being written to the server holding that step or a later
+one for the job's activity (median and p99 over all steps of all watchers;
+a step never shown counts as infinite); and whether every job's end arrived
+carrying step 1000.
 
 The account allows 4 Live Activities at once, so with 10 watchers six jobs
-wait for a slot until the first ones end: their lag shows that wait.
+wait for a slot until the first ones end: their lag shows that wait.  So the
+table also gives the p99 of the lag of the steps written once the job's
+activity had started on the server (it held a slot), and the longest time
+from a job's first step to its activity starting.
 
 With --redis, a redis-server is started on 127.0.0.1 (a random port) and
 every run is repeated with --budget redis://... and the watchers split
@@ -166,6 +170,14 @@ def run(n, opts, tmp, budget):
     return entries, emitted
 
 
+def shown_step(state, steps):
+    """The step a content state shows: as a step of a segmented bar, or,
+    for as many steps as the job has, as a percentage."""
+    if "current_step" in state:
+        return state["current_step"]
+    return round(state.get("percentage", 0) * steps / 100)
+
+
 def measure(n, entries, emitted, opts, budget):
     """One row of the table."""
     scale = opts.scale
@@ -182,25 +194,37 @@ def measure(n, entries, emitted, opts, budget):
         elif e.get("operation") == "ended":
             open_now -= 1
         most_open = max(most_open, open_now)
-    lags, ends = [], 0
+    lags, held, slot_waits, ends = [], [], [], 0
     for k in range(1, n + 1):
         path = "/live-activity/stream/job%d" % k
-        shown = [(e["t"], e["body"]["content_state"]["current_step"])
+        shown = [(e["t"], shown_step(e["body"]["content_state"],
+                                     opts.steps))
                  for e in entries
                  if e["path"] == path and e["status"] == 200 and
                  e.get("body") and "content_state" in e["body"]]
+        started = min([e["t"] for e in entries if e["path"] == path and
+                       e.get("operation") == "started"] or [math.inf])
+        if emitted[k - 1]:
+            slot_waits.append((started - min(emitted[k - 1].values())) *
+                              scale)
         for step, at in emitted[k - 1].items():
             seen = [t for t, cur in shown if cur >= step]
-            lags.append((min(seen) - at) * scale if seen else math.inf)
+            lag = (min(seen) - at) * scale if seen else math.inf
+            lags.append(lag)
+            if at >= started:
+                held.append(lag)
         if any(e["path"] == path and e["method"] == "DELETE" and
                e["status"] == 200 and
-               e["body"]["content_state"]["current_step"] == opts.steps
-               for e in entries):
+               shown_step(e["body"]["content_state"], opts.steps) ==
+               opts.steps for e in entries):
             ends += 1
     lags.sort()
+    held.sort()
 
-    def pct(p):
-        v = lags[min(len(lags) - 1, int(p * len(lags)))]
+    def pct(p, of=lags):
+        if not of:
+            return "-"
+        v = of[min(len(of) - 1, int(p * len(of)))]
         return "never" if math.isinf(v) else "%.1f s" % v
     return {"watchers": n,
             "budget": "redis, 2 hosts" if budget.startswith("redis:")
@@ -209,7 +233,11 @@ def measure(n, entries, emitted, opts, budget):
             "429s": sum(1 for e in entries if e["status"] == 429),
             "most in 60 s": most, "most open": most_open,
             "lag median": pct(0.5),
-            "lag p99": pct(0.99), "final state and end": "%d/%d" % (ends, n)}
+            "lag p99": pct(0.99),
+            "p99 once started": pct(0.99, held),
+            "longest wait to start": "%.1f s" % max(slot_waits)
+            if slot_waits and not math.isinf(max(slot_waits)) else "never",
+            "final state and end": "%d/%d" % (ends, n)}
 
 
 def table(rows):
