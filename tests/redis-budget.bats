@@ -165,3 +165,47 @@ oops 2" ]
 	[ "$(grep -c 'redis budget' "$BATS_TEST_TMPDIR/err")" -eq 1 ]
 	grep -q '^as-tail: redis budget: redis: .*; using the host budget$' "$BATS_TEST_TMPDIR/err"
 }
+
+@test "an end on one host goes before the updates of another host (issue 12.3)" {
+	# As in host-budget.bats, with each process on a "host" of its own.
+	export AS_TAIL_TIME_SCALE=5
+	fake_server_start --rate 60 --rate-window 12
+	mkdir -p "$BATS_TEST_TMPDIR/host-a" "$BATS_TEST_TMPDIR/host-b"
+	python3 -c '
+import os, sys, time
+for i in range(3000):
+    if os.path.exists(sys.argv[1]):
+        break
+    print("step %d" % i, flush=True)
+    time.sleep(0.01)
+print("done", flush=True)' "$BATS_TEST_TMPDIR/stop" |
+	    XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/host-a as_tail -q \
+	    --budget "$REDIS_URL" --rate 50/min --api-url "$FAKE_URL" \
+	    -r "$(rules 'activity a stream=a steps=3000
+match /^step (\d+)/ step a current=$1
+match /^done/ end a success')" 2> "$BATS_TEST_TMPDIR/err-a" 3>&- &
+	PIDS=$!
+	for i in $(seq 200); do
+		[ "$(served | grep -c 'stream/a 200')" -ge 10 ] && break
+		sleep 0.1
+	done
+	XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/host-b send 'go\nstop\n' 'activity b1 stream=b1
+activity b2 stream=b2
+activity b3 stream=b3
+match /^go/ start b1; start b2; start b3
+match /^stop/ end b1 success; end b2 success; end b3 success' \
+	    --budget "$REDIS_URL" --rate 50/min
+	touch "$BATS_TEST_TMPDIR/stop"
+	wait $PIDS
+	PIDS=
+	[ ! -s "$BATS_TEST_TMPDIR/err" ] && [ ! -s "$BATS_TEST_TMPDIR/err-a" ]
+	[ "$(served | grep -c ' 429$')" -eq 0 ]
+	python3 - "$FAKE_LOG" <<'PY'
+import json, sys
+log = [json.loads(l)["path"].rsplit("/", 1)[1] for l in open(sys.argv[1])]
+b = [i for i, p in enumerate(log) if p.startswith("b")]
+assert len(b) == 6, log
+between = [p for p in log[b[0]:b[-1]] if p == "a"]
+assert len(between) <= 2, log
+PY
+}
