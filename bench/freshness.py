@@ -63,7 +63,7 @@ def job_script(steps, minutes, bursts, push_every):
                 break
             t = b * gap + i * (1.0 / per_burst)
             out.append((t, "step %d" % n))
-            if n % push_every == 0:
+            if push_every > 0 and n % push_every == 0:
                 out.append((t, "alert %d" % n))
     return out
 
@@ -127,7 +127,7 @@ def run(n, opts, tmp, budget):
     env = dict(os.environ, ACTIVITYSMITH_API_KEY=KEY,
                AS_TAIL_TIME_SCALE=str(opts.scale))
     env.pop("ACTIVITYSMITH_BUDGET", None)
-    script = job_script(opts.steps, opts.minutes, 25, 100)
+    script = job_script(opts.steps, opts.minutes, 25, opts.push_every)
     procs, threads, emitted = [], [], []
     try:
         for k in range(1, n + 1):
@@ -257,6 +257,8 @@ def main():
     p.add_argument("--minutes", type=float, default=5)
     p.add_argument("--scale", type=int, default=10)
     p.add_argument("--budget", default="host")
+    p.add_argument("--push-every", type=int, default=100,
+                   help="a push every this many steps (0: none)")
     p.add_argument("--redis", action="store_true",
                    help="repeat each run on a Redis budget, two hosts")
     p.add_argument("--markdown", help="also write the table here")
@@ -285,9 +287,11 @@ def main():
             if redis:
                 redis.terminate()
                 redis.wait()
-    text = ("Freshness: %d steps over %g min per job, server at 60/min, "
-            "time scale %d (times in job seconds)\n\n" %
-            (opts.steps, opts.minutes, opts.scale)) + table(rows)
+    text = ("Freshness: %d steps over %g min per job, %s, server at "
+            "60/min, time scale %d (times in job seconds)\n\n" %
+            (opts.steps, opts.minutes, "a push every %d steps" %
+             opts.push_every if opts.push_every > 0 else "no pushes",
+             opts.scale)) + table(rows)
     sys.stdout.write(text)
     if opts.markdown:
         with open(opts.markdown, "w") as f:
