@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "action.h"
+#include "button.h"
 #include "clock.h"
 #include "model.h"
 #include "msg.h"
@@ -184,6 +185,12 @@ parse_number(const char *s, double *out)
 	return 0;
 }
 
+static int
+nonempty(const char *s)
+{
+	return *s != '\0';
+}
+
 /* Warn about an unusable value, once per action. */
 static void
 action_warn(struct action_env *env, const struct rule *r,
@@ -208,7 +215,9 @@ expand_fields(const struct action *a, const struct template_env *te,
 	for (f = 0; f < FIELD_LAST; f++) {
 		buf_init(&x->field[f], ACTION_FIELD_MAX);
 		x->set[f] = a->field[f] != NULL;
-		if (x->set[f])
+		if (x->set[f] && f == FIELD_PAYLOAD)
+			template_expand_json(a->field[f], te, &x->field[f]);
+		else if (x->set[f])
 			template_expand(a->field[f], te, &x->field[f]);
 		buf_str(&x->field[f]);
 	}
@@ -329,22 +338,80 @@ run_live_activity(struct action_env *env, const struct rule *r,
 	activities_apply(env->activities, a->activity, &ch, te);
 }
 
+/*
+ * A field that must pass ok: its text, or NULL (after a warning) when it
+ * does not; an empty field is not sent.
+ */
+static const char *
+checked(struct action_env *env, const struct rule *r, const struct action *a,
+    struct expanded *x, enum field f, int (*ok)(const char *))
+{
+	const char	*v = field(x, f);
+
+	if (v == NULL || *v == '\0')
+		return NULL;
+	if (!ok(v)) {
+		action_warn(env, r, a, rules_field_name(f), v);
+		return NULL;
+	}
+	return v;
+}
+
+/*
+ * Expand the buttons of an action into v; a button that is not usable is
+ * left out, after a warning.  Returns how many there are.
+ */
+static size_t
+expand_buttons(struct action_env *env, const struct rule *r,
+    const struct action *a, const struct template_env *te,
+    struct json_object **v)
+{
+	const char	*what;
+	char		*text;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < a->buttons.n; i++) {
+		if ((v[n] = button_expand(&a->buttons.v[i], te, &what,
+		    &text)) != NULL)
+			n++;
+		else if (what != NULL) {
+			action_warn(env, r, a, what, text);
+			free(text);
+		}
+	}
+	return n;
+}
+
 static void
 run_push(struct action_env *env, const struct rule *r,
-    const struct action *a, struct expanded *x)
+    const struct action *a, struct expanded *x, const struct template_env *te)
 {
-	const char	*url = field(x, FIELD_URL);
-	char		**channels = NULL;
+	struct json_object	*buttons[BUTTONS_MAX];
+	struct push		 p;
+	long			 badge;
 
-	if (url != NULL && !model_url_ok(url)) {
-		action_warn(env, r, a, "url", url);
-		url = NULL;
+	memset(&p, 0, sizeof p);
+	p.title = x->field[FIELD_TITLE].data;
+	p.message = field(x, FIELD_MESSAGE);
+	p.subtitle = field(x, FIELD_SUBTITLE);
+	p.url = checked(env, r, a, x, FIELD_URL, model_url_ok);
+	p.sound = checked(env, r, a, x, FIELD_SOUND, nonempty);
+	p.media = checked(env, r, a, x, FIELD_MEDIA, model_https_ok);
+	p.payload = checked(env, r, a, x, FIELD_PAYLOAD, model_json_object_ok);
+	p.badge = -1;
+	if (x->set[FIELD_BADGE] && x->field[FIELD_BADGE].len > 0) {
+		if (parse_whole(x->field[FIELD_BADGE].data, &badge) == 0)
+			p.badge = badge;
+		else
+			action_warn(env, r, a, "badge",
+			    x->field[FIELD_BADGE].data);
 	}
+	p.actions = buttons;
+	p.nactions = expand_buttons(env, r, a, te, buttons);
 	if (x->set[FIELD_CHANNELS] && x->field[FIELD_CHANNELS].len > 0)
-		channels = model_channels_split(x->field[FIELD_CHANNELS].data);
-	outbox_add(env->outbox, api_push(x->field[FIELD_TITLE].data,
-	    field(x, FIELD_MESSAGE), field(x, FIELD_SUBTITLE), url, channels));
-	model_channels_free(channels);
+		p.channels = model_channels_split(x->field[FIELD_CHANNELS].data);
+	outbox_add(env->outbox, api_push_new(&p));
+	model_channels_free(p.channels);
 }
 
 void
@@ -385,7 +452,7 @@ run_action(struct action_env *env, const struct rule *r,
 	expand_fields(a, te, &x);
 	switch (a->kind) {
 	case ACTION_PUSH:
-		run_push(env, r, a, &x);
+		run_push(env, r, a, &x, te);
 		break;
 	case ACTION_METRIC:
 		if (x.field[FIELD_VALUE].len == 0)

@@ -447,26 +447,77 @@ request_new(enum request_kind kind, char *path)
 	return r;
 }
 
+/* text as a new JSON object, or NULL if it is not one. */
+static struct json_object *
+json_object_text(const char *text)
+{
+	struct json_object	*o;
+
+	if ((o = json_tokener_parse(text)) != NULL &&
+	    !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return o;
+}
+
+struct request *
+api_push_new(const struct push *p)
+{
+	static const char	*uncut[] = { "redirection", "media", "payload",
+				    "actions" };
+	struct request		*r;
+	struct json_object	*list, *payload;
+	char			**channels;
+	size_t			 i;
+
+	r = request_new(REQUEST_PUSH, xstrdup("/push-notification"));
+	add_string(r->body, "title", p->title);
+	add_string(r->body, "message", p->message);
+	add_string(r->body, "subtitle", p->subtitle);
+	add_string(r->body, "redirection", p->url);
+	add_string(r->body, "sound", p->sound);
+	if (p->badge >= 0)
+		json_object_object_add(r->body, "badge",
+		    json_object_new_int64(p->badge));
+	if (p->payload != NULL &&
+	    (payload = json_object_text(p->payload)) != NULL)
+		json_object_object_add(r->body, "payload", payload);
+	/* The API takes media or actions, never both. */
+	if (p->nactions > 0) {
+		list = json_object_new_array();
+		for (i = 0; i < p->nactions; i++)
+			json_object_array_add(list, p->actions[i]);
+		json_object_object_add(r->body, "actions", list);
+	} else
+		add_string(r->body, "media", p->media);
+	if ((channels = api_channels(p->channels)) != NULL)
+		json_object_object_add(r->body, "target",
+		    json_channels(channels));
+	/*
+	 * A url, a payload or a button cut would be broken: if the texts
+	 * cannot make room, drop them, one after the other.
+	 */
+	for (i = 0; !json_fit(r->body) && i < sizeof uncut / sizeof uncut[0];
+	    i++)
+		json_object_object_del(r->body, uncut[i]);
+	return r;
+}
+
 struct request *
 api_push(const char *title, const char *message, const char *subtitle,
     const char *url, char **channels)
 {
-	struct request	*r;
+	struct push	p;
 
-	r = request_new(REQUEST_PUSH, xstrdup("/push-notification"));
-	add_string(r->body, "title", title);
-	add_string(r->body, "message", message);
-	add_string(r->body, "subtitle", subtitle);
-	add_string(r->body, "redirection", url);
-	if ((channels = api_channels(channels)) != NULL)
-		json_object_object_add(r->body, "target",
-		    json_channels(channels));
-	/* A url cut would lead nowhere: drop it if the texts cannot make room. */
-	if (!json_fit(r->body)) {
-		json_object_object_del(r->body, "redirection");
-		json_fit(r->body);
-	}
-	return r;
+	memset(&p, 0, sizeof p);
+	p.title = title;
+	p.message = message;
+	p.subtitle = subtitle;
+	p.url = url;
+	p.badge = -1;
+	p.channels = channels;
+	return api_push_new(&p);
 }
 
 struct request *
@@ -477,6 +528,24 @@ api_badge(long count)
 	r = request_new(REQUEST_BADGE, xstrdup("/badge"));
 	json_object_object_add(r->body, "badge", json_object_new_int64(count));
 	return r;
+}
+
+struct json_object *
+api_button(const char *title, int webhook, const char *url,
+    const char *method, const char *body)
+{
+	struct json_object	*o, *b = NULL;
+
+	if (body != NULL && (b = json_object_text(body)) == NULL)
+		return NULL;
+	o = json_object_new_object();
+	add_string(o, "title", title);
+	add_string(o, "type", webhook ? "webhook" : "open_url");
+	add_string(o, "url", url);
+	add_string(o, "method", method);
+	if (b != NULL)
+		json_object_object_add(o, "body", b);
+	return o;
 }
 
 struct request *

@@ -111,10 +111,36 @@ int		 content_equal(const struct content *, const struct content *);
  * outlive every request built; set before the sender starts.
  */
 void		 api_default_channels(char **);
+
+/* A push notification's fields: NULL ones, and a badge < 0, are not sent. */
+struct push {
+	const char		 *title;
+	const char		 *message;
+	const char		 *subtitle;
+	const char		 *url;		/* "redirection" */
+	const char		 *sound;
+	const char		 *media;
+	long			  badge;
+	const char		 *payload;	/* a JSON object's text */
+	struct json_object	**actions;	/* taken (see api_button) */
+	size_t			  nactions;
+	char			**channels;	/* NULL-terminated */
+};
+
 /* Return new requests; free with request_free. */
+struct request	*api_push_new(const struct push *);
+/* A push of title, message, subtitle, url and channels only. */
 struct request	*api_push(const char *, const char *, const char *,
 		    const char *, char **);
 struct request	*api_badge(long);
+/*
+ * A button as the API takes it (a push's action, a Live Activity's
+ * action): open_url, or a webhook with its method (NULL: the API's POST)
+ * and body (a JSON object's text, or NULL).  Returns a new object, or NULL
+ * if body is not a JSON object.
+ */
+struct json_object *api_button(const char *, int, const char *,
+		    const char *, const char *);
 struct request	*api_metric(const char *, const char *);
 /*
  * A Live Activity request of the given kind: content is sent as it is, with

@@ -57,6 +57,21 @@ example_set(struct firing *fg, struct fired *f, const struct template_env *te)
 	buf_free(&value);
 }
 
+/* Field k of a, expanded as the action expands it (a new string). */
+static char *
+expand_field(const struct action *a, int k, const struct template_env *te)
+{
+	struct buf	b;
+
+	buf_init(&b, 4096);
+	if (k == FIELD_PAYLOAD)
+		template_expand_json(a->field[k], te, &b);
+	else
+		template_expand(a->field[k], te, &b);
+	buf_str(&b);
+	return b.data;
+}
+
 /* The matcher's callback: expand every action of the matching rule. */
 static int
 example_fire(const struct rule *r, const char *line, size_t len,
@@ -88,8 +103,8 @@ example_fire(const struct rule *r, const char *line, size_t len,
 		}
 		for (k = 0; k < FIELD_LAST; k++)
 			if (r->actions[i].field[k] != NULL)
-				f->field[k] = template_expand_new(r->actions[i].field[k],
-				    &te, 4096);
+				f->field[k] = expand_field(&r->actions[i], k,
+				    &te);
 	}
 	return r->stop;
 }

@@ -1,11 +1,14 @@
 /*
  * model.c: the names of the API's Live Activity types and colours, and what
- * it takes as a url or a list of channels (see model.h), kept in one place
- * for the rules language and the requests.
+ * it takes as a url, a list of channels, a symbol, a list of colours or a
+ * JSON object (see model.h), kept in one place for the rules language and
+ * the requests.
  */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "model.h"
 #include "xmalloc.h"
@@ -54,6 +57,63 @@ model_channels_ok(const char *s)
 			return 0;
 	}
 	return 1;
+}
+
+int
+model_https_ok(const char *s)
+{
+	return strncmp(s, "https://", 8) == 0 && s[8] != '\0';
+}
+
+int
+model_symbol_ok(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 128)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && *s != '.')
+			return 0;
+	return 1;
+}
+
+int
+model_colors_ok(const char *s)
+{
+	char	*copy, *word, *last;
+	int	 ok = 1, n = 0;
+
+	copy = xstrdup(s);
+	for (word = strtok_r(copy, ",", &last); word != NULL && ok;
+	    word = strtok_r(NULL, ",", &last), n++)
+		ok = model_color(word) != NULL;
+	free(copy);
+	return ok && n > 0 && s[strlen(s) - 1] != ',' && strstr(s, ",,") ==
+	    NULL && *s != ',';
+}
+
+int
+model_json_object_ok(const char *s)
+{
+	struct json_tokener	*tok;
+	struct json_object	*o;
+	size_t			 end;
+	int			 ok;
+
+	tok = json_tokener_new();
+	o = json_tokener_parse_ex(tok, s, (int)strlen(s));
+	end = json_tokener_get_parse_end(tok);
+	ok = o != NULL && json_object_is_type(o, json_type_object) &&
+	    s[end + strspn(s + end, " \t")] == '\0';
+	json_object_put(o);
+	json_tokener_free(tok);
+	return ok;
+}
+
+int
+model_type_has_badge(enum activity_type type)
+{
+	return type == TYPE_ALERT || type == TYPE_PROGRESS ||
+	    type == TYPE_SEGMENTED_PROGRESS;
 }
 
 char **

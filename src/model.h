@@ -1,8 +1,12 @@
 /*
  * model.h: the things of the ActivitySmith API that the rules language names
  * too: the types of Live Activity and the colours, with their names as the
- * API spells them, and the form of a push's url and channels.  The request builder (api.c) and the rules language
- * (rules.c) both depend on this model; neither depends on the other.
+ * API spells them, which types take which fields, and the form of urls,
+ * channels, SF Symbol names, colour lists and JSON objects.  The request
+ * builder (api.c) and the rules language (rules.c) both depend on this
+ * model; neither depends on the other.  The rules check a value with it
+ * when they are loaded, if the value is plain text, and action.c when a
+ * template expands, so that nothing the API would refuse is sent.
  */
 #ifndef AS_TAIL_MODEL_H
 #define AS_TAIL_MODEL_H
@@ -31,6 +35,16 @@ const char	*model_color(const char *);
 int		 model_url_ok(const char *);
 /* Whether s is a list of channel slugs as the API takes it: "ops,dev-1". */
 int		 model_channels_ok(const char *);
+/* Whether s is an https:// url (a push's media, a webhook). */
+int		 model_https_ok(const char *);
+/* Whether s can be an SF Symbol name: letters, digits and dots. */
+int		 model_symbol_ok(const char *);
+/* Whether s is a list of one or more colours, "green,green,red". */
+int		 model_colors_ok(const char *);
+/* Whether s is the text of a JSON object (a payload, a webhook's body). */
+int		 model_json_object_ok(const char *);
+/* Whether a Live Activity of this type shows a badge and a second button. */
+int		 model_type_has_badge(enum activity_type);
 /*
  * Split a list of channel slugs ("ops,dev" or "ops, dev") into a new
  * NULL-terminated vector, or NULL if it names none; free with

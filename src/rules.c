@@ -70,7 +70,8 @@ _Static_assert(sizeof action_words / sizeof action_words[0] == NACTIONS + 1,
 /* Indexed by enum field. */
 static const char *const field_words[] = { "title", "subtitle", "message",
     "url", "channels", "current", "total", "percent", "value", "max", "color",
-    "step_color", "count", NULL };
+    "step_color", "count", "sound", "badge", "media", "payload", "icon",
+    "icon_color", "badge_color", "step_colors", NULL };
 _Static_assert(sizeof field_words / sizeof field_words[0] == FIELD_LAST + 1,
     "field_words must match enum field");
 
@@ -110,7 +111,8 @@ _Static_assert(sizeof activity_words / sizeof activity_words[0] == NKEYS + 1,
 /* Which fields each action takes, indexed by enum action_kind. */
 static const unsigned action_fields[] = {
 	F(FIELD_TITLE) | F(FIELD_SUBTITLE) | F(FIELD_MESSAGE) | F(FIELD_URL) |
-	    F(FIELD_CHANNELS),				/* push */
+	    F(FIELD_CHANNELS) | F(FIELD_SOUND) | F(FIELD_BADGE) |
+	    F(FIELD_MEDIA) | F(FIELD_PAYLOAD),		/* push */
 	LA_FIELDS,					/* start */
 	LA_FIELDS,					/* step */
 	LA_FIELDS,					/* progress */
@@ -341,9 +343,10 @@ parse_template(struct parser *p, const char *text, unsigned line,
 
 /* Check the value of a field when it is plain text, as the API would. */
 static void
-check_field(struct parser *p, struct token *t, enum field f)
+check_field(struct parser *p, struct token *t, enum field f,
+    enum action_kind kind)
 {
-	const char	*v = t->value;
+	const char	*v = t->value, *why = NULL;
 	char		*end;
 	double		 d;
 	long		 l;
@@ -351,8 +354,33 @@ check_field(struct parser *p, struct token *t, enum field f)
 	if (strchr(v, '$') != NULL)
 		return;
 	switch (f) {
+	case FIELD_BADGE:
+		if (kind == ACTION_PUSH && parse_long(v, INT_MAX, &l) != 0)
+			why = "badge must be a whole number";
+		break;
+	case FIELD_MEDIA:
+		if (!model_https_ok(v))
+			why = "media must start with https://";
+		break;
+	case FIELD_PAYLOAD:
+		if (!model_json_object_ok(v))
+			why = "payload must be a JSON object, such as "
+			    "'{\"job\":\"$1\"}'";
+		break;
+	case FIELD_ICON:
+		if (!model_symbol_ok(v))
+			why = "icon must be an SF Symbol name, such as "
+			    "hammer.fill";
+		break;
+	case FIELD_STEP_COLORS:
+		if (!model_colors_ok(v))
+			why = "step_colors must be a comma-separated list of "
+			    "colors";
+		break;
 	case FIELD_COLOR:
 	case FIELD_STEP_COLOR:
+	case FIELD_ICON_COLOR:
+	case FIELD_BADGE_COLOR:
 		if (model_color(v) == NULL) {
 			char	hint[64];
 
@@ -393,6 +421,8 @@ check_field(struct parser *p, struct token *t, enum field f)
 	default:
 		break;
 	}
+	if (why != NULL)
+		parser_error(p, t->line, t->value_col, "%s", why);
 }
 
 static int
@@ -452,6 +482,31 @@ field_hint(const char *word, enum action_kind kind, char *out, size_t size)
 	return did_you_mean(word, taken, out, size);
 }
 
+/* How many buttons an action shows; 0 if it takes none. */
+static size_t
+action_buttons_max(enum action_kind kind)
+{
+	return kind == ACTION_PUSH ? BUTTONS_MAX : 0;
+}
+
+/* A button's key=value (see button.h). */
+static void
+parse_button_pair(struct parser *p, struct token *t, struct buttons *bs,
+    size_t max, const pcre2_code *re)
+{
+	struct template	*v = NULL;
+	const char	*why;
+	int		 at_value;
+
+	if (strcmp(t->text, "method") != 0 && (v = parse_template(p, t->value,
+	    t->line, t->value_col, re)) == NULL)
+		return;
+	if ((why = buttons_take(bs, max, t->text, t->value, v, t->line,
+	    t->col, &at_value)) != NULL)
+		parser_error(p, t->line, at_value ? t->value_col : t->col, "%s",
+		    why);
+}
+
 /* A key=value argument of an action. */
 static void
 parse_action_pair(struct parser *p, struct token *t, struct action *a,
@@ -459,6 +514,12 @@ parse_action_pair(struct parser *p, struct token *t, struct action *a,
 {
 	char	 hint[64];
 	int	 f;
+
+	if (button_key(t->text) && action_buttons_max(a->kind) > 0) {
+		parse_button_pair(p, t, &a->buttons,
+		    action_buttons_max(a->kind), re);
+		return;
+	}
 
 	if (strncmp(t->text, "metric.", 7) == 0 && a->kind != ACTION_PUSH &&
 	    a->kind != ACTION_METRIC && a->kind != ACTION_BADGE &&
@@ -477,7 +538,7 @@ parse_action_pair(struct parser *p, struct token *t, struct action *a,
 		parser_error(p, t->line, t->col, "'%s' given twice", t->text);
 		return;
 	}
-	check_field(p, t, (enum field)f);
+	check_field(p, t, (enum field)f, a->kind);
 	a->field[f] = parse_template(p, t->value, t->line, t->value_col, re);
 }
 
@@ -549,7 +610,19 @@ parse_action_words(struct parser *p, size_t i, struct action *a)
 static void
 check_action(struct parser *p, struct action *a)
 {
-	const char	*missing = NULL;
+	const struct button_arg	*b;
+	const char		*missing = NULL, *why;
+
+	if ((why = buttons_check(&a->buttons, &b)) != NULL) {
+		parser_error(p, b->line, b->col, "%s", why);
+		return;
+	}
+	if (a->field[FIELD_MEDIA] != NULL && a->buttons.n > 0) {
+		b = &a->buttons.v[0];
+		parser_error(p, b->line, b->col, "a push cannot show both "
+		    "media= and buttons");
+		return;
+	}
 
 	switch (a->kind) {
 	case ACTION_PUSH:
@@ -769,6 +842,7 @@ rule_free(struct rule *r)
 			template_free(a->metrics[j].value);
 		}
 		free(a->metrics);
+		buttons_free(&a->buttons);
 		template_free(a->var_name);
 		template_free(a->var_value);
 	}

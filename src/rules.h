@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "button.h"
 #include "model.h"
 #include "template.h"
 
@@ -43,6 +44,14 @@ enum field {
 	FIELD_COLOR,
 	FIELD_STEP_COLOR,
 	FIELD_COUNT,
+	FIELD_SOUND,
+	FIELD_BADGE,		/* push: a count; Live Activity: a title */
+	FIELD_MEDIA,
+	FIELD_PAYLOAD,
+	FIELD_ICON,
+	FIELD_ICON_COLOR,
+	FIELD_BADGE_COLOR,
+	FIELD_STEP_COLORS,
 	FIELD_LAST
 };
 
@@ -101,6 +110,7 @@ struct action {
 	struct template		*field[FIELD_LAST];
 	struct metric_arg	*metrics;
 	size_t			 nmetrics;
+	struct buttons		 buttons;	/* push, Live Activity */
 	struct template		*var_name;	/* set NAME=VALUE */
 	struct template		*var_value;
 	int			 var_if_unset;	/* set NAME?=VALUE */

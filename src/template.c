@@ -4,7 +4,8 @@
  * A template is a list of parts: literal text and references.  References are
  * $N (one digit), ${N}, ${name} for a named capture, $0 for the whole match,
  * ${line}, ${file}, ${host}, ${env:NAME}, ${var:NAME}, ${elapsed}, ${count},
- * ${command}, ${exit} and ${signal}; "$$" is a dollar sign.
+ * ${command}, ${exit} and ${signal}; "$$" is a dollar sign.  A template that
+ * writes JSON is expanded with its references escaped for a JSON string.
  * ${env:ACTIVITYSMITH_API_KEY} is always empty: the key is never sent as text.  A named capture
  * wins over a built-in name.  The NAME of ${var:NAME} is itself a template
  * (${var:err.$1} reads the variable for the host in $1), so its closing brace
@@ -417,6 +418,29 @@ template_expand(const struct template *t, const struct template_env *env,
 
 	for (i = 0; i < t->nparts; i++)
 		template_expand_part(&t->parts[i], env, b);
+}
+
+void
+template_expand_json(const struct template *t,
+    const struct template_env *env, struct buf *b)
+{
+	struct buf	raw;
+	size_t		i, j;
+
+	for (i = 0; i < t->nparts; i++) {
+		if (t->parts[i].kind == TPART_TEXT) {
+			template_expand_part(&t->parts[i], env, b);
+			continue;
+		}
+		buf_init(&raw, b->max);
+		template_expand_part(&t->parts[i], env, &raw);
+		for (j = 0; j < raw.len; j++) {
+			if (raw.data[j] == '"' || raw.data[j] == '\\')
+				buf_add(b, "\\", 1);
+			buf_add(b, &raw.data[j], 1);
+		}
+		buf_free(&raw);
+	}
 }
 
 int

@@ -57,6 +57,13 @@ int		 template_test(const struct template *,
 void		 template_expand(const struct template *,
 		    const struct template_env *, struct buf *);
 /*
+ * The same for a template that writes JSON (payload=, body=): what each
+ * reference gives is escaped for a JSON string ('"' and '\\' get a
+ * backslash), so a capture inside quotes cannot break the JSON.
+ */
+void		 template_expand_json(const struct template *,
+		    const struct template_env *, struct buf *);
+/*
  * The expansion as a new string of at most max bytes (free with free()),
  * or NULL when the template is NULL.
  */

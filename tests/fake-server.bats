@@ -325,6 +325,27 @@ DELETE /live-activity/stream/disk-1 404" ]
 	[[ ${lines[1]} == *'stream_key: \"a b\" does not match'* ]]
 }
 
+@test "push extras: the validator refuses a 5th action, method on open_url, an http webhook, a string badge, a list payload" {
+	fake_server_start
+	local go='{"title":"Go","type":"open_url","url":"https://a.example"}'
+	run api POST /push-notification '{"title":"x","sound":"default","badge":2,"payload":{"a":1},"actions":['"$go"',{"title":"W","type":"webhook","url":"https://h.example","method":"GET","body":{"k":"v"}}]}'
+	[ "${lines[0]}" = 200 ]
+	run api POST /push-notification '{"title":"x","actions":['"$go,$go,$go,$go,$go"']}'
+	[[ ${lines[1]} == *'actions: allows at most 4 items, got 5'* ]]
+	run api POST /push-notification '{"title":"x","actions":[{"title":"Go","type":"open_url","url":"https://a.example","method":"GET"}]}'
+	[[ ${lines[1]} == *'actions[0].method: only allowed on webhook actions'* ]]
+	run api POST /push-notification '{"title":"x","actions":[{"title":"W","type":"webhook","url":"http://h.example"}]}'
+	[[ ${lines[1]} == *'actions[0].url: \"http://h.example\" does not match ^https://'* ]]
+	run api POST /push-notification '{"title":"x","actions":[{"title":"W","type":"webhook","url":"https://h.example","method":"PUT"}]}'
+	[[ ${lines[1]} == *'actions[0].method: \"PUT\" is not one of'* ]]
+	run api POST /push-notification '{"title":"x","badge":"3"}'
+	[[ ${lines[1]} == *'badge: expected integer'* ]]
+	run api POST /push-notification '{"title":"x","payload":[1]}'
+	[[ ${lines[1]} == *'payload: expected object'* ]]
+	run api POST /push-notification '{"title":"x","media":"http://a.example/p.png"}'
+	[[ ${lines[1]} == *'media: \"http://a.example/p.png\" does not match ^https://'* ]]
+}
+
 @test "bad JSON, duplicate keys and a non-JSON Content-Type get 400" {
 	fake_server_start
 	run api POST /push-notification '{"title":"x",}'

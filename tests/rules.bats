@@ -333,10 +333,10 @@ match /x/ step b current=1'
 }
 
 @test "did-you-mean only suggests what the action takes; exit gets one too (issue 10.4)" {
-	check 'match /x/ push title=x sound=y
+	check 'match /x/ push title=x volume=y
 exit sucess push title=x'
 	[ "$status" -eq 2 ]
-	[ "${lines[0]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:1:24: push takes no 'sound'" ]
+	[ "${lines[0]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:1:24: push takes no 'volume'" ]
 	[ "${lines[1]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:2:6: exit takes success, failure or a status from 0 to 255, not 'sucess' (did you mean 'success'?)" ]
 }
 

@@ -1,0 +1,132 @@
+#!/usr/bin/env bats
+# api-fields.bats: everything the API can show (issue 15).  Each field of
+# the rules language reaches the fake server, which validates it against
+# the provider's spec, and each of the spec's constraints is refused: when
+# the rules load if the value is plain text (FILE:LINE:COL), else when the
+# template expands (a warning, once, naming the rule; nothing invalid is
+# sent).
+
+load helpers/common
+load helpers/fake-server
+
+teardown() {
+	fake_server_stop
+}
+
+# check RULES-TEXT: --check of the rules; output and status in $output, $status.
+check() {
+	run as_tail --check -r "$(rules "$1")"
+}
+
+@test "a push's sound, badge, payload and buttons reach the service and are accepted" {
+	fake_server_start
+	run send 'fail 42 he said "no"\n' 'match /^fail (\d+) (.*)/ push title="Build failed" message="$2"
+    sound=default badge=3 payload='"'"'{"job":"$1","why":"$2"}'"'"'
+    button="Open CI log" open_url=https://ci.example/jobs/$1
+    button="Retry" webhook=https://ci.example/retry method=POST body='"'"'{"job":$1}'"'"'
+    button="Status" webhook=https://ci.example/status method=GET
+    button="Run shortcut" open_url="shortcuts://run-shortcut?name=CI"'
+	[ "$status" -eq 0 ]
+	[ "$(served)" = "POST /push-notification 200" ]
+	[ "$(served_body 1)" = '{"title":"Build failed","message":"he said \"no\"","sound":"default","badge":3,"payload":{"job":"42","why":"he said \"no\""},"actions":[{"title":"Open CI log","type":"open_url","url":"https://ci.example/jobs/42"},{"title":"Retry","type":"webhook","url":"https://ci.example/retry","method":"POST","body":{"job":42}},{"title":"Status","type":"webhook","url":"https://ci.example/status","method":"GET"},{"title":"Run shortcut","type":"open_url","url":"shortcuts://run-shortcut?name=CI"}]}' ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+}
+
+@test "a push's media, url and channels are accepted together" {
+	fake_server_start
+	run send 'shot\n' 'match /^shot/ push title="Screenshot" media=https://img.example/a.png url=https://img.example/ channels=ops'
+	[ "$status" -eq 0 ]
+	[ "$(served)" = "POST /push-notification 200" ]
+	[ "$(served_body 1)" = '{"title":"Screenshot","redirection":"https://img.example/","media":"https://img.example/a.png","target":{"channels":["ops"]}}' ]
+}
+
+@test "--send takes the push fields (issue 13's example)" {
+	fake_server_start
+	run as_tail --api-url "$FAKE_URL" --send 'push title="Backup done" sound=default badge=1 button=Logs open_url=https://logs.example/'
+	[ "$status" -eq 0 ]
+	[ "$(served)" = "POST /push-notification 200" ]
+	[ "$(served_body 1)" = '{"title":"Backup done","sound":"default","badge":1,"actions":[{"title":"Logs","type":"open_url","url":"https://logs.example/"}]}' ]
+}
+
+@test "each push constraint is refused when the rules load, at its column" {
+	check 'match /x/ push title=t media=http://a.example/p.png
+match /x/ push title=t badge=three
+match /x/ push title=t payload="[1,2]"
+match /x/ push title=t button=A webhook=http://a.example/hook
+match /x/ push title=t button=A open_url=ftp://a.example/
+match /x/ push title=t button=A webhook=https://a.example/ method=PUT
+match /x/ push title=t button=A webhook=https://a.example/ body=notjson
+match /x/ push title=t button=A open_url=https://a.example/ method=GET
+match /x/ push title=t open_url=https://a.example/
+match /x/ push title=t button=A
+match /x/ push title=t button=A open_url=https://a.example/ webhook=https://a.example/
+match /x/ push title=t button=1 open_url=https://a/ button=2 open_url=https://a/ button=3 open_url=https://a/ button=4 open_url=https://a/ button=5
+match /x/ push title=t media=https://a.example/p.png button=A open_url=https://a.example/'
+	[ "$status" -eq 2 ]
+	f=$BATS_TEST_TMPDIR/t.rules
+	[ "${lines[0]}" = "as-tail: $f:1:30: media must start with https://" ]
+	[ "${lines[1]}" = "as-tail: $f:2:30: badge must be a whole number" ]
+	[ "${lines[2]}" = "as-tail: $f:3:33: payload must be a JSON object, such as '{\"job\":\"\$1\"}'" ]
+	[ "${lines[3]}" = "as-tail: $f:4:41: webhook must start with https://" ]
+	[ "${lines[4]}" = "as-tail: $f:5:42: open_url must start with https:// or shortcuts://" ]
+	[ "${lines[5]}" = "as-tail: $f:6:67: method must be GET or POST" ]
+	[ "${lines[6]}" = "as-tail: $f:7:65: body must be a JSON object, such as '{\"ref\":\"main\"}'" ]
+	[ "${lines[7]}" = "as-tail: $f:8:61: method= goes after webhook=" ]
+	[ "${lines[8]}" = "as-tail: $f:9:24: a button begins with button=TITLE" ]
+	[ "${lines[9]}" = "as-tail: $f:10:24: button needs open_url=URL or webhook=URL" ]
+	[ "${lines[10]}" = "as-tail: $f:11:61: a button takes one open_url= or webhook=" ]
+	[ "${lines[11]}" = "as-tail: $f:12:140: a push shows at most 4 buttons" ]
+	[ "${lines[12]}" = "as-tail: $f:13:54: a push cannot show both media= and buttons" ]
+	[ "${#lines[@]}" -eq 14 ]
+}
+
+@test "a push field that expands to what the API refuses is dropped, with one warning naming the rule" {
+	fake_server_start
+	run send 'v x http://a.example ftp://b [1]\nv y http://a.example ftp://b [2]\n' \
+	    'match /^v (\S+) (\S+) (\S+) (\S+)/ push title=b badge=$1; push title=m media=$2; push title=p payload=$4
+    push title=u button=A open_url=$3 button=B webhook=https://ok.example/$1 body=$4'
+	[ "$status" -eq 0 ]
+	[ "$(served | sort | uniq -c | tr -s ' ')" = " 8 POST /push-notification 200" ]
+	[ "$(served_body 1)" = '{"title":"b"}' ]
+	[ "$(served_body 2)" = '{"title":"m"}' ]
+	[ "$(served_body 3)" = '{"title":"p"}' ]
+	[ "$(served_body 4)" = '{"title":"u"}' ]
+	f=$BATS_TEST_TMPDIR/t.rules
+	run cat "$BATS_TEST_TMPDIR/err"
+	[ "${lines[0]}" = "as-tail: $f:1:36: badge 'x' is not usable; ignored (warned once)" ]
+	[ "${lines[1]}" = "as-tail: $f:1:59: media 'http://a.example' is not usable; ignored (warned once)" ]
+	[ "${lines[2]}" = "as-tail: $f:1:82: payload '[1]' is not usable; ignored (warned once)" ]
+	[ "${lines[3]}" = "as-tail: $f:2:5: open_url 'ftp://b' is not usable; ignored (warned once)" ]
+	[ "${#lines[@]}" -eq 4 ]
+}
+
+@test "a webhook body or payload is JSON even when a capture holds quotes and backslashes" {
+	run dry 'say a"b\\c\n' 'match /^say (.*)/ push title=t payload='"'"'{"said":"$1"}'"'"' button=B webhook=https://h.example/ body='"'"'{"said":"$1"}'"'"''
+	[ "$status" -eq 0 ]
+	[ "$(field 1 'b["payload"]["said"]')" = 'a"b\c' ]
+	[ "$(field 1 'b["actions"][0]["body"]["said"]')" = 'a"b\c' ]
+	valid_trace
+}
+
+@test "--check examples compare the new push fields" {
+	check 'match /^fail (\S+)/ push title=F sound=default badge=2 payload='"'"'{"job":"$1"}'"'"' button=Log open_url=https://ci.example/$1
+example "fail 7" push sound=default badge=2 payload='"'"'{"job":"7"}'"'"'
+example "fail 8" push sound=loud'
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:3:1: example: expected push sound=\"loud\"; what fired: push title=\"F\" sound=\"default\" badge=\"2\" payload=\"{\"job\":\"8\"}\"" ]
+	[ "${lines[1]}" = "as-tail: 1 of 2 examples failed" ]
+}
+
+@test "a button whose url is made of variables that are not set is left out without a warning" {
+	unset GITHUB_SERVER_URL GITHUB_REPOSITORY GITHUB_RUN_ID CI_JOB_URL
+	run dry 'error: x\n' 'match /^error/ push title=t button="Open CI log" open_url=${env:CI_JOB_URL}
+    button="Open run" open_url=${env:GITHUB_SERVER_URL}/${env:GITHUB_REPOSITORY}/actions/runs/${env:GITHUB_RUN_ID}'
+	[ "$status" -eq 0 ]
+	[ "$(body 1)" = '{"title":"t"}' ]
+	[[ "$output" != *"not usable"* ]]
+	GITHUB_SERVER_URL=https://github.com GITHUB_REPOSITORY=o/r GITHUB_RUN_ID=7 \
+	    run dry 'error: x\n' "$(cat "$BATS_TEST_TMPDIR/t.rules")"
+	[ "$status" -eq 0 ]
+	[ "$(body 1)" = '{"title":"t","actions":[{"title":"Open run","type":"open_url","url":"https://github.com/o/r/actions/runs/7"}]}' ]
+	valid_trace
+}
