@@ -308,36 +308,6 @@ change_color(struct action_env *env, const struct rule *r,
 	return c;
 }
 
-static void
-run_live_activity(struct action_env *env, const struct rule *r,
-    const struct action *a, struct expanded *x, const struct template_env *te)
-{
-	struct activity_change	ch;
-	char			where[512];
-	size_t			i;
-
-	activity_change_init(&ch);
-	if (change_numbers(env, r, a, x, &ch) != 0)
-		return;
-	snprintf(where, sizeof where, "%s:%u", r->file, a->line);
-	ch.kind = a->kind;
-	ch.now_ms = clock_now_ms();
-	ch.outcome = a->outcome;
-	ch.where = where;
-	ch.title = field(x, FIELD_TITLE);
-	ch.subtitle = field(x, FIELD_SUBTITLE);
-	ch.message = field(x, FIELD_MESSAGE);
-	ch.color = change_color(env, r, a, x, FIELD_COLOR);
-	ch.step_color = change_color(env, r, a, x, FIELD_STEP_COLOR);
-	for (i = 0; i < a->nmetrics; i++) {
-		if (x->metric[i].len == 0)
-			continue;
-		ch.metric_label[ch.nmetrics] = a->metrics[i].label;
-		ch.metric_value[ch.nmetrics++] = x->metric[i].data;
-	}
-	activities_apply(env->activities, a->activity, &ch, te);
-}
-
 /*
  * A field that must pass ok: its text, or NULL (after a warning) when it
  * does not; an empty field is not sent.
@@ -380,6 +350,61 @@ expand_buttons(struct action_env *env, const struct rule *r,
 		}
 	}
 	return n;
+}
+
+/*
+ * A field that an empty value removes (""), or that must pass ok: NULL
+ * (after a warning) when it does not.
+ */
+static const char *
+removable(struct action_env *env, const struct rule *r,
+    const struct action *a, struct expanded *x, enum field f,
+    int (*ok)(const char *))
+{
+	const char	*v = field(x, f);
+
+	return v != NULL && *v == '\0' ? v : checked(env, r, a, x, f, ok);
+}
+
+static void
+run_live_activity(struct action_env *env, const struct rule *r,
+    const struct action *a, struct expanded *x, const struct template_env *te)
+{
+	struct activity_change	ch;
+	char			where[512];
+	size_t			i;
+
+	activity_change_init(&ch);
+	if (change_numbers(env, r, a, x, &ch) != 0)
+		return;
+	snprintf(where, sizeof where, "%s:%u", r->file, a->line);
+	ch.kind = a->kind;
+	ch.now_ms = clock_now_ms();
+	ch.outcome = a->outcome;
+	ch.where = where;
+	ch.title = field(x, FIELD_TITLE);
+	ch.subtitle = field(x, FIELD_SUBTITLE);
+	ch.message = field(x, FIELD_MESSAGE);
+	ch.color = change_color(env, r, a, x, FIELD_COLOR);
+	ch.step_color = change_color(env, r, a, x, FIELD_STEP_COLOR);
+	ch.icon_color = change_color(env, r, a, x, FIELD_ICON_COLOR);
+	ch.badge_color = change_color(env, r, a, x, FIELD_BADGE_COLOR);
+	ch.icon = removable(env, r, a, x, FIELD_ICON, model_symbol_ok);
+	ch.step_colors = removable(env, r, a, x, FIELD_STEP_COLORS,
+	    model_colors_ok);
+	ch.badge = field(x, FIELD_BADGE);
+	if (a->kind == ACTION_PAUSE || a->kind == ACTION_RESUME)
+		ch.running = a->kind == ACTION_RESUME;
+	ch.nbuttons = (int)expand_buttons(env, r, a, te, ch.button);
+	for (i = 0; i < a->nmetrics; i++) {
+		if (x->metric[i].len == 0)
+			continue;
+		ch.metric_label[ch.nmetrics] = a->metrics[i].label;
+		ch.metric_value[ch.nmetrics++] = x->metric[i].data;
+	}
+	activities_apply(env->activities, a->activity, &ch, te);
+	json_object_put(ch.button[0]);
+	json_object_put(ch.button[1]);
 }
 
 static void

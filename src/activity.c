@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "activity.h"
+#include "button.h"
 #include "clock.h"
 #include "history.h"
 #include "msg.h"
@@ -65,6 +66,7 @@
 #define WARNED_PERCENT	0x2
 #define WARNED_VALUE	0x4
 #define WARNED_METRICS	0x8
+#define WARNED_DEFAULTS	0x10
 
 struct activity {
 	const struct activity_decl	*decl;
@@ -159,6 +161,7 @@ activity_change_init(struct activity_change *c)
 	memset(c, 0, sizeof *c);
 	c->current = -1;
 	c->percent = -1;
+	c->running = -1;
 }
 
 /* The state of a declared activity: O(1), by its place in the rules. */
@@ -219,6 +222,54 @@ activities_open(const struct activities *as)
 /* Longest text a declaration's template expands to. */
 #define ACTIVITY_FIELD_MAX	4096
 
+static void
+activity_warn(struct activity *a, int what, const char *where,
+    const char *fmt, long x, long y)
+{
+	char	text[256];
+
+	if (a->warned & what)
+		return;
+	a->warned |= what;
+	snprintf(text, sizeof text, fmt, x, y);
+	msg_warnx("%s: %s: %s; ignored (warned once)", where, a->decl->name,
+	    text);
+}
+
+/*
+ * The declaration's icon and buttons, expanded; one that is not usable is
+ * left out, after a warning (once per activity).
+ */
+static void
+activity_default_extras(struct activity *a, const struct template_env *env)
+{
+	const struct activity_decl	*d = a->decl;
+	struct content		*c = &a->cur;
+	const char		*what;
+	char			*text, where[512];
+	size_t			 i;
+	int			 n = 0;
+
+	snprintf(where, sizeof where, "%s:%u", d->file, d->line);
+	c->icon = template_expand_new(d->icon, env, ACTIVITY_FIELD_MAX);
+	if (c->icon != NULL && !model_symbol_ok(c->icon)) {
+		activity_warn(a, WARNED_DEFAULTS, where, "icon is not an SF "
+		    "Symbol name", 0, 0);
+		free(c->icon);
+		c->icon = NULL;
+	}
+	for (i = 0; i < d->buttons.n; i++) {
+		if ((c->button[n] = button_expand(&d->buttons.v[i], env, &what,
+		    &text)) != NULL)
+			n++;
+		else if (what != NULL) {
+			activity_warn(a, WARNED_DEFAULTS, where, "a button's "
+			    "value is not usable", 0, 0);
+			free(text);
+		}
+	}
+}
+
 /* The state a new run starts from: the declaration's defaults. */
 static void
 activity_defaults(struct activity *a, const struct template_env *env)
@@ -236,6 +287,14 @@ activity_defaults(struct activity *a, const struct template_env *env)
 	c->color = d->color;
 	c->step_color = d->step_color;
 	c->duration_s = d->duration_s;
+	c->counts_down = d->counts_down;
+	c->auto_dismiss_s = d->auto_dismiss_s;
+	c->step_colors = d->step_colors != NULL ? xstrdup(d->step_colors) :
+	    NULL;
+	c->icon_color = d->icon_color;
+	c->badge = template_expand_new(d->badge, env, ACTIVITY_FIELD_MAX);
+	c->badge_color = d->badge_color;
+	activity_default_extras(a, env);
 	if (d->type == TYPE_SEGMENTED_PROGRESS) {
 		c->total = d->steps > 0 ? d->steps : 1;
 		c->current = 0;
@@ -244,19 +303,6 @@ activity_defaults(struct activity *a, const struct template_env *env)
 		c->percent = 0;
 }
 
-static void
-activity_warn(struct activity *a, int what, const char *where,
-    const char *fmt, long x, long y)
-{
-	char	text[256];
-
-	if (a->warned & what)
-		return;
-	a->warned |= what;
-	snprintf(text, sizeof text, fmt, x, y);
-	msg_warnx("%s: %s: %s; ignored (warned once)", where, a->decl->name,
-	    text);
-}
 
 static void
 replace(char **dst, const char *src)
@@ -362,6 +408,30 @@ apply_metrics(struct activity *a, struct content *n,
 	}
 }
 
+/* Icon, badge, step colours, buttons and a timer's pause. */
+static void
+apply_extras(struct content *n, const struct activity_change *ch)
+{
+	int	i;
+
+	replace(&n->icon, ch->icon);
+	replace(&n->badge, ch->badge);
+	replace(&n->step_colors, ch->step_colors);
+	if (ch->icon_color != NULL)
+		n->icon_color = ch->icon_color;
+	if (ch->badge_color != NULL)
+		n->badge_color = ch->badge_color;
+	if (ch->running >= 0)
+		n->running = ch->running;
+	if (ch->nbuttons == 0)
+		return;
+	for (i = 0; i < 2; i++) {
+		json_object_put(n->button[i]);
+		n->button[i] = i < ch->nbuttons ?
+		    json_object_get(ch->button[i]) : NULL;
+	}
+}
+
 static void
 apply_change(struct activity *a, const struct activity_change *ch)
 {
@@ -374,6 +444,7 @@ apply_change(struct activity *a, const struct activity_change *ch)
 		n->color = ch->color;
 	if (ch->step_color != NULL)
 		n->step_color = ch->step_color;
+	apply_extras(n, ch);
 	apply_step(a, n, ch);
 	apply_progress(a, n, ch);
 	apply_metrics(a, n, ch);
@@ -596,6 +667,9 @@ activities_apply(struct activities *as, const struct activity_decl *d,
 {
 	struct activity	*a = activities_find(as, d);
 
+	/* A timer that is not running cannot be paused or resumed. */
+	if (!a->open && (ch->kind == ACTION_PAUSE || ch->kind == ACTION_RESUME))
+		return;
 	a->changed_ms = ch->now_ms;
 	if (a->stalled) {
 		a->stalled = 0;

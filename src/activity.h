@@ -17,7 +17,8 @@ struct activities;
 
 /* What one Live Activity action asks to change; unset fields keep theirs. */
 struct activity_change {
-	enum action_kind	 kind;		/* start, step, progress, update, end */
+	enum action_kind	 kind;		/* start, step, progress, update,
+						   end, pause, resume */
 	enum outcome		 outcome;	/* end */
 	const char		*title;
 	const char		*subtitle;
@@ -29,6 +30,14 @@ struct activity_change {
 	double			 value, upper;	/* upper <= 0: unset */
 	const char		*color;
 	const char		*step_color;
+	const char		*step_colors;	/* "" removes them */
+	const char		*icon;		/* "" removes it */
+	const char		*icon_color;
+	const char		*badge;		/* "" removes it */
+	const char		*badge_color;
+	int			 running;	/* timer: -1 unchanged, 0, 1 */
+	struct json_object	*button[2];	/* borrowed (see api_button) */
+	int			 nbuttons;	/* 0: the buttons stay */
 	const char		*metric_label[CONTENT_MAX_METRICS];
 	const char		*metric_value[CONTENT_MAX_METRICS];
 	int			 nmetrics;

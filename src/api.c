@@ -16,6 +16,7 @@
 #include "api.h"
 #include "buf.h"
 #include "model.h"
+#include "msg.h"
 #include "xmalloc.h"
 
 struct instance *
@@ -50,6 +51,9 @@ content_init(struct content *c)
 	memset(c, 0, sizeof *c);
 	c->current = -1;
 	c->percent = -1;
+	c->counts_down = -1;
+	c->running = -1;
+	c->auto_dismiss_s = -1;
 }
 
 void
@@ -60,6 +64,11 @@ content_free(struct content *c)
 	free(c->title);
 	free(c->subtitle);
 	free(c->message);
+	free(c->step_colors);
+	free(c->icon);
+	free(c->badge);
+	json_object_put(c->button[0]);
+	json_object_put(c->button[1]);
 	for (i = 0; i < c->nmetrics; i++) {
 		free(c->metrics[i].label);
 		free(c->metrics[i].value);
@@ -83,6 +92,11 @@ content_copy(struct content *dst, const struct content *src)
 	dst->title = strdup_or_null(src->title);
 	dst->subtitle = strdup_or_null(src->subtitle);
 	dst->message = strdup_or_null(src->message);
+	dst->step_colors = strdup_or_null(src->step_colors);
+	dst->icon = strdup_or_null(src->icon);
+	dst->badge = strdup_or_null(src->badge);
+	for (i = 0; i < 2; i++)
+		dst->button[i] = json_object_get(src->button[i]);
 	for (i = 0; i < src->nmetrics; i++) {
 		dst->metrics[i].label = xstrdup(src->metrics[i].label);
 		dst->metrics[i].value = xstrdup(src->metrics[i].value);
@@ -94,6 +108,29 @@ add_string(struct json_object *o, const char *key, const char *value)
 {
 	if (value != NULL)
 		json_object_object_add(o, key, json_object_new_string(value));
+}
+
+/* The fields of issue 15 (icon, badge, buttons ...) into a saved content. */
+static void
+content_save_extras(struct json_object *o, const struct content *c)
+{
+	struct json_object	*list;
+	int			 i;
+
+	json_object_object_add(o, "counts_down",
+	    json_object_new_int64(c->counts_down));
+	json_object_object_add(o, "running", json_object_new_int64(c->running));
+	json_object_object_add(o, "auto_dismiss_s",
+	    json_object_new_int64(c->auto_dismiss_s));
+	add_string(o, "step_colors", c->step_colors);
+	add_string(o, "icon", c->icon);
+	add_string(o, "icon_color", c->icon_color);
+	add_string(o, "badge", c->badge);
+	add_string(o, "badge_color", c->badge_color);
+	list = json_object_new_array();
+	for (i = 0; i < 2 && c->button[i] != NULL; i++)
+		json_object_array_add(list, json_object_get(c->button[i]));
+	json_object_object_add(o, "buttons", list);
 }
 
 struct json_object *
@@ -115,6 +152,7 @@ content_save(const struct content *c)
 	add_string(o, "step_color", c->step_color);
 	json_object_object_add(o, "duration_s",
 	    json_object_new_int64(c->duration_s));
+	content_save_extras(o, c);
 	m = json_object_new_array();
 	for (i = 0; i < c->nmetrics; i++) {
 		pair = json_object_new_array();
@@ -189,11 +227,42 @@ saved_real(struct json_object *o, const char *key, double min, double max)
 	return d >= min && d <= max;
 }
 
+/* Whether the saved buttons are absent, or up to two the API takes. */
+static int
+saved_buttons_ok(struct json_object *o)
+{
+	struct json_object	*list, *b, *v;
+	const char		*type, *url;
+	size_t			 i;
+
+	if (!json_object_object_get_ex(o, "buttons", &list))
+		return 1;
+	if (!json_object_is_type(list, json_type_array) ||
+	    json_object_array_length(list) > 2)
+		return 0;
+	for (i = 0; i < json_object_array_length(list); i++) {
+		b = json_object_array_get_idx(list, i);
+		if (!json_object_is_type(b, json_type_object) ||
+		    !saved_is(b, "title", json_type_string) ||
+		    !json_object_object_get_ex(b, "type", &v) ||
+		    (type = json_object_get_string(v)) == NULL ||
+		    !json_object_object_get_ex(b, "url", &v) ||
+		    !json_object_is_type(v, json_type_string) ||
+		    (url = json_object_get_string(v)) == NULL)
+			return 0;
+		if (strcmp(type, "open_url") == 0 ? !model_url_ok(url) :
+		    strcmp(type, "webhook") != 0 || !model_https_ok(url))
+			return 0;
+	}
+	return 1;
+}
+
 const char *
 content_check(struct json_object *o)
 {
 	static const char	*strings[] = { "title", "subtitle", "message",
-				    "color", "step_color" };
+				    "color", "step_color", "step_colors", "icon",
+				    "icon_color", "badge", "badge_color" };
 	struct json_object	*m, *pair;
 	size_t			 i;
 
@@ -204,8 +273,13 @@ content_check(struct json_object *o)
 			return "a text field is not a string";
 	if (!saved_count(o, "current", -1, INT32_MAX) ||
 	    !saved_count(o, "total", 0, INT32_MAX) ||
-	    !saved_count(o, "duration_s", 0, INT32_MAX))
+	    !saved_count(o, "duration_s", 0, INT32_MAX) ||
+	    !saved_count(o, "counts_down", -1, 1) ||
+	    !saved_count(o, "running", -1, 1) ||
+	    !saved_count(o, "auto_dismiss_s", -1, 86400))
 		return "a count is not a whole number in range";
+	if (!saved_buttons_ok(o))
+		return "a button is not one the API takes";
 	if (!saved_real(o, "percent", -1, 100) ||
 	    !saved_real(o, "value", -1e15, 1e15) ||
 	    !saved_real(o, "upper", -1e15, 1e15))
@@ -225,6 +299,48 @@ content_check(struct json_object *o)
 			return "a metric is not a pair of strings";
 	}
 	return NULL;
+}
+
+/* A saved colour, as the API spells it, or NULL. */
+static const char *
+saved_color(struct json_object *o, const char *key)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return model_color(json_object_get_string(v));
+}
+
+/* What content_save_extras saved, checked by content_check. */
+static void
+content_restore_extras(struct content *c, struct json_object *o)
+{
+	struct json_object	*list;
+	size_t			 i;
+
+	c->counts_down = (int)saved_number(o, "counts_down", -1);
+	c->running = (int)saved_number(o, "running", -1);
+	c->auto_dismiss_s = (long)saved_number(o, "auto_dismiss_s", -1);
+	c->step_colors = saved_string(o, "step_colors");
+	if (c->step_colors != NULL && !model_colors_ok(c->step_colors)) {
+		free(c->step_colors);
+		c->step_colors = NULL;
+	}
+	c->icon = saved_string(o, "icon");
+	if (c->icon != NULL && !model_symbol_ok(c->icon)) {
+		free(c->icon);
+		c->icon = NULL;
+	}
+	c->icon_color = saved_color(o, "icon_color");
+	c->badge = saved_string(o, "badge");
+	c->badge_color = saved_color(o, "badge_color");
+	if (!json_object_object_get_ex(o, "buttons", &list))
+		return;
+	for (i = 0; i < json_object_array_length(list) && i < 2; i++)
+		c->button[i] = json_object_get(json_object_array_get_idx(list,
+		    i));
 }
 
 void
@@ -250,6 +366,7 @@ content_restore(struct content *c, struct json_object *o)
 	if ((color = saved_string(o, "step_color")) != NULL)
 		c->step_color = model_color(color);
 	free(color);
+	content_restore_extras(c, o);
 	if (!json_object_object_get_ex(o, "metrics", &m) ||
 	    !json_object_is_type(m, json_type_array))
 		return;
@@ -285,7 +402,16 @@ content_equal(const struct content *a, const struct content *b)
 	    a->percent != b->percent || a->value != b->value ||
 	    a->upper != b->upper || !str_equal(a->color, b->color) ||
 	    !str_equal(a->step_color, b->step_color) ||
-	    a->duration_s != b->duration_s || a->nmetrics != b->nmetrics)
+	    a->duration_s != b->duration_s || a->nmetrics != b->nmetrics ||
+	    a->counts_down != b->counts_down || a->running != b->running ||
+	    a->auto_dismiss_s != b->auto_dismiss_s ||
+	    !str_equal(a->step_colors, b->step_colors) ||
+	    !str_equal(a->icon, b->icon) ||
+	    !str_equal(a->icon_color, b->icon_color) ||
+	    !str_equal(a->badge, b->badge) ||
+	    !str_equal(a->badge_color, b->badge_color) ||
+	    !json_object_equal(a->button[0], b->button[0]) ||
+	    !json_object_equal(a->button[1], b->button[1]))
 		return 0;
 	for (i = 0; i < a->nmetrics; i++)
 		if (!str_equal(a->metrics[i].label, b->metrics[i].label) ||
@@ -565,6 +691,66 @@ api_metric(const char *key, const char *value)
 	return r;
 }
 
+/*
+ * A timer's window goes only on the start: duration_seconds to count down
+ * from, counts_down false to count up (open-ended without a duration);
+ * is_running once a rule has paused or resumed it.
+ */
+static void
+content_add_timer(struct json_object *cs, const struct content *c, int first)
+{
+	if (first && c->duration_s > 0)
+		json_object_object_add(cs, "duration_seconds",
+		    json_object_new_int64(c->duration_s));
+	if (first && (c->duration_s == 0 || c->counts_down >= 0))
+		json_object_object_add(cs, "counts_down",
+		    json_object_new_boolean(c->duration_s > 0 &&
+		    c->counts_down != 0));
+	if (c->running >= 0)
+		json_object_object_add(cs, "is_running",
+		    json_object_new_boolean(c->running));
+}
+
+/*
+ * The colours of the completed steps: one per step done, the list's last
+ * colour repeated when it is shorter.
+ */
+static void
+content_add_step_colors(struct json_object *cs, const struct content *c)
+{
+	struct json_object	*list;
+	char			*copy, *word, *last, *next;
+	long			 i;
+
+	if (c->step_colors == NULL || c->current <= 0)
+		return;
+	list = json_object_new_array();
+	copy = xstrdup(c->step_colors);
+	word = strtok_r(copy, ",", &last);
+	for (i = 0; i < c->current && word != NULL; i++) {
+		json_object_array_add(list, json_object_new_string(word));
+		if ((next = strtok_r(NULL, ",", &last)) != NULL)
+			word = next;
+	}
+	free(copy);
+	json_object_object_add(cs, "step_colors", list);
+}
+
+/* An icon or a badge: {"symbol" or "title": text, "color": color}. */
+static void
+content_add_mark(struct json_object *cs, const char *key, const char *name,
+    const char *text, const char *color)
+{
+	struct json_object	*o;
+
+	if (text == NULL)
+		return;
+	o = json_object_new_object();
+	add_string(o, name, text);
+	add_string(o, "color", color);
+	json_object_object_add(cs, key, o);
+}
+
 static void
 content_add_type_fields(struct json_object *cs, enum activity_type type,
     const struct content *c, int first)
@@ -593,12 +779,7 @@ content_add_type_fields(struct json_object *cs, enum activity_type type,
 		}
 		break;
 	case TYPE_TIMER:
-		if (first && c->duration_s > 0)
-			json_object_object_add(cs, "duration_seconds",
-			    json_object_new_int64(c->duration_s));
-		else if (first)
-			json_object_object_add(cs, "counts_down",
-			    json_object_new_boolean(0));
+		content_add_timer(cs, c, first);
 		break;
 	case TYPE_METRICS:
 	case TYPE_STATS:
@@ -635,13 +816,40 @@ content_state(enum request_kind kind, int first, enum activity_type type,
 		add_string(cs, "message", c->message != NULL ? c->message :
 		    c->title);
 	add_string(cs, "color", c->color);
-	if (type == TYPE_SEGMENTED_PROGRESS)
+	if (type == TYPE_SEGMENTED_PROGRESS) {
 		add_string(cs, "step_color", c->step_color);
+		content_add_step_colors(cs, c);
+	}
+	content_add_mark(cs, "icon", "symbol", c->icon, c->icon_color);
+	if (model_type_has_badge(type))
+		content_add_mark(cs, "badge", "title", c->badge,
+		    c->badge_color);
 	if (end && auto_dismiss_min >= 0)
 		json_object_object_add(cs, "auto_dismiss_minutes",
 		    json_object_new_int64(auto_dismiss_min));
+	else if (kind == REQUEST_STREAM_DELETE && c->auto_dismiss_s >= 0)
+		json_object_object_add(cs, "auto_dismiss_seconds",
+		    json_object_new_int64(c->auto_dismiss_s));
+	else if (end && c->auto_dismiss_s >= 0)	/* classic: minutes only */
+		json_object_object_add(cs, "auto_dismiss_minutes",
+		    json_object_new_int64((c->auto_dismiss_s + 59) / 60));
 	json_fit(cs);
 	return cs;
+}
+
+/*
+ * A copy of o for a request: the sender thread writes into the objects it
+ * prints, and json-c counts references without atomics, so a request
+ * shares nothing with the reader's state.
+ */
+static struct json_object *
+json_copy(struct json_object *o)
+{
+	struct json_object	*copy = NULL;
+
+	if (json_object_deep_copy(o, &copy, NULL) != 0)
+		msg_fatalx(1, "out of memory");
+	return copy;
 }
 
 static const char *
@@ -670,6 +878,12 @@ api_live_activity(enum request_kind kind, int first, const char *name,
 	r->activity = xstrdup(name);
 	json_object_object_add(r->body, "content_state",
 	    content_state(kind, first, type, c, auto_dismiss_min));
+	if (c->button[0] != NULL)
+		json_object_object_add(r->body, "action",
+		    json_copy(c->button[0]));
+	if (c->button[1] != NULL && model_type_has_badge(type))
+		json_object_object_add(r->body, "secondary_action",
+		    json_copy(c->button[1]));
 	if ((kind == REQUEST_START || kind == REQUEST_STREAM_PUT) &&
 	    (channels = api_channels(channels)) != NULL)
 		json_object_object_add(r->body, "target",

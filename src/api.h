@@ -79,6 +79,16 @@ struct content {
 	const char	*color;
 	const char	*step_color;
 	long		 duration_s;	/* timer; 0: counts up */
+	int		 counts_down;	/* timer: -1 unset, 0 or 1 */
+	int		 running;	/* timer: -1 unset, 0 paused, 1 */
+	long		 auto_dismiss_s; /* ends of streams; -1 unset */
+	char		*step_colors;	/* "green,red": completed steps */
+	char		*icon;		/* an SF Symbol name */
+	const char	*icon_color;
+	char		*badge;		/* the badge's title */
+	const char	*badge_color;
+	/* action and secondary_action (see api_button); shared, never changed */
+	struct json_object *button[2];
 	struct {
 		char	*label;
 		char	*value;

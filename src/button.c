@@ -102,6 +102,10 @@ buttons_take(struct buttons *bs, size_t max, const char *key,
 	struct button_arg	*b;
 
 	*at_value = 0;
+	if (bs->overflow) {
+		template_free(t);	/* the refused button's own pairs */
+		return NULL;
+	}
 	if (strcmp(key, "button") != 0) {
 		if (bs->n == 0) {
 			template_free(t);
@@ -112,6 +116,7 @@ buttons_take(struct buttons *bs, size_t max, const char *key,
 	}
 	if (bs->n == max || bs->n == BUTTONS_MAX) {
 		template_free(t);
+		bs->overflow = 1;
 		return max == BUTTONS_MAX ? "a push shows at most 4 buttons" :
 		    "a Live Activity shows at most 2 buttons";
 	}
@@ -148,6 +153,7 @@ buttons_free(struct buttons *bs)
 		template_free(bs->v[i].body);
 	}
 	bs->n = 0;
+	bs->overflow = 0;
 }
 
 struct json_object *

@@ -37,13 +37,15 @@ struct button_arg {
 struct buttons {
 	struct button_arg	 v[BUTTONS_MAX];
 	size_t			 n;
+	int			 overflow;	/* a button= was refused */
 };
 
 /* Whether key is one of a button's: button, open_url, webhook, method, body. */
 int		 button_key(const char *);
 /*
  * Take key=value into bs: "button" begins a button (at most max), the
- * others complete the last one.  t is value's template, taken (NULL if it
+ * others complete the last one; once a button= is refused, the pairs
+ * after it are dropped without a word.  t is value's template, taken (NULL if it
  * could not be parsed; method= has none).  Returns NULL, or a borrowed
  * message saying why the pair cannot be taken; *at_value is then whether
  * the value is wrong rather than the key.

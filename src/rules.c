@@ -61,9 +61,10 @@ _Static_assert(sizeof option_words / sizeof option_words[0] == NOPTIONS + 1,
     "option_words must match enum option");
 
 /* Indexed by enum action_kind. */
-#define NACTIONS	(ACTION_SET + 1)
+#define NACTIONS	(ACTION_RESUME + 1)
 static const char *const action_words[] = { "push", "start", "step",
-    "progress", "update", "end", "fail", "metric", "badge", "set", NULL };
+    "progress", "update", "end", "fail", "metric", "badge", "set", "pause",
+    "resume", NULL };
 _Static_assert(sizeof action_words / sizeof action_words[0] == NACTIONS + 1,
     "action_words must match enum action_kind");
 
@@ -86,6 +87,12 @@ enum activity_key {
 	KEY_AUTO_DISMISS,
 	KEY_COLOR,
 	KEY_STEP_COLOR,
+	KEY_STEP_COLORS,
+	KEY_ICON,
+	KEY_ICON_COLOR,
+	KEY_BADGE,
+	KEY_BADGE_COLOR,
+	KEY_COUNTS_DOWN,
 	KEY_SUCCESS_COLOR,
 	KEY_FAILURE_COLOR,
 	KEY_STREAM,
@@ -98,6 +105,7 @@ enum activity_key {
 #define NKEYS	(KEY_INTERRUPTED_COLOR + 1)
 static const char *const activity_words[] = { "type", "title", "subtitle",
     "message", "steps", "duration", "auto_dismiss", "color", "step_color",
+    "step_colors", "icon", "icon_color", "badge", "badge_color", "counts_down",
     "success_color", "failure_color", "stream", "api", "channels", "stall",
     "idle", "interrupted_color", NULL };
 _Static_assert(sizeof activity_words / sizeof activity_words[0] == NKEYS + 1,
@@ -106,7 +114,9 @@ _Static_assert(sizeof activity_words / sizeof activity_words[0] == NKEYS + 1,
 #define F(x) (1u << (x))
 #define LA_FIELDS (F(FIELD_TITLE) | F(FIELD_SUBTITLE) | F(FIELD_MESSAGE) | \
     F(FIELD_CURRENT) | F(FIELD_TOTAL) | F(FIELD_PERCENT) | F(FIELD_VALUE) | \
-    F(FIELD_MAX) | F(FIELD_COLOR) | F(FIELD_STEP_COLOR))
+    F(FIELD_MAX) | F(FIELD_COLOR) | F(FIELD_STEP_COLOR) | F(FIELD_ICON) | \
+    F(FIELD_ICON_COLOR) | F(FIELD_BADGE) | F(FIELD_BADGE_COLOR) | \
+    F(FIELD_STEP_COLORS))
 
 /* Which fields each action takes, indexed by enum action_kind. */
 static const unsigned action_fields[] = {
@@ -122,6 +132,8 @@ static const unsigned action_fields[] = {
 	F(FIELD_VALUE),					/* metric */
 	F(FIELD_COUNT),					/* badge */
 	0,						/* set */
+	0,						/* pause */
+	0,						/* resume */
 };
 _Static_assert(sizeof action_fields / sizeof action_fields[0] == NACTIONS,
     "action_fields must match enum action_kind");
@@ -482,11 +494,22 @@ field_hint(const char *word, enum action_kind kind, char *out, size_t size)
 	return did_you_mean(word, taken, out, size);
 }
 
+/* Whether an action of kind sets a Live Activity's fields. */
+static int
+action_is_live(enum action_kind kind)
+{
+	return kind == ACTION_START || kind == ACTION_STEP ||
+	    kind == ACTION_PROGRESS || kind == ACTION_UPDATE ||
+	    kind == ACTION_END;
+}
+
 /* How many buttons an action shows; 0 if it takes none. */
 static size_t
 action_buttons_max(enum action_kind kind)
 {
-	return kind == ACTION_PUSH ? BUTTONS_MAX : 0;
+	if (kind == ACTION_PUSH)
+		return BUTTONS_MAX;
+	return action_is_live(kind) ? BUTTONS_ACTIVITY_MAX : 0;
 }
 
 /* A button's key=value (see button.h). */
@@ -521,9 +544,7 @@ parse_action_pair(struct parser *p, struct token *t, struct action *a,
 		return;
 	}
 
-	if (strncmp(t->text, "metric.", 7) == 0 && a->kind != ACTION_PUSH &&
-	    a->kind != ACTION_METRIC && a->kind != ACTION_BADGE &&
-	    a->kind != ACTION_FAIL) {
+	if (strncmp(t->text, "metric.", 7) == 0 && action_is_live(a->kind)) {
 		parse_metric_arg(p, t, a, re);
 		return;
 	}
@@ -1089,6 +1110,10 @@ activity_decl_free(struct activity_decl *d)
 	template_free(d->subtitle);
 	template_free(d->message);
 	template_free(d->stream_key);
+	template_free(d->icon);
+	template_free(d->badge);
+	buttons_free(&d->buttons);
+	free(d->step_colors);
 	model_channels_free(d->channels);
 	free(d->name);
 	free(d->file);
@@ -1107,6 +1132,75 @@ parse_color(struct parser *p, struct token *t, const char **out)
 		    sizeof hint));
 }
 
+/*
+ * auto_dismiss=N: minutes, 0 to 1440; auto_dismiss=Ns: seconds, 0 to
+ * 86400, which only streams send as such.
+ */
+static void
+parse_auto_dismiss(struct parser *p, struct token *t,
+    struct activity_decl *d)
+{
+	size_t	len = strlen(t->value);
+
+	d->auto_dismiss_min = d->auto_dismiss_s = -1;
+	if (len > 1 && t->value[len - 1] == 's' &&
+	    number_parse_long(t->value, len - 1, 86400, &d->auto_dismiss_s) ==
+	    0)
+		return;
+	d->auto_dismiss_s = -1;
+	if (parse_long(t->value, 24 * 60, &d->auto_dismiss_min) != 0) {
+		d->auto_dismiss_min = -1;
+		parser_error(p, t->line, t->value_col, "auto_dismiss is "
+		    "minutes, 0 to 1440, or seconds, 0s to 86400s");
+	}
+}
+
+/*
+ * Why a field cannot go on an activity of this type (a borrowed
+ * message), or NULL; for the spec's per-type fields.
+ */
+static const char *
+field_type_problem(const char *key, enum activity_type type)
+{
+	if ((strcmp(key, "badge") == 0 || strcmp(key, "badge_color") == 0) &&
+	    !model_type_has_badge(type))
+		return "needs an alert, progress or segmented_progress activity";
+	if (strcmp(key, "step_colors") == 0 && type != TYPE_SEGMENTED_PROGRESS)
+		return "needs a segmented_progress activity";
+	if (strcmp(key, "counts_down") == 0 && type != TYPE_TIMER)
+		return "needs a timer activity";
+	return NULL;
+}
+
+/* A declaration's fields that its type= cannot show, each at its key. */
+static void
+check_activity_type(struct parser *p, struct activity_decl *d)
+{
+	const struct button_arg	*b;
+	struct token		*t;
+	const char		*why;
+	size_t			 i;
+
+	if (!d->type_set)
+		return;		/* inferred: progress or segmented_progress */
+	for (i = 2; i < p->ntok; i++) {
+		t = &p->tok[i];
+		if (t->kind == TOK_PAIR &&
+		    (why = field_type_problem(t->text, d->type)) != NULL)
+			parser_error(p, t->line, t->col, "%s= %s; '%s' is %s",
+			    t->text, why, d->name, model_type_name(d->type));
+	}
+	if (d->buttons.n > 1 && !model_type_has_badge(d->type)) {
+		b = &d->buttons.v[1];
+		parser_error(p, b->line, b->col, "a second button needs an "
+		    "alert, progress or segmented_progress activity; '%s' is "
+		    "%s", d->name, model_type_name(d->type));
+	}
+	if (d->type == TYPE_TIMER && d->counts_down == 1 && d->duration_s == 0)
+		parser_error(p, d->line, p->tok[1].col, "a timer that counts "
+		    "down needs duration=");
+}
+
 static void
 parse_activity_pair(struct parser *p, struct token *t,
     struct activity_decl *d)
@@ -1114,6 +1208,12 @@ parse_activity_pair(struct parser *p, struct token *t,
 	uint64_t	*ms;
 	char		 hint[64];
 	int		 i, f;
+
+	if (button_key(t->text)) {
+		parse_button_pair(p, t, &d->buttons, BUTTONS_ACTIVITY_MAX,
+		    NULL);
+		return;
+	}
 
 	switch ((f = word_index(t->text, activity_words))) {
 	case KEY_TYPE:
@@ -1159,15 +1259,47 @@ parse_activity_pair(struct parser *p, struct token *t,
 		break;
 	}
 	case KEY_AUTO_DISMISS:
-		if (parse_long(t->value, 24 * 60, &d->auto_dismiss_min) != 0)
-			parser_error(p, t->line, t->value_col,
-			    "auto_dismiss is in minutes, 0 to 1440");
+		parse_auto_dismiss(p, t, d);
 		break;
 	case KEY_COLOR:
 		parse_color(p, t, &d->color);
 		break;
 	case KEY_STEP_COLOR:
 		parse_color(p, t, &d->step_color);
+		break;
+	case KEY_STEP_COLORS:
+		if (!model_colors_ok(t->value))
+			parser_error(p, t->line, t->value_col, "step_colors must "
+			    "be a comma-separated list of colors");
+		free(d->step_colors);
+		d->step_colors = xstrdup(t->value);
+		break;
+	case KEY_ICON:
+		if (strchr(t->value, '$') == NULL &&
+		    !model_symbol_ok(t->value))
+			parser_error(p, t->line, t->value_col, "icon must be an "
+			    "SF Symbol name, such as hammer.fill");
+		template_free(d->icon);
+		d->icon = parse_template(p, t->value, t->line, t->value_col,
+		    NULL);
+		break;
+	case KEY_ICON_COLOR:
+		parse_color(p, t, &d->icon_color);
+		break;
+	case KEY_BADGE:
+		template_free(d->badge);
+		d->badge = parse_template(p, t->value, t->line, t->value_col,
+		    NULL);
+		break;
+	case KEY_BADGE_COLOR:
+		parse_color(p, t, &d->badge_color);
+		break;
+	case KEY_COUNTS_DOWN:
+		if (strcmp(t->value, "yes") == 0 || strcmp(t->value, "no") == 0)
+			d->counts_down = t->value[0] == 'y';
+		else
+			parser_error(p, t->line, t->value_col,
+			    "counts_down must be yes or no");
 		break;
 	case KEY_SUCCESS_COLOR:
 		parse_color(p, t, &d->success_color);
@@ -1222,7 +1354,9 @@ static void
 parse_activity(struct parser *p)
 {
 	struct activity_decl	*d, *old;
+	const struct button_arg	*b;
 	struct token		*t;
+	const char		*why;
 	size_t			 i;
 
 	if (p->ntok < 2 || p->tok[1].kind != TOK_WORD) {
@@ -1252,6 +1386,8 @@ parse_activity(struct parser *p)
 	d->file = xstrdup(p->file);
 	d->line = t->line;
 	d->auto_dismiss_min = -1;
+	d->auto_dismiss_s = -1;
+	d->counts_down = -1;
 	d->success_color = "green";
 	d->failure_color = "red";
 	d->interrupted_color = "gray";
@@ -1263,6 +1399,9 @@ parse_activity(struct parser *p)
 		else
 			parse_activity_pair(p, t, d);
 	}
+	if ((why = buttons_check(&d->buttons, &b)) != NULL)
+		parser_error(p, b->line, b->col, "%s", why);
+	check_activity_type(p, d);
 	if (d->title == NULL)
 		d->title = template_parse(d->name, NULL, NULL, NULL);
 	p->rs->activities = xreallocarray(p->rs->activities,
@@ -1556,11 +1695,29 @@ resolve_rule(struct ruleset *rs, struct rule *r)
 static void
 check_action_type(struct ruleset *rs, struct rule *r, struct action *a)
 {
-	enum activity_type	type;
+	enum activity_type	 type;
+	const char		*why;
+	int			 f;
 
 	if (a->activity == NULL)
 		return;
 	type = a->activity->type;
+	for (f = 0; f < FIELD_LAST; f++)
+		if (a->field[f] != NULL && (why = field_type_problem(
+		    rules_field_name(f), type)) != NULL)
+			ruleset_error_at(rs, r->file, a->line, a->col, "%s= %s; "
+			    "'%s' is %s", rules_field_name(f), why,
+			    a->activity->name, model_type_name(type));
+	if (a->buttons.n > 1 && !model_type_has_badge(type))
+		ruleset_error_at(rs, r->file, a->buttons.v[1].line,
+		    a->buttons.v[1].col, "a second button needs an alert, "
+		    "progress or segmented_progress activity; '%s' is %s",
+		    a->activity->name, model_type_name(type));
+	if ((a->kind == ACTION_PAUSE || a->kind == ACTION_RESUME) &&
+	    type != TYPE_TIMER)
+		ruleset_error_at(rs, r->file, a->line, a->col, "%s needs a "
+		    "timer activity; '%s' is %s", action_words[a->kind],
+		    a->activity->name, model_type_name(type));
 	if (a->kind == ACTION_STEP && type != TYPE_SEGMENTED_PROGRESS)
 		ruleset_error_at(rs, r->file, a->line, a->col, "step needs a "
 		    "segmented_progress activity; '%s' is %s",

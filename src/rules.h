@@ -26,7 +26,9 @@ enum action_kind {
 	ACTION_FAIL,
 	ACTION_METRIC,
 	ACTION_BADGE,
-	ACTION_SET
+	ACTION_SET,
+	ACTION_PAUSE,		/* a timer stops, keeping its time */
+	ACTION_RESUME
 };
 
 /* The key=value arguments an action may take. */
@@ -88,9 +90,17 @@ struct activity_decl {
 	struct template		*stream_key;	/* NULL: derived from name */
 	long			 steps;		/* 0 if unset */
 	long			 duration_s;	/* timer; 0: counts up */
+	int			 counts_down;	/* timer: -1 if unset, 0, 1 */
 	long			 auto_dismiss_min; /* -1 if unset */
+	long			 auto_dismiss_s;	/* -1 if unset; streams */
 	const char		*color;		/* static strings or NULL */
 	const char		*step_color;
+	char			*step_colors;	/* "green,red", or NULL */
+	struct template		*icon;		/* an SF Symbol name */
+	const char		*icon_color;
+	struct template		*badge;		/* the badge's title */
+	const char		*badge_color;
+	struct buttons		 buttons;	/* action, secondary_action */
 	const char		*success_color;
 	const char		*failure_color;
 	const char		*interrupted_color;

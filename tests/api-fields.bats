@@ -130,3 +130,151 @@ example "fail 8" push sound=loud'
 	[ "$(body 1)" = '{"title":"t","actions":[{"title":"Open run","type":"open_url","url":"https://github.com/o/r/actions/runs/7"}]}' ]
 	valid_trace
 }
+
+# The Live Activity rules the tests below drive.
+LA_RULES='activity build type=segmented_progress steps=4 icon=hammer.fill icon_color=blue
+    badge=CI badge_color=gray step_colors=green
+    button="Open log" open_url=https://ci.example/log
+    button="Cancel" webhook=https://ci.example/cancel method=POST body='"'"'{"job":1}'"'"'
+    auto_dismiss=30s
+activity backup type=timer title=Backup duration=600 counts_down=no icon=timer
+activity disk type=alert message=ok button=Ack webhook=https://h.example/ack method=GET
+match /^step (\d)/ step build current=$1
+match /^warn/ update build step_colors=green,orange badge=WARN badge_color=orange
+match /^backup start/ start backup
+match /^backup pause/ pause backup
+match /^backup resume/ resume backup
+match /^disk (.*)/ update disk message="$1" icon=externaldrive.badge.exclamationmark icon_color=red'
+LA_INPUT='step 1\nwarn\nstep 3\nbackup start\nbackup pause\nbackup resume\ndisk 91%% full\n'
+
+@test "a Live Activity's icon, badge, buttons, step colors and timer fields reach a stream and are accepted" {
+	fake_server_start
+	run send "$LA_INPUT" "$LA_RULES" --api stream
+	[ "$status" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	[ "$(served | grep -vc ' 200$')" -eq 0 ]
+	run python3 - "$FAKE_LOG" <<-'PY'
+	import json, sys
+	reqs = [json.loads(l) for l in open(sys.argv[1])]
+	def bodies(path_part, method):
+	    return [r["body"] for r in reqs if path_part in r["path"] and r["method"] == method]
+	start = bodies("build", "PUT")[0]
+	assert start["content_state"]["badge"] == {"title": "CI", "color": "gray"}, start
+	end = bodies("build", "DELETE")[-1]
+	cs = end["content_state"]
+	assert cs["icon"] == {"symbol": "hammer.fill", "color": "blue"}, cs
+	assert cs["badge"] == {"title": "WARN", "color": "orange"}, cs
+	assert cs["step_colors"] == ["green", "orange", "orange"], cs
+	assert cs["auto_dismiss_seconds"] == 30, cs
+	assert end["action"] == {"title": "Open log", "type": "open_url", "url": "https://ci.example/log"}
+	assert end["secondary_action"] == {"title": "Cancel", "type": "webhook", "url": "https://ci.example/cancel", "method": "POST", "body": {"job": 1}}
+	backup = bodies("backup", "PUT")[0]["content_state"]
+	assert backup["duration_seconds"] == 600 and backup["counts_down"] is False, backup
+	disk = bodies("disk", "DELETE")[-1]
+	assert disk["content_state"]["icon"] == {"symbol": "externaldrive.badge.exclamationmark", "color": "red"}
+	assert disk["action"] == {"title": "Ack", "type": "webhook", "url": "https://h.example/ack", "method": "GET"}
+	print("ok")
+	PY
+	echo "$output"
+	[ "$output" = ok ]
+}
+
+@test "pause and resume send is_running false, then true, and the service accepts them" {
+	run dry "$LA_INPUT" "$LA_RULES" --api stream
+	[ "$status" -eq 0 ]
+	valid_trace
+	run python3 -c '
+import json, sys
+puts = [json.loads(l)["body"]["content_state"] for l in open(sys.argv[1]) if "backup" in l and "\"PUT\"" in l]
+print([c.get("is_running") for c in puts])' "$BATS_TEST_TMPDIR/trace"
+	[ "$output" = "[None, False, True]" ]
+}
+
+@test "the same on the classic API: accepted, auto_dismiss in seconds rounded up to minutes" {
+	fake_server_start
+	run send "$LA_INPUT" "$LA_RULES" --api classic
+	[ "$status" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	[ "$(served | grep -vc ' 200$')" -eq 0 ]
+	run python3 - "$FAKE_LOG" <<-'PY'
+	import json, sys
+	reqs = [json.loads(l)["body"] for l in open(sys.argv[1])]
+	ends = [b for b in reqs if b.get("content_state", {}).get("title") == "build" and "auto_dismiss_minutes" in b["content_state"]]
+	assert ends and ends[-1]["content_state"]["auto_dismiss_minutes"] == 1, ends
+	assert all("auto_dismiss_seconds" not in b.get("content_state", {}) for b in reqs)
+	print("ok")
+	PY
+	[ "$output" = ok ]
+}
+
+@test "each Live Activity constraint is refused when the rules load, at its column" {
+	check 'activity t type=timer badge=X step_colors=green button=A open_url=https://a/ button=B open_url=https://b/
+activity p type=progress counts_down=no icon="bad name" icon_color=pink auto_dismiss=99999s
+activity c type=timer counts_down=yes
+activity s type=segmented_progress button=A open_url=https://a/ button=B open_url=https://b/ button=C open_url=https://c/
+match /x/ update t badge=Y badge_color=red; pause p
+match /y/ update p step_colors=red,bluish
+match /z/ push title=t icon=x'
+	[ "$status" -eq 2 ]
+	f=$BATS_TEST_TMPDIR/t.rules
+	[ "${lines[0]}" = "as-tail: $f:1:23: badge= needs an alert, progress or segmented_progress activity; 't' is timer" ]
+	[ "${lines[1]}" = "as-tail: $f:1:31: step_colors= needs a segmented_progress activity; 't' is timer" ]
+	[ "${lines[2]}" = "as-tail: $f:1:78: a second button needs an alert, progress or segmented_progress activity; 't' is timer" ]
+	[ "${lines[3]}" = "as-tail: $f:2:26: counts_down= needs a timer activity; 'p' is progress" ]
+	[ "${lines[4]}" = "as-tail: $f:2:47: icon must be an SF Symbol name, such as hammer.fill" ]
+	[ "${lines[5]}" = "as-tail: $f:2:68: unknown color 'pink'" ]
+	[ "${lines[6]}" = "as-tail: $f:2:86: auto_dismiss is minutes, 0 to 1440, or seconds, 0s to 86400s" ]
+	[ "${lines[7]}" = "as-tail: $f:3:10: a timer that counts down needs duration=" ]
+	[ "${lines[8]}" = "as-tail: $f:4:94: a Live Activity shows at most 2 buttons" ]
+	[ "${lines[9]}" = "as-tail: $f:5:11: badge= needs an alert, progress or segmented_progress activity; 't' is timer" ]
+	[ "${lines[10]}" = "as-tail: $f:5:11: badge_color= needs an alert, progress or segmented_progress activity; 't' is timer" ]
+	[ "${lines[11]}" = "as-tail: $f:5:45: pause needs a timer activity; 'p' is progress" ]
+	[ "${lines[12]}" = "as-tail: $f:6:32: step_colors must be a comma-separated list of colors" ]
+	[ "${lines[13]}" = "as-tail: $f:7:24: push takes no 'icon'" ]
+	[ "${#lines[@]}" -eq 15 ]
+}
+
+@test "a metrics activity takes 1 to 8 metrics: a 9th is refused when the rules load" {
+	check 'activity m type=metrics
+match /x/ update m metric.a=1 metric.b=2 metric.c=3 metric.d=4 metric.e=5 metric.f=6 metric.g=7 metric.h=8 metric.i=9'
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:2:108: a Live Activity shows at most 8 metrics" ]
+}
+
+@test "an icon, step colors or button that expands to what the API refuses is dropped, with one warning" {
+	fake_server_start
+	run send 'v bad/name ftp://x\n' 'activity b type=segmented_progress steps=3
+match /^v (\S+) (\S+)/ step b current=1 icon=$1; update b button=A open_url=$2 button=B open_url=https://ok.example/'
+	[ "$status" -eq 0 ]
+	[ "$(served | grep -vc ' 200$')" -eq 0 ]
+	f=$BATS_TEST_TMPDIR/t.rules
+	run cat "$BATS_TEST_TMPDIR/err"
+	[ "${lines[0]}" = "as-tail: $f:2:24: icon 'bad/name' is not usable; ignored (warned once)" ]
+	[ "${lines[1]}" = "as-tail: $f:2:50: open_url 'ftp://x' is not usable; ignored (warned once)" ]
+	[ "${#lines[@]}" -eq 2 ]
+	run served_body 1
+	[[ "$output" != *'"icon"'* ]]
+	[[ "$output" == *'"action":{"title":"B","type":"open_url","url":"https://ok.example/"}'* ]]
+	[[ "$output" != *'secondary_action'* ]]
+}
+
+@test "pause and resume change nothing on a timer that is not running" {
+	run dry 'pause\nresume\n' 'activity t type=timer
+match /^pause/ pause t
+match /^resume/ resume t'
+	[ "$status" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/trace" ]
+}
+
+@test "--check examples compare icon, badge and step colors; pause and resume" {
+	check 'activity b type=segmented_progress steps=3
+activity t type=timer
+match /^warn (\w+)/ update b icon=$1 badge=WARN badge_color=orange step_colors=green,orange
+match /^hold/ pause t
+example "warn flame" update b icon=flame badge=WARN badge_color=orange step_colors=green,orange
+example "hold" pause t
+example "warn drop" update b icon=flame'
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:7:1: example: expected update b icon=\"flame\"; what fired: update b badge=\"WARN\" icon=\"drop\" badge_color=\"orange\" step_colors=\"green,orange\"" ]
+	[ "${lines[1]}" = "as-tail: 1 of 3 examples failed" ]
+}

@@ -15,7 +15,8 @@ Then the cross-field rules the schema cannot express are checked by hand
 (the per-type table in activitysmith-api.md section 2): which
 content_state fields each type needs on start, first PUT and later
 calls, current_step <= number_of_steps, step_colors length, per-type
-badge and secondary_action, no media with actions, and so on.
+badge and secondary_action, step colours only on segmented_progress and
+is_running/counts_down only on timers, no media with actions, and so on.
 
 The checks are deliberately a little stricter than the real service
 where the as-tail design says so: integers must be written without a
@@ -620,6 +621,12 @@ def _content_rules(cs, stage, kind):
     if "badge" in cs and kind and kind not in BADGE_TYPES:
         problems.append(at(join(where, "badge"),
                            "not supported for type %s" % kind))
+    for key, only in (("step_colors", "segmented_progress"),
+                      ("step_color", "segmented_progress"),
+                      ("is_running", "timer"), ("counts_down", "timer")):
+        if key in cs and kind and kind != only:
+            problems.append(at(join(where, key),
+                               "only for type %s, not %s" % (only, kind)))
     return problems
 
 

@@ -346,6 +346,29 @@ DELETE /live-activity/stream/disk-1 404" ]
 	[[ ${lines[1]} == *'media: \"http://a.example/p.png\" does not match ^https://'* ]]
 }
 
+@test "Live Activity extras: icon, badge, buttons, step colors and timer fields, each refused where the spec says" {
+	fake_server_start
+	run api PUT /live-activity/stream/ok '{"content_state":{"title":"x","type":"segmented_progress","number_of_steps":3,"current_step":2,"step_colors":["green","red"],"icon":{"symbol":"hammer.fill","color":"blue"},"badge":{"title":"CI","color":"gray"}},"action":{"title":"Log","type":"open_url","url":"https://a.example"},"secondary_action":{"title":"Stop","type":"webhook","url":"https://a.example/stop","method":"POST","body":{"k":1}}}'
+	[ "${lines[0]}" = 200 ]
+	run api PUT /live-activity/stream/t '{"content_state":{"title":"x","type":"timer","counts_down":false,"badge":{"title":"B"}}}'
+	[[ ${lines[1]} == *'content_state.badge: not supported for type timer'* ]]
+	run api PUT /live-activity/stream/t '{"content_state":{"title":"x","type":"timer","counts_down":false},"secondary_action":{"title":"B","type":"open_url","url":"https://a.example"}}'
+	[[ ${lines[1]} == *'secondary_action: not supported for type timer'* ]]
+	run api PUT /live-activity/stream/p '{"content_state":{"title":"x","type":"progress","percentage":5,"step_colors":["red"]}}'
+	[[ ${lines[1]} == *'content_state.step_colors: only for type segmented_progress, not progress'* ]]
+	run api PUT /live-activity/stream/p '{"content_state":{"title":"x","type":"progress","percentage":5,"is_running":false}}'
+	[[ ${lines[1]} == *'content_state.is_running: only for type timer, not progress'* ]]
+	run api PUT /live-activity/stream/p '{"content_state":{"title":"x","type":"progress","percentage":5,"icon":{"symbol":""}}}'
+	[[ ${lines[1]} == *'content_state.icon.symbol: must not be empty'* ]]
+	run api PUT /live-activity/stream/s '{"content_state":{"title":"x","type":"segmented_progress","number_of_steps":3,"current_step":2,"step_colors":["green"]}}'
+	[[ ${lines[1]} == *'step_colors: length 1 does not match current_step 2'* ]]
+	run api POST /live-activity/start '{"content_state":{"title":"x","type":"alert","message":"m"}}'
+	[ "${lines[0]}" = 200 ]
+	id=$(json_get "${lines[1]}" 'j["activity_id"]')
+	run api POST /live-activity/end '{"activity_id":"'"$id"'","content_state":{"title":"x","auto_dismiss_seconds":5}}'
+	[[ ${lines[1]} == *'content_state.auto_dismiss_seconds: unknown key'* ]]
+}
+
 @test "bad JSON, duplicate keys and a non-JSON Content-Type get 400" {
 	fake_server_start
 	run api POST /push-notification '{"title":"x",}'
