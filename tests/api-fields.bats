@@ -278,3 +278,37 @@ example "warn drop" update b icon=flame'
 	[ "${lines[0]}" = "as-tail: $BATS_TEST_TMPDIR/t.rules:7:1: example: expected update b icon=\"flame\"; what fired: update b badge=\"WARN\" icon=\"drop\" badge_color=\"orange\" step_colors=\"green,orange\"" ]
 	[ "${lines[1]}" = "as-tail: 1 of 3 examples failed" ]
 }
+
+@test "shipped packs: make, ninja, cmake and meson show an icon, and in CI their failure push has an Open CI log button" {
+	CI_JOB_URL=https://gitlab.example/g/p/-/jobs/42 \
+	    run as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r make "$FIXTURES/make/make-clang-failure.log"
+	[ "$status" -eq 0 ]
+	valid_trace
+	[ "$(field 1 'b["content_state"]["icon"]')" = "{'symbol': 'hammer.fill'}" ]
+	run python3 -c '
+import json, sys
+pushes = [json.loads(l)["body"] for l in open(sys.argv[1]) if "/push-notification" in l]
+print(json.dumps(pushes[0]["actions"]))' "$BATS_TEST_TMPDIR/trace"
+	[ "$output" = '[{"title": "Open CI log", "type": "open_url", "url": "https://gitlab.example/g/p/-/jobs/42"}]' ]
+	for pack in ninja cmake meson; do
+		log=$(ls "$FIXTURES/$pack/"*failure*.log | head -1)
+		GITHUB_SERVER_URL=https://github.com GITHUB_REPOSITORY=o/r GITHUB_RUN_ID=7 \
+		    run as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$pack" "$log"
+		[ "$status" -eq 0 ]
+		valid_trace
+		run python3 -c '
+import json, sys
+reqs = [json.loads(l)["body"] for l in open(sys.argv[1])]
+icons = {r["content_state"]["icon"]["symbol"] for r in reqs if "content_state" in r}
+pushes = [r for r in reqs if "actions" in r]
+print(len(icons), pushes[0]["actions"][0]["url"])' "$BATS_TEST_TMPDIR/trace"
+		[ "$output" = "1 https://github.com/o/r/actions/runs/7" ]
+	done
+}
+
+@test "shipped packs outside CI: the failure push has no button and no warning" {
+	run as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r make "$FIXTURES/make/make-clang-failure.log"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"not usable"* ]]
+	! grep -q '"actions"' "$BATS_TEST_TMPDIR/trace"
+}

@@ -16,6 +16,8 @@ export XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR
 # Learned totals ($XDG_STATE_HOME/as-tail/history) start empty in each test.
 export XDG_STATE_HOME=$BATS_TEST_TMPDIR/state
 unset ACTIVITYSMITH_API_KEY ACTIVITYSMITH_API_URL ACTIVITYSMITH_BUDGET
+# The packs offer CI buttons only where these are set.
+unset CI_JOB_URL GITHUB_SERVER_URL GITHUB_REPOSITORY GITHUB_RUN_ID
 
 # as_tail ARGS...: run as-tail (wrapped if asked) with a time limit.
 as_tail() {
