@@ -120,6 +120,44 @@ match /^error: (.*)/ fail build
 	[ "$output" = ok ]
 }
 
+@test "the page draws icons, badges and buttons: an activity's, and a push's with its media, badge and sound (issue 15)" {
+	fake_server_start --sim
+	rules=$(rules '
+activity deploy type=progress title="Deploy" icon=shippingbox.fill icon_color=cyan badge=prod badge_color=purple
+    button="Open log" open_url=https://ci.example/log button="Roll back" webhook=https://ci.example/rollback
+match /^deploy (\d+)/ progress deploy percent=$1
+match /^failed/ push title="Deploy failed" sound=default badge=2
+    button="Open CI log" open_url=https://ci.example/job button="Retry" webhook=https://ci.example/retry method=POST
+match /^shot/ push title="Screenshot" media=https://img.example/cpu.png')
+	browser_start 'document.querySelectorAll(".push").length === 2 &&
+	    document.querySelector(".activity[data-title=Deploy]") !== null' 'JSON.stringify({
+	  icon: [...document.querySelectorAll(".activity .icon")].map(e => [e.dataset.symbol, e.dataset.color]),
+	  badge: [...document.querySelectorAll(".activity .badge")].map(e => [e.textContent, e.dataset.color]),
+	  buttons: [...document.querySelectorAll(".activity .actions span")].map(e => [e.textContent, e.dataset.type]),
+	  push_buttons: [...document.querySelectorAll(".push .actions span")].map(e => [e.textContent, e.dataset.type]),
+	  media: [...document.querySelectorAll(".push-media")].map(e => e.dataset.url),
+	  marks: [...document.querySelectorAll(".push-marks")].map(e => e.textContent)
+	})'
+	printf 'deploy 40\nfailed\nshot\n' | as_tail -q --api-url "$FAKE_URL" -r "$rules"
+	wait "$BROWSER_PID"
+	run tail -n 1 "$BATS_TEST_TMPDIR/browser.out"
+	[ "$output" = "rc=0" ]
+	run python3 - "$BATS_TEST_TMPDIR/browser.out" <<-'EOF'
+	import json, sys
+	dom = json.loads(json.loads(open(sys.argv[1]).readline()))
+	assert dom["icon"] == [["shippingbox.fill", "cyan"]], dom
+	assert dom["badge"] == [["prod", "purple"]], dom
+	assert dom["buttons"] == [["Open log", "open_url"], ["Roll back", "webhook"]], dom
+	assert sorted(dom["push_buttons"]) == [["Open CI log", "open_url"], ["Retry", "webhook"]], dom
+	assert dom["media"] == ["https://img.example/cpu.png"], dom
+	assert dom["marks"] == ["badge 2 \u00b7 sound default"], dom
+	print("ok")
+	EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = ok ]
+}
+
 @test "the page follows a running activity live, without reloading" {
 	fake_server_start --sim
 	rules=$(rules '
