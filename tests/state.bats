@@ -316,3 +316,32 @@ json.dump(s, open("state.json", "w"))
 	[ "$(requests | head -1)" = "POST /live-activity/update" ]
 	[ "$(field 1 'b["activity_id"]')" = act_1 ]
 }
+
+@test "--state keeps an activity's icon, badge, buttons and step colors (issue 15)" {
+	R='activity b title=Build steps=9 api=classic icon=hammer.fill badge=CI step_colors=green
+    button=Log open_url=https://ci.example/log
+match /^Step (\d+)/ step b current=$1'
+	printf 'Step 1\n' > app.log
+	run_follow --from-start app.log
+	wait_for_log_lines 1 10
+	stop_follow
+	cp state.json saved.json
+	printf 'Step 2\n' > two.log
+	as_tail -n -q -v --trace trace --state state.json -r "$(rules "$R")" two.log 2> err2
+	grep -q 'state.json: 1 open activity continued' err2
+	[ "$(requests | sed -n 1p)" = "POST /live-activity/update" ]
+	[ "$(field 1 'b["content_state"]["icon"]["symbol"]')" = hammer.fill ]
+	[ "$(field 1 'b["content_state"]["badge"]["title"]')" = CI ]
+	[ "$(field 1 'b["content_state"]["step_colors"]')" = "['green', 'green']" ]
+	[ "$(field 1 'b["action"]["url"]')" = https://ci.example/log ]
+	valid_trace
+	# A button the API would refuse makes the saved state unusable.
+	python3 -c '
+import json
+s = json.load(open("saved.json"))
+s["activities"][0]["content"]["buttons"] = [{"title": "x", "type": "open_url", "url": "http://plain.example"}]
+json.dump(s, open("state.json", "w"))
+'
+	as_tail -n -q --trace trace --state state.json -r "$(rules "$R")" two.log 2> err3 || true
+	grep -q 'a button is not one the API takes' err3
+}
