@@ -185,12 +185,6 @@ parse_number(const char *s, double *out)
 	return 0;
 }
 
-static int
-nonempty(const char *s)
-{
-	return *s != '\0';
-}
-
 /* Warn about an unusable value, once per action. */
 static void
 action_warn(struct action_env *env, const struct rule *r,
@@ -309,8 +303,8 @@ change_color(struct action_env *env, const struct rule *r,
 }
 
 /*
- * A field that must pass ok: its text, or NULL (after a warning) when it
- * does not; an empty field is not sent.
+ * A field that must pass ok (if not NULL): its text, or NULL (after a
+ * warning) when it does not; an empty field is not sent.
  */
 static const char *
 checked(struct action_env *env, const struct rule *r, const struct action *a,
@@ -320,7 +314,7 @@ checked(struct action_env *env, const struct rule *r, const struct action *a,
 
 	if (v == NULL || *v == '\0')
 		return NULL;
-	if (!ok(v)) {
+	if (ok != NULL && !ok(v)) {
 		action_warn(env, r, a, rules_field_name(f), v);
 		return NULL;
 	}
@@ -420,7 +414,7 @@ run_push(struct action_env *env, const struct rule *r,
 	p.message = field(x, FIELD_MESSAGE);
 	p.subtitle = field(x, FIELD_SUBTITLE);
 	p.url = checked(env, r, a, x, FIELD_URL, model_url_ok);
-	p.sound = checked(env, r, a, x, FIELD_SOUND, nonempty);
+	p.sound = checked(env, r, a, x, FIELD_SOUND, NULL);
 	p.media = checked(env, r, a, x, FIELD_MEDIA, model_https_ok);
 	p.payload = checked(env, r, a, x, FIELD_PAYLOAD, model_json_object_ok);
 	p.badge = -1;
