@@ -116,6 +116,19 @@ model_type_has_badge(enum activity_type type)
 	    type == TYPE_SEGMENTED_PROGRESS;
 }
 
+const char *
+model_type_field_problem(const char *key, enum activity_type type)
+{
+	if ((strcmp(key, "badge") == 0 || strcmp(key, "badge_color") == 0) &&
+	    !model_type_has_badge(type))
+		return "needs an alert, progress or segmented_progress activity";
+	if (strcmp(key, "step_colors") == 0 && type != TYPE_SEGMENTED_PROGRESS)
+		return "needs a segmented_progress activity";
+	if (strcmp(key, "counts_down") == 0 && type != TYPE_TIMER)
+		return "needs a timer activity";
+	return NULL;
+}
+
 char **
 model_channels_split(const char *s)
 {

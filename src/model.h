@@ -46,6 +46,11 @@ int		 model_json_object_ok(const char *);
 /* Whether a Live Activity of this type shows a badge and a second button. */
 int		 model_type_has_badge(enum activity_type);
 /*
+ * Why the field named key cannot go on a Live Activity of this type (a
+ * borrowed message: "needs a timer activity"), or NULL if it can.
+ */
+const char	*model_type_field_problem(const char *, enum activity_type);
+/*
  * Split a list of channel slugs ("ops,dev" or "ops, dev") into a new
  * NULL-terminated vector, or NULL if it names none; free with
  * model_channels_free.

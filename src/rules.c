@@ -1155,23 +1155,6 @@ parse_auto_dismiss(struct parser *p, struct token *t,
 	}
 }
 
-/*
- * Why a field cannot go on an activity of this type (a borrowed
- * message), or NULL; for the spec's per-type fields.
- */
-static const char *
-field_type_problem(const char *key, enum activity_type type)
-{
-	if ((strcmp(key, "badge") == 0 || strcmp(key, "badge_color") == 0) &&
-	    !model_type_has_badge(type))
-		return "needs an alert, progress or segmented_progress activity";
-	if (strcmp(key, "step_colors") == 0 && type != TYPE_SEGMENTED_PROGRESS)
-		return "needs a segmented_progress activity";
-	if (strcmp(key, "counts_down") == 0 && type != TYPE_TIMER)
-		return "needs a timer activity";
-	return NULL;
-}
-
 /* A declaration's fields that its type= cannot show, each at its key. */
 static void
 check_activity_type(struct parser *p, struct activity_decl *d)
@@ -1186,7 +1169,7 @@ check_activity_type(struct parser *p, struct activity_decl *d)
 	for (i = 2; i < p->ntok; i++) {
 		t = &p->tok[i];
 		if (t->kind == TOK_PAIR &&
-		    (why = field_type_problem(t->text, d->type)) != NULL)
+		    (why = model_type_field_problem(t->text, d->type)) != NULL)
 			parser_error(p, t->line, t->col, "%s= %s; '%s' is %s",
 			    t->text, why, d->name, model_type_name(d->type));
 	}
@@ -1703,7 +1686,7 @@ check_action_type(struct ruleset *rs, struct rule *r, struct action *a)
 		return;
 	type = a->activity->type;
 	for (f = 0; f < FIELD_LAST; f++)
-		if (a->field[f] != NULL && (why = field_type_problem(
+		if (a->field[f] != NULL && (why = model_type_field_problem(
 		    rules_field_name(f), type)) != NULL)
 			ruleset_error_at(rs, r->file, a->line, a->col, "%s= %s; "
 			    "'%s' is %s", rules_field_name(f), why,
