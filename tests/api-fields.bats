@@ -312,3 +312,24 @@ print(len(icons), pushes[0]["actions"][0]["url"])' "$BATS_TEST_TMPDIR/trace"
 	[[ "$output" != *"not usable"* ]]
 	! grep -q '"actions"' "$BATS_TEST_TMPDIR/trace"
 }
+
+@test "a push over 4 KB: its texts are cut first; a payload that still cannot fit is dropped, never cut" {
+	long=$(printf 'x%.0s' $(seq 3000))
+	rules='match /^m (.*)/ push title=t message="$1" button=Log open_url=https://ci.example/log payload='"'"'{"k":"$1"}'"'"''
+	run dry "m $long\n" "$rules"
+	[ "$status" -eq 0 ]
+	valid_trace
+	size='
+import json, sys
+b = json.loads(open(sys.argv[1]).readline())["body"]
+print(len(json.dumps(b, separators=(",", ":"), ensure_ascii=False).encode()) <= 4096,
+      len(b.get("payload", {}).get("k", "")), b["actions"][0]["title"], len(b["message"]) < int(sys.argv[2]))'
+	run python3 -c "$size" "$BATS_TEST_TMPDIR/trace" 3000
+	[ "$output" = "True 3000 Log True" ]
+	long=$(printf 'x%.0s' $(seq 4050))
+	run dry "m $long\n" "$rules"
+	[ "$status" -eq 0 ]
+	valid_trace
+	run python3 -c "$size" "$BATS_TEST_TMPDIR/trace" 4050
+	[ "$output" = "True 0 Log True" ]
+}
