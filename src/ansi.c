@@ -56,3 +56,28 @@ ansi_strip(const char *in, size_t len, char *out)
 	}
 	return n;
 }
+
+int
+ansi_cut(const char *in, size_t len)
+{
+	size_t	i = len, j;
+
+	while (i > 0 && in[i - 1] != '\033')
+		i--;
+	if (i == 0)
+		return 0;
+	if (i == len)
+		return 1;	/* a lone ESC */
+	if (in[i] != '[' && in[i] != ']')
+		return 0;	/* two bytes, both there */
+	for (j = i + 1; j < len; j++) {
+		if (in[j] == '\n' || in[j] == '\r')
+			return 0;
+		if (in[i] == '[' && (unsigned char)in[j] >= 0x40 &&
+		    (unsigned char)in[j] <= 0x7e)
+			return 0;
+		if (in[i] == ']' && in[j] == '\a')
+			return 0;
+	}
+	return 1;
+}

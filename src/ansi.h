@@ -1,6 +1,8 @@
 /*
  * ansi.h: terminal escape sequences out of text, so that colored output
- * (cargo, pytest, terraform, docker) matches the same rules as plain.
+ * (cargo, pytest, terraform, docker) matches the same rules as plain; and
+ * whether text stops in the middle of one, so that --preview does not draw
+ * into it.
  */
 #ifndef AS_TAIL_ANSI_H
 #define AS_TAIL_ANSI_H
@@ -14,5 +16,11 @@
  * written.
  */
 size_t	ansi_strip(const char *, size_t, char *);
+/*
+ * Whether in[0..len) ends inside an escape sequence: an ESC, a CSI without
+ * its final byte, an OSC without its BEL or ESC \.  Only the last ESC of
+ * the text counts (and a sequence ends at a line end, as for ansi_strip).
+ */
+int	ansi_cut(const char *, size_t);
 
 #endif /* AS_TAIL_ANSI_H */

@@ -20,12 +20,14 @@
 
 #define INPUT_TICK_MS	1000
 
-/* Run the tick when a second has passed since the last. */
+/* The loop woke: the wake hook, and the tick when a second has passed. */
 static void
 input_tick(struct input *in, uint64_t *last)
 {
 	uint64_t	now = clock_now_ms();
 
+	if (in->wake != NULL)
+		in->wake(in->wake_arg, now);
 	if (now - *last < INPUT_TICK_MS)
 		return;
 	*last = now;

@@ -31,14 +31,17 @@ struct input {
 	volatile sig_atomic_t	 *stop;		/* set by a signal */
 	void			(*tick)(void *, uint64_t);
 	void			 *tick_arg;
+	void			(*wake)(void *, uint64_t);	/* or NULL */
+	void			 *wake_arg;
 
 	uint64_t		  nlines;	/* for --explain */
 	uint64_t		  nbytes;
 };
 
 /*
- * Read until the input ends, giving every match to in->sink and calling
- * in->tick once a second.  Files and stdin stop early when *stop is set;
+ * Read until the input ends, giving every match to in->sink, calling
+ * in->wake after every read or timeout (for --preview) and in->tick once
+ * a second.  Files and stdin stop early when *stop is set;
  * followed files run until *stop is set or the --pid process dies; a
  * wrapped command is read until both its outputs close (signals are passed
  * on by main.c, not acted on here), then reaped.  Returns 0, 1 after a read

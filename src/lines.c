@@ -12,6 +12,10 @@
  * Terminators are "\n", "\r" and "\r\n"; a "\r\n" split between two reads is
  * still one terminator.  Escape sequences (colors) are passed through but
  * taken out of what is matched.
+ *
+ * The one thing kept for the whole process is where the pass-through last
+ * stopped (lines_passed_end): the terminal it goes to is one, whatever the
+ * reader.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -37,6 +41,46 @@ struct lines {
 	uint64_t	 nlines;
 	uint64_t	 nbytes;
 };
+
+/* How far back a cut escape sequence is looked for. */
+#define LINES_END_SCAN	512
+
+static enum lines_end	passed_end = LINES_END_LINE;
+
+enum lines_end
+lines_passed_end(void)
+{
+	return passed_end;
+}
+
+/* Whether buf[0..len) ends inside a UTF-8 character. */
+static int
+lines_cut_char(const unsigned char *buf, size_t len)
+{
+	size_t	k = 0, need;
+
+	while (k < len && k < 3 && (buf[len - 1 - k] & 0xc0) == 0x80)
+		k++;
+	if (k == len || buf[len - 1 - k] < 0xc0)
+		return 0;
+	need = buf[len - 1 - k] >= 0xf0 ? 4 : buf[len - 1 - k] >= 0xe0 ? 3 : 2;
+	return k + 1 < need;
+}
+
+/* Note where a pass-through of buf[0..len) (len > 0) stopped. */
+static void
+lines_note_end(const char *buf, size_t len)
+{
+	size_t	from = len > LINES_END_SCAN ? len - LINES_END_SCAN : 0;
+
+	if (buf[len - 1] == '\n' || buf[len - 1] == '\r')
+		passed_end = LINES_END_LINE;
+	else if (ansi_cut(buf + from, len - from) ||
+	    lines_cut_char((const unsigned char *)buf, len))
+		passed_end = LINES_END_CUT;
+	else
+		passed_end = LINES_END_MID;
+}
 
 struct lines *
 lines_new(int fd, const char *name, int out, size_t max_line, int counting)
@@ -273,6 +317,8 @@ lines_read(struct lines *l, struct matcher *m, const struct lines_sink *sink)
 	l->nbytes += (uint64_t)n;
 	if (l->out != -1 && write_all(l->out, l->buf + l->have, (size_t)n) != 0)
 		werrno = errno;
+	if (l->out != -1)
+		lines_note_end(l->buf, l->have + (size_t)n);
 	l->have += (size_t)n;
 	lines_match(l, m, sink, 0);
 	if (werrno != 0) {

@@ -59,6 +59,18 @@ void			 lines_flush(struct lines *, struct matcher *,
 void			 lines_reset(struct lines *, int);
 /* Bytes read but not yet matched (a partial last line). */
 uint64_t		 lines_pending(const struct lines *);
+/* Where the bytes passed through so far, by any reader, end. */
+enum lines_end {
+	LINES_END_LINE,		/* after a line terminator, or none yet */
+	LINES_END_MID,		/* inside a line */
+	LINES_END_CUT		/* inside a character or an escape sequence */
+};
+/*
+ * For --preview, which draws on the terminal the pass-through may go to:
+ * a draw must not split a character or an escape sequence, and the final
+ * state starts on a line of its own.
+ */
+enum lines_end		 lines_passed_end(void);
 /* Borrowed: the input's name. */
 const char		*lines_name(const struct lines *);
 /* Lines (if counting) and bytes read so far. */

@@ -40,6 +40,7 @@
 #include "pack.h"
 #include "oneshot.h"
 #include "pidwait.h"
+#include "preview.h"
 #include "rules-find.h"
 #include "rules.h"
 #include "sender.h"
@@ -92,6 +93,7 @@ struct options {
 	char		**channels;	/* config "channels", or NULL */
 	const char	 *send;		/* --send ACTION */
 	int		  json;		/* --json */
+	int		  preview;	/* --preview */
 };
 
 enum {
@@ -112,6 +114,7 @@ enum {
 	OPT_NOTIFY_EXIT,
 	OPT_PID,
 	OPT_POLL,
+	OPT_PREVIEW,
 	OPT_PROXY,
 	OPT_PTY,
 	OPT_RATE,
@@ -144,6 +147,7 @@ static const struct option longopts[] = {
 	{ "notify-exit",	optional_argument,	NULL,	OPT_NOTIFY_EXIT },
 	{ "pid",		required_argument,	NULL,	OPT_PID },
 	{ "poll",		no_argument,		NULL,	OPT_POLL },
+	{ "preview",		no_argument,		NULL,	OPT_PREVIEW },
 	{ "proxy",		required_argument,	NULL,	OPT_PROXY },
 	{ "pty",		no_argument,		NULL,	OPT_PTY },
 	{ "quiet",		no_argument,		NULL,	'q' },
@@ -212,6 +216,7 @@ usage(FILE *f)
 	    "diagnostics:\n"
 	    "  --explain                  at the end, per-rule hits and samples\n"
 	    "  -h, --help                 print this help, exit\n"
+	    "  --preview                  draw the Live Activities on the terminal\n"
 	    "  --trace file               write each request to file as JSON\n"
 	    "  -V, --version              print the version, exit\n"
 	    "  -v, --verbose              say more; repeat for even more\n"
@@ -236,8 +241,10 @@ on_signal(int sig, siginfo_t *info, void *context)
 	(void)context;
 	if (child_pid > 0 && (child_own_session || info->si_code <= 0))
 		kill(child_pid, sig);
-	if (got_signal != 0)
+	if (got_signal != 0) {
+		preview_abort();
 		_exit(128 + sig);
+	}
 	got_signal = sig;
 }
 
@@ -506,6 +513,9 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_PTY:
 			o->pty = 1;
 			break;
+		case OPT_PREVIEW:
+			o->preview = 1;
+			break;
 		case OPT_STATE:
 			o->state = optarg;
 			break;
@@ -723,7 +733,7 @@ open_trace(const struct options *o)
 	FILE	*f;
 
 	if (o->trace == NULL)
-		return o->dry_run ? stderr : NULL;
+		return o->dry_run && !o->preview ? stderr : NULL;
 	if (strcmp(o->trace, "-") == 0)
 		return stderr;
 	if ((f = fopen(o->trace, "w")) == NULL)
@@ -1081,6 +1091,7 @@ main(int argc, char **argv)
 	struct child		 child;
 	struct ticker		 ticker;
 	struct history		*history;
+	struct preview		*preview = NULL;
 	sigset_t		 dfl;
 	FILE			*trace;
 	uint64_t		 start;
@@ -1113,6 +1124,8 @@ main(int argc, char **argv)
 		sender = start_sender(&o, ob, &budget);
 	else
 		key_hide();
+	if (o.preview)
+		preview = preview_new(ob);
 
 	memset(&env, 0, sizeof env);
 	env.outbox = ob;
@@ -1160,6 +1173,8 @@ main(int argc, char **argv)
 		state_load(ticker.state);
 	in.tick = tick;
 	in.tick_arg = &ticker;
+	in.wake = preview != NULL ? preview_wake : NULL;
+	in.wake_arg = preview;
 
 	if (o.pid != 0 && !o.follow)
 		rval = wait_pid(&o, ob, start);
@@ -1187,9 +1202,11 @@ main(int argc, char **argv)
 	if (o.explain)
 		explain_print(stderr, rs, env.state, m, in.nlines, in.nbytes,
 		    clock_now_ms() - start);
+	preview_flush(preview);
 	if (sender != NULL)
 		left = sender_finish(sender, clock_now_ms() +
 		    (uint64_t)o.drain_s * 1000, &refused);
+	preview_finish(preview);
 	/* After the drain: a start answered during it has its id now. */
 	if (ticker.state != NULL)
 		state_save(ticker.state);

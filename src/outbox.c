@@ -27,6 +27,7 @@
 #include "clock.h"
 #include "msg.h"
 #include "outbox.h"
+#include "shown.h"
 #include "xmalloc.h"
 
 struct entry {
@@ -66,6 +67,7 @@ struct outbox {
 	unsigned long		 queued;	/* entries in lanes and pushes */
 	uint64_t		 changes;	/* bumped on every change */
 	struct outbox_stats	 stats;
+	struct shown		*shown;		/* what was delivered */
 };
 
 struct outbox *
@@ -80,6 +82,7 @@ outbox_new(FILE *trace, int dry_run, unsigned push_max)
 	ob->dry_run = dry_run;
 	ob->push_max = push_max < 1 ? 1 : push_max;
 	TAILQ_INIT(&ob->pushes);
+	ob->shown = shown_new();
 	return ob;
 }
 
@@ -117,6 +120,7 @@ outbox_free(struct outbox *ob)
 	}
 	free(ob->lanes);
 	free(ob->index);
+	shown_free(ob->shown);
 	pthread_cond_destroy(&ob->cond);
 	pthread_mutex_destroy(&ob->lock);
 	free(ob);
@@ -349,6 +353,7 @@ outbox_dry_run(struct outbox *ob, struct request *r)
 		r->instance->id = xasprintf("dry-run-%lu", ++ob->next_dry_id);
 	outbox_trace(ob, r);
 	ob->stats.sent++;
+	shown_delivered(ob->shown, r, clock_now_ms());
 	request_free(r);
 }
 
@@ -360,6 +365,7 @@ outbox_add(struct outbox *ob, struct request *r)
 
 	pthread_mutex_lock(&ob->lock);
 	ob->stats.added++;
+	shown_queued(ob->shown, r);
 	if (ob->dry_run)
 		outbox_dry_run(ob, r);
 	else if ((l = outbox_lane(ob, r)) != NULL)
@@ -483,6 +489,7 @@ outbox_sent(struct outbox *ob, struct request *r)
 	pthread_mutex_lock(&ob->lock);
 	e = outbox_find(ob, r, &q);
 	ob->stats.sent++;
+	shown_delivered(ob->shown, r, clock_now_ms());
 	outbox_remove(ob, q, e);
 	ob->changes++;
 	pthread_cond_broadcast(&ob->cond);
@@ -565,6 +572,7 @@ outbox_failed(struct outbox *ob, struct request *r)
 	if (r->first && r->instance != NULL)
 		r->instance->failed = 1;
 	ob->stats.failed++;
+	shown_failed(ob->shown, r);
 	outbox_remove(ob, q, e);
 	ob->changes++;
 	pthread_cond_broadcast(&ob->cond);
@@ -581,6 +589,7 @@ entries_abandon(struct outbox *ob, struct entries *q)
 		next = TAILQ_NEXT(e, link);
 		if (e->in_flight)
 			continue;
+		shown_failed(ob->shown, e->req);
 		outbox_remove(ob, q, e);
 		ob->stats.failed++;
 	}
@@ -697,4 +706,35 @@ outbox_stats(struct outbox *ob, struct outbox_stats *st)
 	*st = ob->stats;
 	st->queued = ob->queued;
 	pthread_mutex_unlock(&ob->lock);
+}
+
+/* How many requests of q are waiting or in flight. */
+static unsigned
+entries_count(const struct entries *q)
+{
+	const struct entry	*e;
+	unsigned		 n = 0;
+
+	TAILQ_FOREACH(e, q, link)
+		n++;
+	return n;
+}
+
+size_t
+outbox_shown(struct outbox *ob, struct shown_item **items)
+{
+	struct lane	*l;
+	size_t		 i, n;
+
+	pthread_mutex_lock(&ob->lock);
+	n = shown_copy(ob->shown, items);
+	for (i = 0; i < n; i++) {
+		if ((*items)[i].activity == NULL)
+			(*items)[i].queued = ob->npushes;
+		else if (ob->nindex > 0 && (l = *lane_slot(ob,
+		    (*items)[i].activity)) != NULL)
+			(*items)[i].queued = entries_count(&l->entries);
+	}
+	pthread_mutex_unlock(&ob->lock);
+	return n;
 }

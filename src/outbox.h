@@ -27,6 +27,7 @@
 #include "api.h"
 
 struct outbox;
+struct shown_item;
 
 struct outbox_stats {
 	unsigned long	added;
@@ -89,6 +90,12 @@ void		 outbox_stats(struct outbox *, struct outbox_stats *);
 void		 outbox_set_id(struct outbox *, struct instance *, const char *);
 /* Return a new copy of a run's activity id, or NULL if not known yet. */
 char		*outbox_get_id(struct outbox *, struct instance *);
+/*
+ * What the phone shows (see shown.h), with the requests of each item still
+ * waiting or in flight: a new array; returns its length.  Free with
+ * shown_items_free.
+ */
+size_t		 outbox_shown(struct outbox *, struct shown_item **);
 /* Write the trace line for a request. */
 void		 outbox_trace(struct outbox *, const struct request *);
 

@@ -471,6 +471,7 @@ sender_start(struct outbox *ob, const struct sender_config *config)
 	sigaddset(&block, SIGQUIT);
 	sigaddset(&block, SIGUSR1);
 	sigaddset(&block, SIGUSR2);
+	sigaddset(&block, SIGWINCH);	/* --preview's, for the reader */
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	if (pthread_create(&s->thread, NULL, sender_main, s) != 0)
 		msg_fatalx(1, "cannot start the sender thread");

@@ -36,6 +36,8 @@ cat <<'NEXT'
 == what to try next
   ./as-tail -n -r build tests/fixtures/build/cmake-make-failure.log
                                   a dry run: what would be sent, no server, no key
+  ./as-tail -n --preview -r build tests/fixtures/build/cmake-make-failure.log
+                                  the same, drawn as the phone would show it
   make sim                        the lock-screen simulator alone, for your own runs
   ./as-tail --list-rules          the rule packs; use one with -r NAME (-r make, -r cargo ...)
   ./as-tail --check -r rules/generic.rules

@@ -19,7 +19,7 @@
 group_packages() {
 	case $1 in
 	build)    echo "build-essential pkg-config libcurl4-openssl-dev libpcre2-dev libjson-c-dev libhiredis-dev" ;;
-	test)     echo "bats python3 openssl curl mandoc groff-base zsh strace" ;;
+	test)     echo "bats python3 openssl curl mandoc groff-base zsh strace tmux" ;;
 	valgrind) echo "valgrind" ;;
 	redis)    echo "redis-server" ;;
 	fuzz)     echo "clang libclang-rt-14-dev" ;;
