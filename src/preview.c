@@ -21,7 +21,8 @@
  * region, so it is set again).  At the end the rows are cleared, the
  * region and autowrap given back, and the final state printed as ordinary
  * lines under the output.  A signal that kills as-tail at once, or an exit
- * on an error, gives the terminal back through preview_abort.
+ * on an error, gives the terminal back through preview_abort; so does a
+ * stop (SIGTSTP, Control-Z), and the rows are taken again on SIGCONT.
  *
  * Without a terminal (stderr a file or a pipe, or TERM=dumb) each change
  * of an item's delivered state is printed as one plain line.
@@ -53,6 +54,7 @@
 struct preview {
 	struct outbox	*outbox;
 	int		 tty;		/* draw; else plain lines */
+	int		 tstp;		/* SIGTSTP is ours */
 	int		 flags;		/* PREVIEW_COLOR, PREVIEW_UTF8 */
 	uint64_t	 last_ms;	/* the last look */
 	unsigned	 rows, cols;	/* the terminal, as last seen */
@@ -67,12 +69,50 @@ static int			preview_fd = -1;
 static char			preview_undo[128];
 static volatile sig_atomic_t	preview_undo_len;
 static volatile sig_atomic_t	preview_resized;
+static volatile sig_atomic_t	preview_stopped;	/* rows given back */
 
 static void
 preview_on_winch(int sig)
 {
 	(void)sig;
 	preview_resized = 1;
+}
+
+static void	preview_catch(int, void (*)(int));
+
+/*
+ * Control-Z: give the terminal back, stop as the default action would,
+ * and once continued take the rows again at the next redraw.
+ */
+static void
+preview_on_tstp(int sig)
+{
+	sigset_t	set;
+	int		saved = errno;
+
+	preview_abort();
+	preview_stopped = preview_resized = 1;
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	/* SIGCONT: on again. */
+	preview_catch(sig, preview_on_tstp);
+	errno = saved;
+}
+
+/* Take sig with handler; system calls it interrupts are restarted. */
+static void
+preview_catch(int sig, void (*handler)(int))
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = handler;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
 }
 
 void
@@ -161,7 +201,7 @@ struct preview *
 preview_new(struct outbox *ob)
 {
 	struct preview		*p;
-	struct sigaction	 sa;
+	struct sigaction	 old;
 	const char		*term = getenv("TERM");
 
 	p = xcalloc(1, sizeof *p);
@@ -176,11 +216,12 @@ preview_new(struct outbox *ob)
 	if (getenv("NO_COLOR") == NULL || *getenv("NO_COLOR") == '\0')
 		p->flags |= PREVIEW_COLOR;
 	preview_size(p);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = preview_on_winch;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGWINCH, &sa, NULL);
+	preview_catch(SIGWINCH, preview_on_winch);
+	/* Stopping stays ignored if it was (a shell without job control). */
+	if (sigaction(SIGTSTP, NULL, &old) == 0 && old.sa_handler != SIG_IGN) {
+		preview_catch(SIGTSTP, preview_on_tstp);
+		p->tstp = 1;
+	}
 	atexit(preview_at_exit);
 	return p;
 }
@@ -217,7 +258,10 @@ preview_reserve(struct preview *p, struct buf *out, unsigned want)
 	preview_set_undo(p);
 }
 
-/* The terminal was resized: it reset the region; take the rows again. */
+/*
+ * The terminal was resized (it reset the region), or given back for a
+ * stop: take the rows again.
+ */
 static void
 preview_resize(struct preview *p, struct buf *out)
 {
@@ -225,8 +269,9 @@ preview_resize(struct preview *p, struct buf *out)
 
 	preview_resized = 0;
 	preview_size(p);
-	if (p->rows == rows && p->cols == cols)
+	if (p->rows == rows && p->cols == cols && !preview_stopped)
 		return;
+	preview_stopped = 0;
 	if (p->reserved > 0)
 		buf_addstr(out, "\0337\033[r\0338");
 	p->reserved = 0;
@@ -426,6 +471,8 @@ preview_finish(struct preview *p)
 	else
 		preview_print(p, clock_now_ms());
 	signal(SIGWINCH, SIG_DFL);
+	if (p->tstp)
+		signal(SIGTSTP, SIG_DFL);
 	for (i = 0; i < p->nprinted; i++)
 		free(p->printed[i]);
 	free(p->printed);

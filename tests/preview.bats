@@ -162,3 +162,22 @@ exit=0" ]
 	wait_pane "exit=130"
 	[ "$(pane_format '#{scroll_region_upper} #{scroll_region_lower} #{cursor_flag}')" = "0 11 1" ]
 }
+
+@test "Control-Z gives the terminal back, and fg brings the bar back" {
+	printf 'Step 2/7\n' > "$dir/app.log"
+	tmux_shell 60 12
+	wait_pane '$'
+	tmux_type "cd '$dir' && LC_ALL=C $AS_TAIL -n --preview -r t.rules -F --from-start app.log"
+	wait_pane "b: Build [##-----] 2/7"
+	[ "$(pane_format '#{scroll_region_lower}')" = 10 ]
+	tmux -S "$TMUX_SOCK" send-keys C-z
+	wait_pane "Stopped"
+	[ "$(pane_format '#{scroll_region_upper} #{scroll_region_lower} #{cursor_flag}')" = "0 11 1" ]
+	! pane | grep -qF "b: Build [##-----] 2/7"
+	tmux_type fg
+	wait_format '#{scroll_region_lower}' 10
+	wait_pane "b: Build [##-----] 2/7"
+	tmux -S "$TMUX_SOCK" send-keys C-c
+	wait_pane "b: Build [##-----] 2/7 - ended"
+	[ "$(pane_format '#{scroll_region_upper} #{scroll_region_lower} #{cursor_flag}')" = "0 11 1" ]
+}

@@ -14,6 +14,18 @@ tmux_start() {
 	    bash --norc --noprofile -c "$3" 3>&-
 }
 
+# tmux_shell COLUMNS ROWS: a detached session of that size running an
+# interactive bash (with job control, prompt "$ "); type into it with
+# tmux_type.
+tmux_shell() {
+	tmux_start "$1" "$2" "PS1='\$ ' exec bash --norc --noprofile -i"
+}
+
+# tmux_type TEXT: type TEXT and Enter into the pane.
+tmux_type() {
+	tmux -S "$TMUX_SOCK" send-keys "$1" Enter
+}
+
 # tmux_stop: kill this test's tmux server; a no-op when none runs.
 tmux_stop() {
 	[ -n "${TMUX_SOCK:-}" ] || return 0
