@@ -111,7 +111,7 @@ exit=0" ]
 	[ "$(pane_format '#{scroll_region_lower}')" = 9 ]
 	tmux -S "$TMUX_SOCK" send-keys C-c
 	wait_pane "exit=130"
-	pane | grep -qF "b: Build [##-----] 2/7 - ended"
+	pane | grep -qF "b: Build - interrupted at step 2/7 [##-----] 2/7 - ended"
 	pane | grep -qF "push: Alert - disk full"
 	[ "$(pane_format '#{scroll_region_upper} #{scroll_region_lower} #{cursor_flag}')" = "0 11 1" ]
 }
@@ -178,6 +178,6 @@ exit=0" ]
 	wait_format '#{scroll_region_lower}' 10
 	wait_pane "b: Build [##-----] 2/7"
 	tmux -S "$TMUX_SOCK" send-keys C-c
-	wait_pane "b: Build [##-----] 2/7 - ended"
+	wait_pane "b: Build - interrupted at step 2/7 [##-----] 2/7 - ended"
 	[ "$(pane_format '#{scroll_region_upper} #{scroll_region_lower} #{cursor_flag}')" = "0 11 1" ]
 }
