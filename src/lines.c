@@ -263,7 +263,10 @@ lines_match(struct lines *l, struct matcher *m, const struct lines_sink *sink,
 	}
 	if ((end = last_line_end(l->buf, l->have)) > 0) {
 		text = lines_text(l, end, &len);
-		matcher_scan(m, text, len, sink->match, sink->arg);
+		if (sink->divert != NULL)
+			sink->divert(sink->arg, text, len, 0);
+		else
+			matcher_scan(m, text, len, sink->match, sink->arg);
 		if (l->counting || sink->read != NULL)
 			lines_counted(l, sink, count_lines(l->buf, end));
 		l->after_cr = l->buf[end - 1] == '\r';
@@ -271,7 +274,10 @@ lines_match(struct lines *l, struct matcher *m, const struct lines_sink *sink,
 	}
 	if (l->have >= l->max_line || (eof && l->have > 0)) {
 		text = lines_text(l, l->have, &len);
-		matcher_line(m, text, len, sink->match, sink->arg);
+		if (sink->divert != NULL)
+			sink->divert(sink->arg, text, len, 1);
+		else
+			matcher_line(m, text, len, sink->match, sink->arg);
 		l->skipping = !eof;
 		if (eof)
 			lines_counted(l, sink, 1);

@@ -27,7 +27,7 @@ struct lines;
 /*
  * Where a reader's lines go.  Before it matches lines the reader calls
  * source(arg, name) with its name, so that the consumer knows which input
- * they come from; then match (see match_cb) for each match.
+ * they come from; then match (see match_cb) for each match, or divert.
  */
 struct lines_sink {
 	match_cb	  match;
@@ -35,6 +35,12 @@ struct lines_sink {
 	void		 *arg;
 	uint64_t	 *read;		/* if not NULL, lines read are
 					   counted here as they go */
+	/*
+	 * If not NULL, the lines go to divert(arg, text, len, whole) instead
+	 * of the matcher: complete lines, or (whole) one line without its
+	 * terminator.  See detect.h.
+	 */
+	void		(*divert)(void *, const char *, size_t, int);
 };
 
 /*

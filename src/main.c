@@ -25,6 +25,7 @@
 #include "child.h"
 #include "clock.h"
 #include "config.h"
+#include "detect.h"
 #include "example.h"
 #include "explain.h"
 #include "follow.h"
@@ -664,18 +665,23 @@ check_operands(const struct options *o, int wrap, int argc, char **argv)
 }
 
 /*
- * No -r: the pack made for the wrapped command, else the generic one.
- * --notify-exit alone needs no rules, nor does waiting for --pid.  Says which, once, with -v.
+ * No -r: the pack made for the wrapped command, else the generic one (or
+ * the config file's).  --notify-exit alone needs no rules, nor does
+ * waiting for --pid.  Says which, once, with -v; but returns 1 when the
+ * input may choose another (detect.c), which then says which.  Not with
+ * --state, whose activities belong to the rules of the run that saved
+ * them.
  */
-static void
+static int
 choose_pack(struct options *o, int wrap, char **argv)
 {
 	const char	*pack = NULL, *tool = NULL;
 	char		*path;
+	int		 detect = 0;
 
 	if (o->nrules > 0 || o->ninline > 0 ||
 	    (wrap && o->notify_exit_s >= 0) || (o->pid != 0 && !o->follow))
-		return;
+		return 0;
 	if (wrap)
 		pack = pack_for_command(argv, &tool);
 	if (pack != NULL && (path = rules_find_pack(pack)) != NULL)
@@ -688,10 +694,13 @@ choose_pack(struct options *o, int wrap, char **argv)
 		msg_verbose(1, "rules: the %s pack, for %s", pack, tool);
 	else {
 		pack = o->pack != NULL ? o->pack : PACK_FALLBACK;
-		msg_verbose(1, "rules: the %s pack", pack);
+		detect = o->state == NULL && !o->check;
+		if (!detect)
+			msg_verbose(1, "rules: the %s pack", pack);
 	}
 	o->rules = xreallocarray(o->rules, 1, sizeof *o->rules);
 	o->rules[o->nrules++] = o->chosen = pack;
+	return detect;
 }
 
 /* Load every -r file; print every error and exit 2 if there were any. */
@@ -962,6 +971,7 @@ struct ticker {
 	struct state		*state;
 	struct outbox		*outbox;
 	const char		*pack;		/* chosen without -r, or NULL */
+	struct detect		*detect;	/* choosing from the input */
 	uint64_t		 lines;		/* read so far */
 };
 
@@ -981,7 +991,9 @@ print_status(struct ticker *t)
 	buf_init(&b, 4096);
 	activities_status(t->activities, &b);
 	buf_str(&b);
-	if (t->pack != NULL)
+	if (t->detect != NULL && detect_pack(t->detect) == NULL)
+		snprintf(pack, sizeof pack, "pack not chosen yet; ");
+	else if (t->pack != NULL)
 		snprintf(pack, sizeof pack, "pack %.100s; ", t->pack);
 	msg_warnx("%s%llu line%s read; requests: %lu sent, %lu queued, %lu "
 	    "coalesced, %lu failed%s", pack, (unsigned long long)t->lines,
@@ -995,6 +1007,8 @@ tick(void *arg, uint64_t now)
 {
 	struct ticker	*t = arg;
 
+	if (t->detect != NULL)
+		detect_tick(t->detect, now);
 	if (got_status) {
 		got_status = 0;
 		print_status(t);
@@ -1002,6 +1016,59 @@ tick(void *arg, uint64_t now)
 	activities_tick(t->activities, now);
 	if (t->state != NULL)
 		state_save(t->state);
+}
+
+/*
+ * The rules in use and what is made from them: all of it is replaced when
+ * a pack detected in the input takes over from the fallback (use_pack).
+ */
+struct rules_in_use {
+	struct options		*o;
+	struct ruleset		*rs;
+	struct matcher		*m;
+	struct action_env	*env;
+	struct ticker		*ticker;
+	struct history		*history;
+};
+
+/* Make the activities, the rule state and the matcher for u->rs. */
+static void
+rules_wire(struct rules_in_use *u)
+{
+	u->env->activities = activities_new(u->rs, u->env->outbox, u->o->api);
+	test_renew_after(u->env->activities);
+	activities_set_history(u->env->activities, u->history);
+	u->env->state = action_state_new(u->rs);
+	u->m = matcher_new(u->rs, u->o->max_line);
+	matcher_on_line_done(u->m, action_line_done, u->env);
+	matcher_limit(u->m, (uint32_t)u->o->match_limit);
+	u->ticker->activities = u->env->activities;
+}
+
+/*
+ * detect.c chose pack from the input: say so, and if it is not the
+ * fallback, load it instead.  Nothing has used the fallback's rules yet
+ * (detect.c held every line), so they go whole.  Returns the matcher.
+ */
+static struct matcher *
+use_pack(void *arg, const char *pack)
+{
+	struct rules_in_use	*u = arg;
+
+	u->ticker->pack = pack;
+	if (strcmp(pack, u->o->chosen) == 0) {
+		msg_verbose(1, "rules: the %s pack", pack);
+		return u->m;
+	}
+	msg_verbose(1, "rules: the %s pack, detected in the input", pack);
+	u->o->rules[0] = u->o->chosen = pack;
+	matcher_free(u->m);
+	activities_free(u->env->activities);
+	action_state_free(u->env->state, u->rs);
+	ruleset_free(u->rs);
+	u->rs = load_rules(u->o);
+	rules_wire(u);
+	return u->m;
 }
 
 /* --notify-exit: one push saying how the command ended. */
@@ -1092,12 +1159,15 @@ main(int argc, char **argv)
 	struct ticker		 ticker;
 	struct history		*history;
 	struct preview		*preview = NULL;
+	struct rules_in_use	 riu;
+	struct detect_use	 du;
+	struct detect		*detect = NULL;
 	sigset_t		 dfl;
 	FILE			*trace;
 	uint64_t		 start;
 	unsigned long		 left = 0;
 	enum outcome		 outcome;
-	int			 rval, wrap, refused = 0;
+	int			 rval, wrap, detecting, refused = 0;
 
 	start = clock_now_ms();
 	parse_options(argc, argv, &o);
@@ -1114,7 +1184,17 @@ main(int argc, char **argv)
 		model_channels_free(o.channels);
 		return rval;
 	}
-	choose_pack(&o, wrap, argv);
+	detecting = choose_pack(&o, wrap, argv);
+	memset(&riu, 0, sizeof riu);
+	memset(&du, 0, sizeof du);
+	du.use = use_pack;
+	du.arg = &riu;
+	du.match = action_match;
+	du.source = action_source;
+	du.match_arg = &env;
+	if (detecting && (detect = detect_new(o.chosen, &du,
+	    clock_now_ms())) == NULL)
+		msg_verbose(1, "rules: the %s pack", o.chosen);
 	rs = load_rules(&o);
 	if (o.check)
 		return check_examples(rs, &o);
@@ -1129,17 +1209,17 @@ main(int argc, char **argv)
 
 	memset(&env, 0, sizeof env);
 	env.outbox = ob;
-	env.activities = activities_new(rs, ob, o.api);
-	test_renew_after(env.activities);
 	env.vars = vars_new();
 	env.start_ms = start;
 	env.exit_status = -1;
-	env.state = action_state_new(rs);
-	m = matcher_new(rs, o.max_line);
-	matcher_on_line_done(m, action_line_done, &env);
-	matcher_limit(m, (uint32_t)o.match_limit);
-
 	memset(&ticker, 0, sizeof ticker);
+	riu.o = &o;
+	riu.rs = rs;
+	riu.env = &env;
+	riu.ticker = &ticker;
+	rules_wire(&riu);
+	m = riu.m;
+
 	memset(&in, 0, sizeof in);
 	in.out = o.quiet ? -1 : STDOUT_FILENO;
 	in.max_line = o.max_line;
@@ -1150,6 +1230,12 @@ main(int argc, char **argv)
 	in.sink.source = action_source;
 	in.sink.arg = &env;
 	in.sink.read = &ticker.lines;
+	if (detect != NULL) {
+		in.sink.divert = detect_lines;
+		in.sink.source = detect_source;
+		in.sink.arg = detect;
+		ticker.detect = detect;
+	}
 	in.stop = &got_signal;
 	catch_signals(wrap, &dfl);	/* before the command starts: none may be lost */
 	if (wrap) {
@@ -1162,9 +1248,8 @@ main(int argc, char **argv)
 		    o.max_line, o.poll);
 	else
 		in.files = argc > 0 ? argv : NULL;
-	history = open_history(&o, env.command, argc, argv);
+	history = riu.history = open_history(&o, env.command, argc, argv);
 	activities_set_history(env.activities, history);
-	ticker.activities = env.activities;
 	ticker.outbox = ob;
 	ticker.pack = o.chosen;
 	ticker.state = o.state == NULL ? NULL : state_new(o.state, in.follow,
@@ -1180,6 +1265,12 @@ main(int argc, char **argv)
 		rval = wait_pid(&o, ob, start);
 	else
 		rval = wrap && in.child == NULL ? 0 : input_run(&in);
+	if (detect != NULL) {
+		/* The input is over: what it held goes to the fallback. */
+		detect_tick(detect, UINT64_MAX);
+		rs = riu.rs;
+		m = riu.m;
+	}
 	/*
 	 * How the job ended: a wrapped command's status says (child_ended);
 	 * otherwise the end of the input is a success unless a failure was
@@ -1222,6 +1313,7 @@ main(int argc, char **argv)
 	activities_free(env.activities);
 	action_state_free(env.state, rs);
 	history_free(history);
+	detect_free(detect);
 	free(env.last_fail);
 	vars_free(env.vars);
 	outbox_free(ob);

@@ -122,13 +122,13 @@ rules_list_file(const char *path, const char *name)
 	printf("%-16s %s\n", name, text);
 }
 
-/* List dir's packs not listed already (names in seen). */
+/* Add dir's packs not found already to *packs, sorted by name. */
 static void
-rules_list_dir(const char *dir, char ***seen, size_t *nseen)
+rules_packs_dir(const char *dir, struct rules_pack **packs, size_t *npacks)
 {
 	DIR		*d;
 	struct dirent	*de;
-	char		**names = NULL, *path;
+	char		**names = NULL;
 	size_t		  n = 0, i, j, len;
 
 	if ((d = opendir(dir)) == NULL)
@@ -143,37 +143,59 @@ rules_list_dir(const char *dir, char ***seen, size_t *nseen)
 	closedir(d);
 	qsort(names, n, sizeof *names, cmp_str);
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < *nseen; j++)
-			if (strcmp((*seen)[j], names[i]) == 0)
+		for (j = 0; j < *npacks; j++)
+			if (strcmp((*packs)[j].name, names[i]) == 0)
 				break;
-		if (j < *nseen) {
+		if (j < *npacks) {
 			free(names[i]);
 			continue;
 		}
-		path = xasprintf("%s/%s.rules", dir, names[i]);
-		rules_list_file(path, names[i]);
-		free(path);
-		*seen = xreallocarray(*seen, *nseen + 1, sizeof **seen);
-		(*seen)[(*nseen)++] = names[i];
+		*packs = xreallocarray(*packs, *npacks + 1, sizeof **packs);
+		(*packs)[*npacks].name = names[i];
+		(*packs)[(*npacks)++].path = xasprintf("%s/%s.rules", dir,
+		    names[i]);
 	}
 	free(names);
+}
+
+struct rules_pack *
+rules_packs(size_t *n)
+{
+	char			*dirs[RULES_NDIRS];
+	struct rules_pack	*packs = NULL;
+	size_t			 i;
+
+	*n = 0;
+	rules_dirs(dirs);
+	for (i = 0; i < RULES_NDIRS; i++)
+		if (dirs[i] != NULL)
+			rules_packs_dir(dirs[i], &packs, n);
+	rules_dirs_free(dirs);
+	return packs;
+}
+
+void
+rules_packs_free(struct rules_pack *packs, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(packs[i].name);
+		free(packs[i].path);
+	}
+	free(packs);
 }
 
 void
 rules_list(void)
 {
-	char	 *dirs[RULES_NDIRS];
-	char	**seen = NULL;
-	size_t	  nseen = 0, i;
+	struct rules_pack	*packs;
+	size_t			 n, i;
 
-	rules_dirs(dirs);
-	for (i = 0; i < RULES_NDIRS; i++)
-		if (dirs[i] != NULL)
-			rules_list_dir(dirs[i], &seen, &nseen);
-	rules_dirs_free(dirs);
-	for (i = 0; i < nseen; i++)
-		free(seen[i]);
-	free(seen);
+	packs = rules_packs(&n);
+	for (i = 0; i < n; i++)
+		rules_list_file(packs[i].path, packs[i].name);
+	rules_packs_free(packs, n);
 }
 
 /* Whether path names something rules can be read from, not a directory. */

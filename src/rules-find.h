@@ -20,6 +20,19 @@ char	*rules_find(const char *);
  * directories.  Returns a new path, or NULL.
  */
 char	*rules_find_pack(const char *);
+/* A pack found in the rules directories. */
+struct rules_pack {
+	char	*name;		/* "make" */
+	char	*path;
+};
+
+/*
+ * Every pack in the rules directories, in the order rules_list prints
+ * them (a name found in an earlier directory hides it in later ones).
+ * Returns a new vector of *n packs; free with rules_packs_free.
+ */
+struct rules_pack	*rules_packs(size_t *);
+void			 rules_packs_free(struct rules_pack *, size_t);
 /*
  * Print each rules file found in the rules directories, one per line: its
  * name and the description from its first comment line.  A name found in

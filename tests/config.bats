@@ -125,9 +125,9 @@ budget nearby"
 	config "pack make"
 	run as_tail -v -n -q < /dev/null
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "as-tail: rules: the make pack" ]
+	[ "$(printf '%s\n' "$output" | grep '^as-tail: rules: ')" = "as-tail: rules: the make pack" ]
 	run as_tail -v -n -q -r generic < /dev/null
-	[[ "$output" != *"make"* ]]
+	! printf '%s\n' "$output" | grep -q '^as-tail: rules: '
 }
 
 @test "--api stream from the config file: requests go to the stream endpoint" {

@@ -37,7 +37,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	struct action_env	 env;
-	struct lines_sink	 sink = { action_match, action_source, &env, NULL };
+	struct lines_sink	 sink = { action_match, action_source, &env,
+				    NULL, NULL };
 	struct lines		*l;
 	enum lines_status	 st;
 	int			 fd;
