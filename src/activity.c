@@ -22,6 +22,9 @@
  * count the job's last successful run reached (history.c), or, on a first
  * run, out of one more than so far: a bar that counts up, never full until
  * the run succeeds.  Past the learned total, the total grows the same way.
+ * Such a run whose rules give no subtitle gets the time left as one: the
+ * last successful run's duration less the time this one has taken, or, on
+ * a first run, that there is no estimate yet (activity_eta).
  *
  * The requests of one line wait for the line to be done (activities_flush):
  * a start and the step that the next rule gives on the same line go as one
@@ -79,6 +82,9 @@ struct activity {
 	char			*stream_key;
 	int			 total_known;	/* steps= or total= seen */
 	long			 learned;	/* counted: last run's count, or 0 */
+	uint64_t		 started_ms;	/* when this run started, or 0 */
+	uint64_t		 expected_ms;	/* last run's duration, or 0 */
+	char			*eta;		/* the subtitle we last gave */
 	uint64_t		 changed_ms;	/* when a rule last drove it */
 	uint64_t		 began_ms;	/* when its Live Activity started */
 	time_t			 began_s;	/* the same, as Unix time */
@@ -146,6 +152,7 @@ activities_free(struct activities *as)
 	if (as == NULL)
 		return;
 	for (i = 0; i < as->n; i++) {
+		free(as->v[i].eta);
 		content_free(&as->v[i].cur);
 		content_free(&as->v[i].sent);
 		instance_unref(as->v[i].instance);
@@ -581,6 +588,66 @@ activities_flush(struct activities *as)
 }
 
 /*
+ * The time left in a counted run, into buf: "about 3 min left", "under a
+ * minute left", "longer than last time (4m05s)", or "first run: no
+ * estimate yet" for a job with no history.  NULL when there is nothing to
+ * say: a total that is known, no job (the standard input), or a history
+ * written before durations were kept.
+ */
+static const char *
+activity_eta(const struct activities *as, const struct activity *a,
+    uint64_t now_ms, char *buf, size_t size)
+{
+	char		took[32];
+	uint64_t	elapsed, left;
+
+	if (as->history == NULL || a->total_known || a->started_ms == 0 ||
+	    a->decl->type != TYPE_SEGMENTED_PROGRESS)
+		return NULL;
+	if (a->learned == 0)
+		return "first run: no estimate yet";
+	if (a->expected_ms == 0)
+		return NULL;
+	elapsed = now_ms > a->started_ms ? now_ms - a->started_ms : 0;
+	if (elapsed >= a->expected_ms) {
+		clock_format_duration(a->expected_ms, took, sizeof took);
+		snprintf(buf, size, "longer than last time (%s)", took);
+		return buf;
+	}
+	left = a->expected_ms - elapsed;
+	if (left < 60000)
+		return "under a minute left";
+	snprintf(buf, size, "about %llu min left",
+	    (unsigned long long)((left + 59999) / 60000));
+	return buf;
+}
+
+/* Whether the subtitle is the time left we gave, or none at all. */
+static int
+activity_eta_owns(const struct activity *a)
+{
+	return a->cur.subtitle == NULL ||
+	    (a->eta != NULL && strcmp(a->cur.subtitle, a->eta) == 0);
+}
+
+/* Give a counted run whose rules set no subtitle the time left as one. */
+static void
+activity_set_eta(const struct activities *as, struct activity *a,
+    uint64_t now_ms)
+{
+	const char	*eta;
+	char		 buf[64];
+
+	if (a->decl->subtitle != NULL || !activity_eta_owns(a) ||
+	    (eta = activity_eta(as, a, now_ms, buf, sizeof buf)) == NULL)
+		return;
+	free(a->cur.subtitle);
+	a->cur.subtitle = xstrdup(eta);
+	free(a->eta);
+	a->eta = xstrdup(eta);
+}
+
+/*
  * A classic Live Activity nears iOS's 8-hour limit: end it with the state
  * it shows, dismissed at once, and start a new one with that state.  The
  * run goes on (once=NAME, the failure flag and progress are kept).
@@ -641,7 +708,13 @@ activity_end(struct activities *as, struct activity *a, enum outcome outcome,
 	if (a->decl->type == TYPE_SEGMENTED_PROGRESS && !a->total_known &&
 	    outcome == OUTCOME_SUCCESS && a->cur.current > 0) {
 		a->cur.total = a->cur.current;
-		history_record(as->history, a->decl->name, a->cur.current);
+		history_record(as->history, a->decl->name, a->cur.current,
+		    a->started_ms == 0 ? 0 : clock_now_ms() - a->started_ms);
+	}
+	/* The run is over: no time left to show. */
+	if (a->eta != NULL && a->cur.subtitle != NULL && activity_eta_owns(a)) {
+		free(a->cur.subtitle);
+		a->cur.subtitle = NULL;
 	}
 	if (outcome == OUTCOME_INTERRUPTED) {
 		free(a->cur.subtitle);
@@ -681,11 +754,16 @@ activities_apply(struct activities *as, const struct activity_decl *d,
 		a->failed = 0;	/* a new run starts clean */
 	if (!a->open) {
 		activity_defaults(a, env);
-		if (!a->total_known)
+		if (!a->total_known) {
 			a->learned = history_expected(as->history,
 			    a->decl->name);
+			a->expected_ms = history_duration_ms(as->history,
+			    a->decl->name);
+		}
+		a->started_ms = ch->now_ms;
 	}
 	apply_change(a, ch);
+	activity_set_eta(as, a, ch->now_ms);
 	if (!a->open) {
 		if (activity_start(as, a, env) != 0)
 			return;

@@ -4,14 +4,17 @@
  * Make, cargo, go, pytest -q and the like count steps but never say how
  * many there will be.  A job run again (the same wrapped command line, or
  * the same followed files, with the same packs) usually counts about as
- * many as last time, so the count each activity reached in the last
- * successful run is kept, and the next run shows step k of that total.
+ * many as last time, and takes about as long, so the count each activity
+ * reached in the last successful run is kept with how long that run took,
+ * and the next run shows step k of that total, and the time left.
  *
  * The file, $XDG_STATE_HOME/as-tail/history (or ~/.local/state/...), holds
  * one line per job and activity, the most recent last:
  *
- *	COUNT<TAB>ACTIVITY<TAB>PACKS<TAB>JOB
+ *	COUNT[,MS]<TAB>ACTIVITY<TAB>PACKS<TAB>JOB
  *
+ * where MS is the run's duration in milliseconds (absent in files written
+ * before durations were kept: then no time left is shown).
  * where PACKS and JOB have their tabs and newlines made blanks, and are cut
  * at HISTORY_KEY_MAX bytes each.  At most HISTORY_MAX lines are kept: the oldest go
  * first, so the file stays small.  It is rewritten whole to a temporary file
@@ -19,6 +22,7 @@
  * sees half a file.  Lines that do not parse are dropped.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +37,9 @@
 #define HISTORY_KEY_MAX	1024
 
 struct history_entry {
-	long	 count;
-	char	*key;		/* "ACTIVITY\tJOB" */
+	long		 count;
+	uint64_t	 duration_ms;	/* 0: unknown */
+	char		*key;		/* "ACTIVITY\tJOB" */
 };
 
 struct history {
@@ -80,11 +85,13 @@ history_drop_oldest(struct history *h)
 }
 
 static void
-history_append(struct history *h, long count, char *key)
+history_append(struct history *h, long count, uint64_t duration_ms,
+    char *key)
 {
 	if (h->n == HISTORY_MAX)
 		history_drop_oldest(h);
 	h->v[h->n].count = count;
+	h->v[h->n].duration_ms = duration_ms;
 	h->v[h->n].key = key;
 	h->n++;
 }
@@ -93,8 +100,9 @@ static void
 history_read(struct history *h)
 {
 	FILE	*f;
-	char	 line[HISTORY_KEY_MAX * 3 + 64], *end, *nl;
-	long	 count;
+	char			 line[HISTORY_KEY_MAX * 3 + 64], *end, *nl;
+	long			 count;
+	unsigned long long	 ms;
 
 	if ((f = fopen(h->path, "r")) == NULL)
 		return;
@@ -104,10 +112,13 @@ history_read(struct history *h)
 		*nl = '\0';
 		errno = 0;
 		count = strtol(line, &end, 10);
+		ms = 0;
+		if (*end == ',' && end[1] >= '0' && end[1] <= '9')
+			ms = strtoull(end + 1, &end, 10);
 		if (end == line || *end != '\t' || errno != 0 || count <= 0 ||
 		    strchr(end + 1, '\t') == NULL)
 			continue;
-		history_append(h, count, xstrdup(end + 1));
+		history_append(h, count, (uint64_t)ms, xstrdup(end + 1));
 	}
 	fclose(f);
 }
@@ -171,6 +182,16 @@ history_expected(const struct history *h, const char *activity)
 	return h->v[i].count;
 }
 
+uint64_t
+history_duration_ms(const struct history *h, const char *activity)
+{
+	long	i;
+
+	if (h == NULL || (i = history_find(h, activity)) < 0)
+		return 0;
+	return h->v[i].duration_ms;
+}
+
 /* Create dir and its parent if missing (mode 700); 0 or -1. */
 static int
 history_mkdir(const char *dir)
@@ -208,7 +229,8 @@ history_write(struct history *h)
 		return -1;
 	}
 	for (i = 0; i < h->n; i++)
-		fprintf(f, "%ld\t%s\n", h->v[i].count, h->v[i].key);
+		fprintf(f, "%ld,%llu\t%s\n", h->v[i].count,
+		    (unsigned long long)h->v[i].duration_ms, h->v[i].key);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
 		rc = -1;
 	if (fclose(f) != 0)
@@ -222,7 +244,8 @@ history_write(struct history *h)
 }
 
 void
-history_record(struct history *h, const char *activity, long count)
+history_record(struct history *h, const char *activity, long count,
+    uint64_t duration_ms)
 {
 	long	i;
 
@@ -234,7 +257,8 @@ history_record(struct history *h, const char *activity, long count)
 		    sizeof h->v[0]);
 		h->n--;
 	}
-	history_append(h, count, xasprintf("%s\t%s", activity, h->job));
+	history_append(h, count, duration_ms, xasprintf("%s\t%s", activity,
+	    h->job));
 	if (history_write(h) != 0 && !h->warned) {
 		msg_warn("%s", h->path);
 		h->warned = 1;

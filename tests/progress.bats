@@ -114,7 +114,8 @@ print(" ".join(out))' "$BATS_TEST_TMPDIR/trace"
 	fake_make
 	N=4 as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -- make
 	[ "$(steps)" = "1/2 2/3 3/4 4/5 4/4" ]
-	[ "$(cat "$XDG_STATE_HOME/as-tail/history")" = "$(printf '4\tmake\tmake\tmake')" ]
+	grep -qxE "$(printf '4,[0-9]+\tmake\tmake\tmake')" "$XDG_STATE_HOME/as-tail/history"
+	[ "$(wc -l < "$XDG_STATE_HOME/as-tail/history")" -eq 1 ]
 	N=4 as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -- make
 	[ "$(steps)" = "1/4 2/4 3/4 4/4 4/4" ]
 }
@@ -157,7 +158,7 @@ match /^x/ step b current=+1')
 		kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	kill "$sleeper"
 	wait "$pid" || true
-	grep -q "^3	b	.*app.log$" "$XDG_STATE_HOME/as-tail/history"
+	grep -qE "^3,[0-9]+	b	.*app.log$" "$XDG_STATE_HOME/as-tail/history"
 	rm "$XDG_STATE_HOME/as-tail/history"
 	printf 'x\nx\n' | as_tail -n -q -r "$R"
 	[ ! -e "$XDG_STATE_HOME/as-tail/history" ]
@@ -174,7 +175,52 @@ match /^x/ step b current=+1')
 	[ "$(wc -l < "$XDG_STATE_HOME/as-tail/history")" -eq 256 ]
 	! grep -q 'not a line' "$XDG_STATE_HOME/as-tail/history"
 	! grep -q 'job44$' "$XDG_STATE_HOME/as-tail/history"
-	[ "$(tail -n 1 "$XDG_STATE_HOME/as-tail/history")" = "$(printf '2\tmake\tmake\tmake job300')" ]
+	[[ "$(tail -n 1 "$XDG_STATE_HOME/as-tail/history")" =~ ^2,[0-9]+$'\t'make$'\t'make$'\t''make job300'$ ]]
+	# Lines from before durations were kept are read, and kept without one.
+	grep -qx "$(printf '299,0\tmake\tmake\tmake job299')" "$XDG_STATE_HOME/as-tail/history"
 	# No temporary file is left beside it.
 	[ "$(ls "$XDG_STATE_HOME/as-tail")" = history ]
+}
+
+# subtitles: the subtitle of each Live Activity request, "-" for none.
+subtitles() {
+	python3 -c '
+import json, sys
+out = []
+for line in open(sys.argv[1]):
+    cs = json.loads(line)["body"].get("content_state")
+    if cs is not None:
+        out.append(cs.get("subtitle", "-"))
+print("|".join(out))' "$BATS_TEST_TMPDIR/trace"
+}
+
+@test "learned durations: the first run says it has no estimate; the next shows the time left; the end shows none" {
+	fake_make
+	N=2 as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -- make
+	[ "$(subtitles)" = "first run: no estimate yet|first run: no estimate yet|-" ]
+	grep -qE "^2,[0-9]+	make	" "$XDG_STATE_HOME/as-tail/history"
+	# The last successful run took 3 minutes.
+	printf '2,180000\tmake\tmake\tmake\n' > "$XDG_STATE_HOME/as-tail/history"
+	N=2 as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -- make
+	[ "$(subtitles)" = "about 3 min left|about 3 min left|-" ]
+	# The standard input names no job: nothing is said.
+	printf 'cc -c a.c -o a.o\n' | as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r make
+	[ "$(subtitles)" = "-|-" ]
+}
+
+@test "learned durations: a run slower than the last says so; a subtitle from the rules wins" {
+	mkdir -p "$BATS_TEST_TMPDIR/bin" "$XDG_STATE_HOME/as-tail"
+	printf '#!/bin/sh\necho "cc -c a.c -o a.o"\nsleep 1.2\necho "cc -c b.c -o b.o"\n' \
+	    > "$BATS_TEST_TMPDIR/bin/make"
+	chmod +x "$BATS_TEST_TMPDIR/bin/make"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH
+	# The last run took one second; this one takes at least 1.2.
+	printf '2,1000\tmake\tmake\tmake\n' > "$XDG_STATE_HOME/as-tail/history"
+	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -- make
+	[ "$(subtitles)" = "under a minute left|longer than last time (1s)|-" ]
+	R=$(rules 'activity make type=segmented_progress subtitle="compiling"
+match /^cc / step make current=+1')
+	printf '2,180000\tmake\t%s\tmake\n' "$R" > "$XDG_STATE_HOME/as-tail/history"
+	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$R" -- make
+	[ "$(subtitles)" = "compiling|compiling|compiling" ]
 }
