@@ -1,7 +1,9 @@
 /*
  * http.c: the libcurl side of delivery.  Nothing here decides what a reply
  * means (sender.c does); it only moves one request and its reply, bounded in
- * time by the timeout and by the abort flag, and in size by REPLY_MAX.
+ * time by the timeout and by the abort flag, and in size by HTTP_REPLY_MAX:
+ * a longer body is not read to its end (it could be 2 GiB) but cut, and
+ * the reply says so.
  */
 #include <curl/curl.h>
 #include <stdio.h>
@@ -12,7 +14,6 @@
 #include "msg.h"
 #include "xmalloc.h"
 
-#define REPLY_MAX	(64 * 1024)
 #define HTTP_AUTH	"Authorization: Bearer "
 
 /* Overwrite a secret in a way the compiler may not optimise away. */
@@ -33,10 +34,17 @@ struct http {
 	long			 timeout_s;
 };
 
+/* Keep the body up to HTTP_REPLY_MAX; past it, stop the transfer. */
 static size_t
 http_write(char *data, size_t size, size_t n, void *arg)
 {
-	buf_add(arg, data, size * n);
+	struct buf	*b = arg;
+
+	if (b->len + size * n > b->max) {
+		buf_add(b, data, b->max - b->len);
+		return 0;
+	}
+	buf_add(b, data, size * n);
 	return size * n;
 }
 
@@ -79,7 +87,6 @@ http_new(const char *base_url, const char *key, const char *cacert,
 	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT, timeout_s < 10 ?
 	    timeout_s : 10L);
-	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT, timeout_s);
 	curl_easy_setopt(h->curl, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION, http_progress);
 	curl_easy_setopt(h->curl, CURLOPT_XFERINFODATA, h);
@@ -126,15 +133,16 @@ http_header(struct http *h, const char *name, char *out, size_t size)
 
 void
 http_send(struct http *h, const char *method, const char *path,
-    const char *json, struct http_reply *reply)
+    const char *json, long wait_s, struct http_reply *reply)
 {
 	char		 errbuf[CURL_ERROR_SIZE] = "";
 	char		*url;
 	curl_off_t	 retry_after = 0;
+	long		 request_size = 0;
 	CURLcode	 rc;
 
 	memset(reply, 0, sizeof *reply);
-	buf_init(&reply->body, REPLY_MAX);
+	buf_init(&reply->body, HTTP_REPLY_MAX);
 	reply->retry_after_s = -1;
 	url = xasprintf("%s%s", h->base_url, path);
 	curl_easy_setopt(h->curl, CURLOPT_URL, url);
@@ -143,9 +151,17 @@ http_send(struct http *h, const char *method, const char *path,
 	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(json));
 	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, &reply->body);
 	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT, wait_s > h->timeout_s ?
+	    wait_s : h->timeout_s);
 	rc = curl_easy_perform(h->curl);
 	free(url);
 	buf_str(&reply->body);
+	reply->sent = curl_easy_getinfo(h->curl, CURLINFO_REQUEST_SIZE,
+	    &request_size) == CURLE_OK && request_size > 0;
+	if (rc == CURLE_WRITE_ERROR && reply->body.len == HTTP_REPLY_MAX) {
+		reply->cut = 1;
+		rc = CURLE_OK;	/* the status and the first bytes came */
+	}
 	if (rc != CURLE_OK) {
 		reply->aborted = rc == CURLE_ABORTED_BY_CALLBACK;
 		snprintf(reply->error, sizeof reply->error, "%s",

@@ -17,12 +17,17 @@ struct http;
 struct http_reply {
 	long		 status;	/* 0 when no HTTP reply came */
 	int		 aborted;	/* stopped by the abort flag */
+	int		 sent;		/* the request reached the server */
+	int		 cut;		/* the body went past REPLY_MAX: cut */
 	char		 error[256];	/* transfer error, when status is 0 */
 	long		 retry_after_s;	/* -1 if no Retry-After */
 	char		 ratelimit[256];	/* RateLimit: "" if none */
 	char		 ratelimit_policy[256];	/* RateLimit-Policy, likewise */
 	struct buf	 body;		/* the first 64 KiB of the body */
 };
+
+/* The most of a reply's body that is read; a longer body is cut. */
+#define HTTP_REPLY_MAX	(64 * 1024)
 
 /*
  * Return a new client for base_url (borrowed strings are copied).  key is
@@ -38,9 +43,12 @@ struct http	*http_new(const char *, const char *, const char *,
 void		 http_free(struct http *);
 /* Borrowed: the key, valid until http_free (for redacting replies). */
 const char	*http_key(const struct http *);
-/* Send method path with a JSON body; fill reply (free with http_reply_free). */
+/*
+ * Send method path with a JSON body; fill reply (free with http_reply_free).
+ * A try takes at most the client's timeout, or wait_s if that is longer.
+ */
 void		 http_send(struct http *, const char *, const char *,
-		    const char *, struct http_reply *);
+		    const char *, long, struct http_reply *);
 void		 http_reply_free(struct http_reply *);
 /*
  * Check a base URL: https, or http to a loopback address only (the key must

@@ -81,7 +81,7 @@ oneshot_deliver(const struct oneshot *o, struct http *h, struct request *r)
 	int			 rval;
 
 	body = request_body_json(r);
-	http_send(h, request_method(r), r->path, body, &reply);
+	http_send(h, request_method(r), r->path, body, 0, &reply);
 	free(body);
 	if (reply.status == 0) {
 		msg_warnx("%s %s: %s", request_method(r), r->path,

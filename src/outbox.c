@@ -496,20 +496,43 @@ outbox_sent(struct outbox *ob, struct request *r)
 	pthread_mutex_unlock(&ob->lock);
 }
 
-void
+/* Whether a later request of the same run replaces the state e holds. */
+static int
+entry_replaced(const struct entry *e)
+{
+	const struct entry	*n;
+
+	if (!is_update(e->req))
+		return 0;
+	for (n = TAILQ_NEXT(e, link); n != NULL; n = TAILQ_NEXT(n, link))
+		if (n->req->instance == e->req->instance &&
+		    (is_update(n->req) || request_is_end(n->req)))
+			return 1;
+	return 0;
+}
+
+int
 outbox_retry(struct outbox *ob, struct request *r, uint64_t not_before)
 {
 	struct entries	*q;
 	struct entry	*e;
+	int		 kept = 1;
 
 	pthread_mutex_lock(&ob->lock);
 	e = outbox_find(ob, r, &q);
-	e->in_flight = 0;
-	e->not_before_ms = not_before;
-	ob->stats.retried++;
+	if (entry_replaced(e)) {
+		ob->stats.coalesced++;
+		outbox_remove(ob, q, e);
+		kept = 0;
+	} else {
+		e->in_flight = 0;
+		e->not_before_ms = not_before;
+		ob->stats.retried++;
+	}
 	ob->changes++;
 	pthread_cond_broadcast(&ob->cond);
 	pthread_mutex_unlock(&ob->lock);
+	return kept;
 }
 
 int

@@ -58,8 +58,12 @@ void		 outbox_add(struct outbox *, struct request *);
 struct request	*outbox_pick(struct outbox *, uint64_t, uint64_t *);
 /* The request was delivered: drop it. */
 void		 outbox_sent(struct outbox *, struct request *);
-/* Try the request again, not before the given time. */
-void		 outbox_retry(struct outbox *, struct request *, uint64_t);
+/*
+ * Try the request again, not before the given time; returns 1.  But a
+ * state that a later request of its lane replaces (a newer update, or its
+ * run's end) is dropped as coalesced instead, and 0 returned.
+ */
+int		 outbox_retry(struct outbox *, struct request *, uint64_t);
 /*
  * Put a picked request back untried (the budget said wait), not before the
  * given time; not a retry, and not a change that wakes the sender.  With

@@ -6,8 +6,11 @@
  * and sort the reply (as curl's tool does with an
  * enum of reasons):
  *
- *   2xx              done; a start's activity id is kept for its run
- *   DELETE 404       done: the stream had already ended
+ *   2xx              done; a start's activity id is kept for its run.  A
+ *                    classic start whose reply has no activity_id (not JSON,
+ *                    cut) is not: see below
+ *   404 to an end    done: the activity or stream had already ended (an
+ *                    earlier try whose reply was lost may have ended it)
  *   429              the budget is spent: wait Retry-After (at most 60 s,
  *                    said when cut), or without it 1 s, 2 s, 4 s ... up to
  *                    60 s with jitter as 429s follow each other; then retry.
@@ -18,6 +21,14 @@
  *                    try; ends get twice as long
  *   401              the key is wrong: say so once, send nothing more
  *   other 4xx        report the API's error and message, do not retry
+ *
+ * A classic start is the one request that cannot be repeated safely: the
+ * server may have opened an activity whose id never reached us, and a second
+ * start would open a second one that we could end while the first stayed.
+ * So a start waits longer for its reply (LIFECYCLE_WAIT_S; ends too, being
+ * the request that must arrive), is retried only when it surely did not
+ * reach the server (no connection, 5xx, 408, 429), and is otherwise given up
+ * with its run, saying why.  Streams need none of this: PUT is idempotent.
  *
  * Messages name the request ("POST /live-activity/end") and never contain
  * the key: error text from the server is searched for it first.
@@ -42,6 +53,8 @@
 #include "sender.h"
 #include "xmalloc.h"
 
+/* A start or an end waits this long for its reply, or --timeout if longer. */
+#define LIFECYCLE_WAIT_S	60
 /* The account's concurrent Live Activities. */
 #define ACTIVITY_LIMIT		4
 
@@ -50,6 +63,7 @@ enum verdict {
 	VERDICT_RETRY,
 	VERDICT_RATE_LIMITED,
 	VERDICT_GIVE_UP,
+	VERDICT_UNKNOWN_START,
 	VERDICT_KEY_REFUSED
 };
 
@@ -254,11 +268,15 @@ sender_judge(struct sender *s, struct request *r,
     const struct http_reply *reply, const struct api_reply *ar)
 {
 	if (reply->status >= 200 && reply->status < 300) {
+		if (r->kind == REQUEST_START && ar->activity_id == NULL)
+			return VERDICT_UNKNOWN_START;
 		sender_success(s, r, ar);
 		return VERDICT_DONE;
 	}
-	if (reply->status == 404 && r->kind == REQUEST_STREAM_DELETE)
+	if (reply->status == 404 && request_is_end(r))
 		return VERDICT_DONE;
+	if (reply->status == 0 && reply->sent && r->kind == REQUEST_START)
+		return VERDICT_UNKNOWN_START;
 	if (reply->status == 429)
 		return ar->limit ? VERDICT_GIVE_UP : VERDICT_RATE_LIMITED;
 	if (reply->status == 401)
@@ -287,7 +305,8 @@ sender_retry(struct sender *s, struct request *r, const char *what,
     uint64_t now)
 {
 	uint64_t	delay, budget = s->config.retry_max_ms;
-	char		wait[32];
+	unsigned	tries;
+	char		wait[32], line[1024];
 
 	if (request_is_end(r))
 		budget *= 2;
@@ -300,9 +319,13 @@ sender_retry(struct sender *s, struct request *r, const char *what,
 		return;
 	}
 	backoff_format(delay, wait, sizeof wait);
-	msg_warnx("%s %s: %s, retry %u in %s", request_method(r), r->path,
-	    what, r->tries, wait);
-	outbox_retry(s->outbox, r, now + delay);
+	snprintf(line, sizeof line, "%s %s: %s", request_method(r), r->path,
+	    what);
+	tries = r->tries;
+	if (outbox_retry(s->outbox, r, now + delay))
+		msg_warnx("%s, retry %u in %s", line, tries, wait);
+	else
+		msg_warnx("%s; a later state replaces it", line);
 }
 
 /*
@@ -339,6 +362,23 @@ sender_rate_limited(struct sender *s, struct request *r,
 	msg_verbose(1, "%s %s: HTTP 429, rate limited; retry in %s",
 	    request_method(r), r->path, wait);
 	outbox_retry(s->outbox, r, now);
+}
+
+/*
+ * A classic start reached the server but brought back no activity id: an
+ * activity may be open that we cannot update or end.  Not repeated (that
+ * could open a second one); its run is given up.
+ */
+static void
+sender_unknown_start(struct sender *s, struct request *r,
+    const struct http_reply *reply, const char *what)
+{
+	msg_warnx("%s %s: %s%s; the activity may be open but its id is "
+	    "unknown: not retried, its run's updates and end are dropped",
+	    request_method(r), r->path, what, reply->status == 0 ? "" :
+	    reply->cut ? ", reply cut at 64 KiB, no activity_id" :
+	    " without an activity_id");
+	outbox_failed(s->outbox, r);
 }
 
 static void
@@ -383,7 +423,8 @@ sender_deliver(struct sender *s, struct request *r, uint64_t now)
 	sender_check_limit(s, r);
 	body = request_body_json(r);
 	outbox_trace(s->outbox, r);
-	http_send(s->http, request_method(r), r->path, body, &reply);
+	http_send(s->http, request_method(r), r->path, body,
+	    r->first || request_is_end(r) ? LIFECYCLE_WAIT_S : 0, &reply);
 	free(body);
 	api_reply_parse(reply.body.data, &ar);
 	describe(s, &reply, &ar, what, sizeof what);
@@ -408,6 +449,9 @@ sender_deliver(struct sender *s, struct request *r, uint64_t now)
 			break;
 		case VERDICT_GIVE_UP:
 			sender_give_up(s, r, what, &ar);
+			break;
+		case VERDICT_UNKNOWN_START:
+			sender_unknown_start(s, r, &reply, what);
 			break;
 		case VERDICT_KEY_REFUSED:
 			sender_key_refused(s, r);

@@ -17,10 +17,14 @@ the headers still speak of unscaled seconds, for the benchmark.
 
 Tests inject failures through fault rules, given with --faults FILE or
 at run time through the control API under /_control/ (no key needed):
-429 with or without Retry-After, the activity-cap 429, 5xx with a JSON
-or HTML body, a delay, a dropped connection, a refused listener for a
-while, or an API key that expires.  A fault that fires changes no state
-but is logged with its name.
+429 with or without Retry-After, the activity-cap 429, 5xx with a JSON,
+HTML or any other body, a delay, a dropped connection, a refused listener
+for a while, or an API key that expires.  A fault that fires changes no
+state but is logged with its name.  Three faults spoil only the way the
+reply travels, so that alone they let the request be processed first:
+"cut" closes the connection halfway through the body, "trickle" sends the
+body a byte at a time over that many seconds, and "huge" announces a
+2 GiB body and sends up to 1 MiB of it.
 
 A stream PUT answers every operation of the spec: started, updated, noop,
 rotated (the next PUT on a stream after POST /_control/rotate
@@ -62,6 +66,8 @@ import lockscreen  # noqa: E402
 PROG = "fake-activitysmith"
 HOST = "127.0.0.1"
 MAX_BODY_BYTES = 1 << 20
+HUGE_BODY_BYTES = 2 << 30       # what fault "huge" announces
+HUGE_SENT_BYTES = 1 << 20       # and how much of it it sends
 
 RATE_LIMIT_BODY = {"error": "Rate limit exceeded",
                    "message": "Too many requests, please try again later."}
@@ -97,6 +103,7 @@ class Reply:
         self.content_type = content_type or "application/json"
         self.headers = []
         self.drop = drop            # close the connection, send nothing
+        self.transport = None       # a rule's cut, trickle or huge
         self.log = {}               # extra log fields: operation, fault...
 
     def payload(self):
@@ -120,8 +127,10 @@ class Rule:
               "limit": bool, "html": bool, "body": object,
               "delay": (int, float), "drop": bool,
               "refuse_for": (int, float), "expire_key": bool,
-              "queued": bool}
+              "queued": bool, "text": str, "cut": bool,
+              "trickle": (int, float), "huge": bool}
     TERMINAL = ("status", "drop", "refuse_for", "expire_key")
+    TRANSPORT = ("cut", "trickle", "huge")
 
     def __init__(self, spec):
         if not isinstance(spec, dict):
@@ -155,6 +164,7 @@ class Rule:
                     "after": lambda v: v >= 0,
                     "delay": lambda v: v >= 0,
                     "refuse_for": lambda v: v > 0,
+                    "trickle": lambda v: 0 < v <= 60,
                     "status": lambda v: 100 <= v <= 599}
         if key in in_range and not in_range[key](value):
             raise RuleError("fault rule %r is out of range" % key)
@@ -164,16 +174,28 @@ class Rule:
         if len(terminal) > 1:
             raise RuleError("fault rule has more than one of %s" %
                             ", ".join(terminal))
-        if not terminal and not self.delay and not self.queued:
+        transport = [k for k in self.TRANSPORT if self.spec.get(k)]
+        if len(transport) > 1:
+            raise RuleError("fault rule has more than one of %s" %
+                            ", ".join(transport))
+        if transport and terminal and terminal[0] != "status":
+            raise RuleError("fault rule %s cannot have %s" %
+                            (transport[0], terminal[0]))
+        if "text" in self.spec and ("body" in self.spec or
+                                    "status" not in self.spec):
+            raise RuleError("fault rule text needs status and no body")
+        if not terminal and not transport and not self.delay and \
+                not self.queued:
             raise RuleError("fault rule has no action (status, delay, "
-                            "drop, refuse_for, expire_key or queued)")
+                            "drop, refuse_for, expire_key, queued, cut, "
+                            "trickle or huge)")
         if self.spec.get("limit") and self.spec.get("status") != 429:
             raise RuleError("fault rule limit needs status 429")
         if self.queued and terminal:
             raise RuleError("fault rule queued cannot have %s" % terminal[0])
 
     def _default_name(self):
-        for key in ("drop", "refuse_for", "expire_key"):
+        for key in self.TRANSPORT + ("drop", "refuse_for", "expire_key"):
             if self.spec.get(key):
                 return key
         if "status" in self.spec:
@@ -188,6 +210,14 @@ class Rule:
     @property
     def queued(self):
         return self.spec.get("queued", False)
+
+    @property
+    def transport(self):
+        """("cut", True), ("trickle", seconds), ("huge", True) or None."""
+        for key in self.TRANSPORT:
+            if self.spec.get(key):
+                return key, self.spec[key]
+        return None
 
     @property
     def terminal(self):
@@ -341,6 +371,8 @@ class Service:
                                       rule is not None and rule.queued)
                 if rule:
                     reply.log["fault"] = rule.name
+            if rule:
+                reply.transport = rule.transport
             self._log(method, path, raw, reply)
         if rule and rule.spec.get("refuse_for"):
             listener.refuse(rule.spec["refuse_for"])
@@ -401,6 +433,8 @@ class Service:
                           (phrase, phrase), content_type="text/html")
         elif "body" in spec:
             reply = Reply(status, spec["body"])
+        elif "text" in spec:
+            reply = Reply(status, text=spec["text"])
         elif status == 429 and spec.get("limit"):
             n = self.opts.max_activities or 4
             reply = Reply(429, limit_body(n, n))
@@ -853,19 +887,50 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 pass
             return
         payload = reply.payload()
+        kind = reply.transport[0] if reply.transport else None
         try:
             self.send_response(reply.status)
             for name, value in reply.headers:
                 self.send_header(name, value)
             self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(payload)))
-            if self.close_connection:
+            self.send_header("Content-Length", str(
+                HUGE_BODY_BYTES if kind == "huge" else len(payload)))
+            if self.close_connection or kind in ("cut", "huge"):
                 self.send_header("Connection", "close")
             self.end_headers()
-            self.wfile.write(payload)
+            if kind is None:
+                self.wfile.write(payload)
+            else:
+                getattr(self, "_send_" + kind)(payload, reply.transport[1])
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
             self.close_connection = True
+
+    def _send_cut(self, payload, _):
+        """Half the body, then the connection closes."""
+        self.close_connection = True
+        self.wfile.write(payload[:len(payload) // 2])
+        self.wfile.flush()
+        self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _send_trickle(self, payload, seconds):
+        """The body a byte at a time, spread over seconds."""
+        for i in range(len(payload)):
+            self.wfile.write(payload[i:i + 1])
+            self.wfile.flush()
+            time.sleep(seconds / len(payload))
+
+    def _send_huge(self, payload, _):
+        """The body goes on as padding inside it: never valid JSON."""
+        self.close_connection = True
+        if payload.endswith(b"}"):
+            payload = payload[:-1] + b',"pad":"'
+        self.wfile.write(payload)
+        chunk = b"a" * 65536
+        for _ in range(HUGE_SENT_BYTES // len(chunk)):
+            self.wfile.write(chunk)
+        self.wfile.flush()
+        self.connection.shutdown(socket.SHUT_RDWR)
 
 
 class Listener(socketserver.ThreadingMixIn, http.server.HTTPServer):

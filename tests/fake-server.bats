@@ -596,6 +596,45 @@ POST /push-notification 200" ]
 	[ "$(json_get "$output" 'j["open_activities"]')" = 0 ]
 }
 
+@test "fault cut processes the request, then closes halfway through the reply" {
+	fake_server_start
+	fake_fault '[{"path":"/live-activity/start","cut":true}]'
+	run api POST /live-activity/start "$START_PROGRESS"
+	[ "$status" -eq 18 ]   # curl: partial file
+	[[ $(cat "$FAKE_LOG") == *'"status":200,'*'"fault":"cut"}' ]]
+	run fake_state
+	[ "$(json_get "$output" 'j["open_activities"]')" = 1 ]
+}
+
+@test "fault trickle sends the whole reply, a byte at a time over its seconds" {
+	fake_server_start
+	fake_fault '[{"path":"/push","trickle":1}]'
+	start=$(fake_now_ms)
+	run api POST /push-notification '{"title":"x"}'
+	[ "$(elapsed_ms "$start")" -ge 900 ]
+	[ "${lines[0]}" = 200 ]
+	spec_reply POST /push-notification
+}
+
+@test "fault huge announces 2 GiB and sends 1 MiB; text sends any body" {
+	fake_server_start
+	fake_fault '[{"path":"/live-activity/start","status":200,"huge":true,"body":{"success":true,"activity_id":"act_9","timestamp":"2026-01-01T00:00:00.000Z"}}, {"path":"/live-activity/start","status":200,"text":"<html>captive portal"}]'
+	run api POST /live-activity/start "$START_PROGRESS"
+	[ "$status" -eq 18 ]
+	grep -q '^Content-Length: 2147483648' "$BATS_TEST_TMPDIR/headers"
+	[ "$(wc -c < "$BATS_TEST_TMPDIR/reply")" -gt 1000000 ]
+	head -c 40 "$BATS_TEST_TMPDIR/reply" | grep -q '^{"success":true,"activity_id":"act_9"'
+	run api POST /live-activity/start "$START_PROGRESS"
+	[ "${lines[0]}" = 200 ]
+	[ "${lines[1]}" = "<html>captive portal" ]
+	run fake_state
+	[ "$(json_get "$output" 'j["open_activities"]')" = 0 ]
+	run fake_control POST faults '[{"path":"/x","cut":true,"drop":true}]'
+	[ "$status" -ne 0 ]
+	run fake_control POST faults '[{"path":"/x","text":"x"}]'
+	[ "$status" -ne 0 ]
+}
+
 @test "fault refuse_for refuses connections, then the same port comes back" {
 	fake_server_start
 	fake_fault '[{"path":"/push","refuse_for":1}]'

@@ -1,0 +1,91 @@
+#!/usr/bin/env bats
+# delivery.bats: what as-tail starts, it ends.  A classic start is never
+# repeated in a way that could leave a second activity open, a start without
+# an activity id is not a success, and the end gets through faults that
+# would otherwise leave an activity holding one of the account's 4 slots.
+# Each test drives the fake server's faults (tests/fake-activitysmith.py).
+
+load helpers/common
+load helpers/fake-server
+
+setup() {
+	fake_server_start
+}
+
+teardown() {
+	fake_server_stop
+}
+
+# open_activities: how many activities the fake server holds open.
+open_activities() {
+	fake_state | python3 -c 'import json, sys; print(json.load(sys.stdin)["open_activities"])'
+}
+
+# generic API ARGS...: 'Step 1/2' through the generic pack to the server;
+# stderr lands in $BATS_TEST_TMPDIR/err.
+generic() {
+	local api=$1
+	shift
+	printf 'Step 1/2\n' | as_tail -q --api "$api" --api-url "$FAKE_URL" -r generic "$@" 2> "$BATS_TEST_TMPDIR/err"
+}
+
+@test "classic: a server slower than --timeout gets one start, and its end; nothing stays open" {
+	fake_fault '[{"delay":1.5, "count":-1}]'
+	generic classic --timeout 1 --drain-timeout 20
+	[ "$(served | grep -c 'POST /live-activity/start')" -eq 1 ]
+	served | grep -q 'POST /live-activity/end 200'
+	[ "$(open_activities)" -eq 0 ]
+}
+
+@test "stream: a server slower than --timeout leaves no activity open" {
+	fake_fault '[{"delay":1.5, "count":-1}]'
+	generic stream --timeout 1 --drain-timeout 20
+	served | grep -q 'DELETE /live-activity/stream/.* 200'
+	[ "$(open_activities)" -eq 0 ]
+}
+
+# no_id_start FAULT: a start answered 200 per FAULT is given up, with its
+# run: no update or end goes without an id, and --strict exits 1.
+no_id_start() {
+	fake_fault "[$1]"
+	rc=0
+	printf 'Step 1/2\nStep 2/2\n' | as_tail -q --strict --api classic --api-url "$FAKE_URL" -r generic 2> "$BATS_TEST_TMPDIR/err" || rc=$?
+	[ "$rc" -eq 1 ]
+	[ "$(served)" = "POST /live-activity/start 200" ]
+	grep -q "^as-tail: POST /live-activity/start: HTTP 200$2; the activity may be open but its id is unknown: not retried, its run's updates and end are dropped$" "$BATS_TEST_TMPDIR/err"
+}
+
+@test "classic: a 2xx start reply that is not JSON is not a success" {
+	no_id_start '{"path":"/start", "status":200, "text":"<html>welcome to the hotel wifi"}' ' without an activity_id'
+}
+
+@test "classic: a 2xx start reply of truncated JSON is not a success" {
+	no_id_start '{"path":"/start", "status":200, "text":"{\"success\":true,\"activity_id\":\"act_1"}' ' without an activity_id'
+}
+
+@test "classic: a 2xx start reply of 2 GiB is cut at 64 KiB and is not a success" {
+	no_id_start '{"path":"/start", "status":200, "huge":true, "body":{"success":true,"activity_id":"act_1","timestamp":"2026-01-01T00:00:00.000Z"}}' ', reply cut at 64 KiB, no activity_id'
+}
+
+@test "classic: a start reply cut after the server took it is never repeated" {
+	fake_fault '[{"path":"/start", "cut":true}]'
+	printf 'Step 1/2\nStep 2/2\n' | as_tail -q --api classic --api-url "$FAKE_URL" -r generic 2> "$BATS_TEST_TMPDIR/err"
+	[ "$(served)" = "POST /live-activity/start 200" ]
+	grep -q '^as-tail: POST /live-activity/start: .*; the activity may be open but its id is unknown: not retried' "$BATS_TEST_TMPDIR/err"
+	[ "$(open_activities)" -eq 1 ]
+}
+
+@test "classic: a start reply trickled past --timeout is waited for, then ended" {
+	fake_fault '[{"path":"/start", "trickle":3}]'
+	generic classic --timeout 1
+	[ "$(served)" = "POST /live-activity/start 200
+POST /live-activity/end 200" ]
+	[ "$(open_activities)" -eq 0 ]
+}
+
+@test "stream: a PUT reply cut or trickled is repeated safely, and ended" {
+	fake_fault '[{"method":"PUT", "cut":true}, {"method":"PUT", "trickle":3}]'
+	generic stream --timeout 1
+	[ "$(served | grep -c 'DELETE .* 200')" -eq 1 ]
+	[ "$(open_activities)" -eq 0 ]
+}
