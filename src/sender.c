@@ -17,8 +17,14 @@
  *                    With "limit" it is the 4-activity cap instead, reported
  *                    and not retried
  *   5xx, no reply    retry after 1 s, 2 s, 4 s ... (at most 60 s, with
- *                    jitter) until --retry-max-time has passed since the first
- *                    try; ends get twice as long
+ *                    jitter); pushes, metrics and the badge until
+ *                    --retry-max-time has passed since the first try
+ *
+ * A Live Activity's requests are never given up for time while as-tail runs:
+ * the phone must get the latest state of each activity, and each end, when
+ * the network comes back.  What bounds them is the outbox: a failed update
+ * is dropped when a later state of its run waits (outbox_retry), and a run
+ * that never left is dropped when the next one starts.
  *   401              the key is wrong: say so once, send nothing more
  *   other 4xx        report the API's error and message, do not retry
  *
@@ -300,18 +306,25 @@ sender_give_up(struct sender *s, struct request *r, const char *what,
 	outbox_failed(s->outbox, r);
 }
 
+/* Whether the request would go past --retry-max-time at now + delay. */
+static int
+sender_too_late(const struct sender *s, const struct request *r,
+    uint64_t now, uint64_t delay)
+{
+	return r->activity == NULL &&
+	    now + delay - r->first_try_ms > s->config.retry_max_ms;
+}
+
 static void
 sender_retry(struct sender *s, struct request *r, const char *what,
     uint64_t now)
 {
-	uint64_t	delay, budget = s->config.retry_max_ms;
+	uint64_t	delay;
 	unsigned	tries;
 	char		wait[32], line[1024];
 
-	if (request_is_end(r))
-		budget *= 2;
 	delay = backoff_ms(r->tries, BACKOFF_MAX_MS, (unsigned)rand_r(&s->seed));
-	if (now + delay - r->first_try_ms > budget) {
+	if (sender_too_late(s, r, now, delay)) {
 		msg_warnx("%s %s: %s; giving up after %u tr%s",
 		    request_method(r), r->path, what, r->tries,
 		    r->tries == 1 ? "y" : "ies");
@@ -353,8 +366,7 @@ sender_rate_limited(struct sender *s, struct request *r,
 		delay = backoff_ms(s->limited, BACKOFF_MAX_MS,
 		    (unsigned)rand_r(&s->seed));
 	delay = budget_block(s->config.budget, feature(r), delay, now);
-	if (now + delay - r->first_try_ms > s->config.retry_max_ms *
-	    (request_is_end(r) ? 2 : 1)) {
+	if (sender_too_late(s, r, now, delay)) {
 		sender_give_up(s, r, what, ar);
 		return;
 	}

@@ -19,7 +19,8 @@ struct sender_config {
 	struct budget	*budget;	/* borrowed: requests and slots */
 	const char	*proxy;		/* --proxy, or NULL */
 	long		 timeout_s;	/* per request */
-	uint64_t	 retry_max_ms;	/* give up after this long; ends x2 */
+	uint64_t	 retry_max_ms;	/* give up a push, metric or badge
+					   after this long */
 };
 
 struct sender;

@@ -89,3 +89,47 @@ POST /live-activity/end 200" ]
 	[ "$(served | grep -c 'DELETE .* 200')" -eq 1 ]
 	[ "$(open_activities)" -eq 0 ]
 }
+
+# outage API: the server refuses connections for 5 s from the start, with
+# --retry-max-time 2; Step 2 and 3 come once it is back.  The run's latest
+# state and its end must arrive.
+outage() {
+	local api=$1
+	fake_control POST refuse '{"seconds":5}' >/dev/null
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	as_tail -q --api "$api" --retry-max-time 2 --api-url "$FAKE_URL" -r "$(rules 'activity b title=Build steps=3 stream=b1
+match /^Step (\d+)/ step b current=$1')" < "$BATS_TEST_TMPDIR/fifo" 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	exec 5> "$BATS_TEST_TMPDIR/fifo"
+	printf 'Step 1\n' >&5
+	wait_grep 'retry 1 in' "$BATS_TEST_TMPDIR/err"
+	# Back once the control API answers: the listener was down.
+	for i in $(seq 200); do
+		fake_state >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	printf 'Step 2\n' >&5
+	printf 'Step 3\n' >&5
+	exec 5>&-
+	wait $pid
+	python3 - "$FAKE_LOG" <<'PY'
+import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+ok = [e for e in log if e["status"] == 200]
+assert ok, log
+end = ok[-1]
+assert end["method"] == "DELETE" or end["path"].endswith("/end"), end
+sent = [e["body"]["content_state"].get("current_step") for e in ok]
+# The latest state, 3, reached the phone: on an update, or on the end.
+assert 3 in sent, sent
+PY
+	[ "$(open_activities)" -eq 0 ]
+}
+
+@test "classic: a server down at the start still gets the run's latest state and its end" {
+	outage classic
+}
+
+@test "stream: a server down at the start still gets the run's latest state and its end" {
+	outage stream
+}
