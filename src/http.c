@@ -164,6 +164,11 @@ http_send(struct http *h, const char *method, const char *path,
 	}
 	if (rc != CURLE_OK) {
 		reply->aborted = rc == CURLE_ABORTED_BY_CALLBACK;
+		reply->hopeless = rc == CURLE_PEER_FAILED_VERIFICATION ||
+		    rc == CURLE_SSL_CACERT_BADFILE ||
+		    rc == CURLE_SSL_CERTPROBLEM ||
+		    rc == CURLE_UNSUPPORTED_PROTOCOL ||
+		    rc == CURLE_URL_MALFORMAT;
 		snprintf(reply->error, sizeof reply->error, "%s",
 		    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
 		return;

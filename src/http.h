@@ -19,6 +19,8 @@ struct http_reply {
 	int		 aborted;	/* stopped by the abort flag */
 	int		 sent;		/* the request reached the server */
 	int		 cut;		/* the body went past REPLY_MAX: cut */
+	int		 hopeless;	/* a transfer error that trying again
+					   cannot mend (a TLS certificate) */
 	char		 error[256];	/* transfer error, when status is 0 */
 	long		 retry_after_s;	/* -1 if no Retry-After */
 	char		 ratelimit[256];	/* RateLimit: "" if none */

@@ -56,6 +56,8 @@
 #define INLINE_RULES_MAX	(1024 * 1024)
 /* Pushes that may wait; more are folded into a summary. */
 #define PUSH_QUEUE_MAX		16
+/* The drain at exit without --drain-timeout; ends may take longer. */
+#define DRAIN_DEFAULT_S		10
 
 struct options {
 	const char	**rules;
@@ -421,7 +423,7 @@ parse_options(int argc, char **argv, struct options *o)
 	o->match_limit = MATCH_LIMIT_DEFAULT;
 	o->timeout_s = 30;
 	o->retry_max_s = 300;
-	o->drain_s = 10;
+	o->drain_s = -1;	/* 10 s, and up to 60 s for ends */
 	o->notify_exit_s = -1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:e:Fhnqr:Vv", longopts, NULL)) != -1) {
@@ -928,6 +930,23 @@ send_once(const struct options *o)
 	return rval;
 }
 
+/*
+ * Drain the outbox for --drain-timeout; without it, for 10 s, and for up
+ * to SENDER_END_DRAIN_S while ends are still being retried.  Returns how
+ * many requests were left.
+ */
+static unsigned long
+finish_sender(const struct options *o, struct sender *s, int *key_refused)
+{
+	uint64_t	now = clock_now_ms();
+
+	if (o->drain_s >= 0)
+		return sender_finish(s, now + (uint64_t)o->drain_s * 1000,
+		    now + (uint64_t)o->drain_s * 1000, key_refused);
+	return sender_finish(s, now + DRAIN_DEFAULT_S * 1000,
+	    now + SENDER_END_DRAIN_S * 1000, key_refused);
+}
+
 /* Report what became of the requests; return how many were not delivered. */
 static unsigned long
 report_delivery(struct outbox *ob, unsigned long left)
@@ -1295,8 +1314,7 @@ main(int argc, char **argv)
 		    clock_now_ms() - start);
 	preview_flush(preview);
 	if (sender != NULL)
-		left = sender_finish(sender, clock_now_ms() +
-		    (uint64_t)o.drain_s * 1000, &refused);
+		left = finish_sender(&o, sender, &refused);
 	preview_finish(preview);
 	/* After the drain: a start answered during it has its id now. */
 	if (ticker.state != NULL)

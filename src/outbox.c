@@ -6,8 +6,8 @@
  * request at a time, so a classic update never overtakes the start that
  * gives it its activity id.  Pushes have a queue of their own, bounded by
  * push_max.  The sender picks among the heads of the lanes and of the push
- * queue by priority: ends, then starts, then pushes, then the rest; oldest
- * first within a priority.
+ * queue by priority: ends (and whatever stands before an end in its lane),
+ * then starts, then pushes, then the rest; oldest first within a priority.
  *
  * Coalescing happens when a request is added, at the tail of its lane and
  * only on entries not yet in flight; see outbox.h for the rules.  A lane is
@@ -65,6 +65,7 @@ struct outbox {
 	size_t			 nindex;	/* a power of two */
 	uint64_t		 seq;
 	unsigned long		 queued;	/* entries in lanes and pushes */
+	unsigned long		 ends;		/* of them, ends */
 	uint64_t		 changes;	/* bumped on every change */
 	struct outbox_stats	 stats;
 	struct shown		*shown;		/* what was delivered */
@@ -230,6 +231,8 @@ outbox_remove(struct outbox *ob, struct entries *q, struct entry *e)
 	TAILQ_REMOVE(q, e, link);
 	if (e->req->kind == REQUEST_PUSH)
 		ob->npushes--;
+	if (request_is_end(e->req))
+		ob->ends--;
 	ob->queued--;
 	entry_free(e);
 }
@@ -287,6 +290,8 @@ entry_new(struct outbox *ob, struct request *r)
 	e->req = r;
 	e->seq = ++ob->seq;
 	ob->queued++;
+	if (request_is_end(r))
+		ob->ends++;
 	return e;
 }
 
@@ -382,10 +387,14 @@ outbox_add(struct outbox *ob, struct request *r)
 	pthread_mutex_unlock(&ob->lock);
 }
 
+/*
+ * A lane's head goes first when its lane holds an end: the end can only
+ * follow it.
+ */
 static int
-priority(const struct request *r)
+priority(const struct request *r, int lane_ends)
 {
-	if (request_is_end(r))
+	if (request_is_end(r) || lane_ends)
 		return 3;
 	if (r->first)
 		return 2;
@@ -394,17 +403,14 @@ priority(const struct request *r)
 	return 0;
 }
 
-/* Whether e should go before best. */
+/* Whether the entries from e on hold an end. */
 static int
-entry_better(const struct entry *e, const struct entry *best)
+entries_end(const struct entry *e)
 {
-	int	pe, pb;
-
-	if (best == NULL)
-		return 1;
-	pe = priority(e->req);
-	pb = priority(best->req);
-	return pe > pb || (pe == pb && e->seq < best->seq);
+	for (; e != NULL; e = TAILQ_NEXT(e, link))
+		if (request_is_end(e->req))
+			return 1;
+	return 0;
 }
 
 /*
@@ -425,10 +431,18 @@ lane_head(struct outbox *ob, struct lane *l)
 	return e;
 }
 
+/* The best request so far, and its priority. */
+struct choice {
+	struct entry	*e;
+	int		 priority;
+};
+
 /* Consider e as the next request; track the earliest held-back time. */
 static void
-consider(struct entry *e, uint64_t now, struct entry **best, uint64_t *wait)
+consider(struct entry *e, uint64_t now, struct choice *best, uint64_t *wait)
 {
+	int	p;
+
 	if (e == NULL || e->in_flight)
 		return;
 	if (e->not_before_ms > now) {
@@ -436,14 +450,19 @@ consider(struct entry *e, uint64_t now, struct entry **best, uint64_t *wait)
 			*wait = e->not_before_ms - now;
 		return;
 	}
-	if (entry_better(e, *best))
-		*best = e;
+	p = priority(e->req, entries_end(e));
+	if (best->e == NULL || p > best->priority ||
+	    (p == best->priority && e->seq < best->e->seq)) {
+		best->e = e;
+		best->priority = p;
+	}
 }
 
 struct request *
 outbox_pick(struct outbox *ob, uint64_t now, uint64_t *wait_ms)
 {
-	struct entry	*best = NULL, *e;
+	struct choice	 best = { NULL, 0 };
+	struct entry	*e;
 	size_t		 i;
 
 	pthread_mutex_lock(&ob->lock);
@@ -456,10 +475,10 @@ outbox_pick(struct outbox *ob, uint64_t now, uint64_t *wait_ms)
 			break;
 		}
 	}
-	if (best != NULL)
-		best->in_flight = 1;
+	if (best.e != NULL)
+		best.e->in_flight = 1;
 	pthread_mutex_unlock(&ob->lock);
-	return best == NULL ? NULL : best->req;
+	return best.e == NULL ? NULL : best.e->req;
 }
 
 /* Find the entry of an in-flight request, and its queue. */
@@ -680,13 +699,14 @@ outbox_wait(struct outbox *ob, uint64_t since, uint64_t ms)
 }
 
 unsigned long
-outbox_drain(struct outbox *ob, uint64_t deadline_ms)
+outbox_drain(struct outbox *ob, uint64_t deadline_ms, int ends)
 {
 	unsigned long	left;
 	uint64_t	now;
 
 	pthread_mutex_lock(&ob->lock);
-	while (ob->queued > 0 && (now = clock_now_ms()) < deadline_ms)
+	while ((ends ? ob->ends : ob->queued) > 0 &&
+	    (now = clock_now_ms()) < deadline_ms)
 		outbox_timedwait(ob, deadline_ms - now);
 	left = ob->queued;
 	pthread_mutex_unlock(&ob->lock);

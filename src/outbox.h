@@ -10,7 +10,8 @@
  *    updates waiting before it, and a whole run that never left is dropped
  *    when the next run starts; a start that the budget holds back (for a
  *    token or a Live Activity slot) takes in the later states of its run;
- *  - ends go first, then starts, then pushes, then updates, metrics, badges;
+ *  - ends go first (with what waits before them in their lane), then
+ *    starts, then pushes, then updates, metrics, badges;
  *  - at most push_max pushes wait; more are folded into the last one
  *    ("... and 12 more") rather than lost;
  *  - metrics and the badge keep only their latest value.
@@ -84,9 +85,12 @@ unsigned long	 outbox_abandon(struct outbox *);
 uint64_t	 outbox_changes(struct outbox *);
 /* Wait up to ms for a change after the one outbox_changes returned. */
 void		 outbox_wait(struct outbox *, uint64_t, uint64_t);
-/* Wait until nothing is queued or in flight, or until deadline_ms (on
- * the clock of clock_now_ms); returns how many requests are left. */
-unsigned long	 outbox_drain(struct outbox *, uint64_t);
+/*
+ * Wait until nothing is queued or in flight (with ends set: no end), or
+ * until deadline_ms (on the clock of clock_now_ms); returns how many
+ * requests are left.
+ */
+unsigned long	 outbox_drain(struct outbox *, uint64_t, int);
 /* Wake every waiter (the sender is stopping). */
 void		 outbox_wake(struct outbox *);
 void		 outbox_stats(struct outbox *, struct outbox_stats *);

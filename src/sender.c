@@ -26,6 +26,7 @@
  * is dropped when a later state of its run waits (outbox_retry), and a run
  * that never left is dropped when the next one starts.
  *   401              the key is wrong: say so once, send nothing more
+ *   TLS certificate  not retried: trying again will not mend it
  *   other 4xx        report the API's error and message, do not retry
  *
  * A classic start is the one request that cannot be repeated safely: the
@@ -61,6 +62,11 @@
 
 /* A start or an end waits this long for its reply, or --timeout if longer. */
 #define LIFECYCLE_WAIT_S	60
+/*
+ * An end is retried at least this often; and a Retry-After that comes while
+ * as-tail drains at exit holds the requests no longer.
+ */
+#define END_BACKOFF_MAX_MS	10000
 /* The account's concurrent Live Activities. */
 #define ACTIVITY_LIMIT		4
 
@@ -81,6 +87,8 @@ struct sender {
 	uint64_t		 renew_ms;	/* when to renew our slots */
 	atomic_int		 stop;		/* leave the loop */
 	atomic_int		 abort;		/* and drop what is in flight */
+	atomic_int		 draining;	/* as-tail is exiting */
+	atomic_int		 answered;	/* the server answered once */
 	int			 key_refused;
 	int			 open;		/* Live Activities we started */
 	unsigned		 limited;	/* 429s in a row */
@@ -281,6 +289,8 @@ sender_judge(struct sender *s, struct request *r,
 	}
 	if (reply->status == 404 && request_is_end(r))
 		return VERDICT_DONE;
+	if (reply->status == 0 && reply->hopeless)
+		return VERDICT_GIVE_UP;
 	if (reply->status == 0 && reply->sent && r->kind == REQUEST_START)
 		return VERDICT_UNKNOWN_START;
 	if (reply->status == 429)
@@ -323,7 +333,8 @@ sender_retry(struct sender *s, struct request *r, const char *what,
 	unsigned	tries;
 	char		wait[32], line[1024];
 
-	delay = backoff_ms(r->tries, BACKOFF_MAX_MS, (unsigned)rand_r(&s->seed));
+	delay = backoff_ms(r->tries, request_is_end(r) ? END_BACKOFF_MAX_MS :
+	    BACKOFF_MAX_MS, (unsigned)rand_r(&s->seed));
 	if (sender_too_late(s, r, now, delay)) {
 		msg_warnx("%s %s: %s; giving up after %u tr%s",
 		    request_method(r), r->path, what, r->tries,
@@ -355,16 +366,19 @@ sender_rate_limited(struct sender *s, struct request *r,
 	char		wait[32];
 
 	s->limited++;
-	if (reply->retry_after_s >= 0) {
+	if (reply->retry_after_s >= 0)
 		delay = backoff_retry_after_ms(reply->retry_after_s,
+		    atomic_load(&s->draining) ? END_BACKOFF_MAX_MS :
 		    BACKOFF_MAX_MS, &capped);
-		if (capped)
-			msg_warnx("%s %s: HTTP 429 with Retry-After %lds; "
-			    "waiting %ds at most", request_method(r), r->path,
-			    reply->retry_after_s, BACKOFF_MAX_MS / 1000);
-	} else
+	else
 		delay = backoff_ms(s->limited, BACKOFF_MAX_MS,
 		    (unsigned)rand_r(&s->seed));
+	if (capped) {
+		backoff_format(delay, wait, sizeof wait);
+		msg_warnx("%s %s: HTTP 429 with Retry-After %lds, capped: "
+		    "retry in %s", request_method(r), r->path,
+		    reply->retry_after_s, wait);
+	}
 	delay = budget_block(s->config.budget, feature(r), delay, now);
 	if (sender_too_late(s, r, now, delay)) {
 		sender_give_up(s, r, what, ar);
@@ -444,6 +458,8 @@ sender_deliver(struct sender *s, struct request *r, uint64_t now)
 	if (reply.status != 429)
 		s->limited = 0;
 	sender_listen(s, r, &reply, now);
+	if (reply.status != 0)
+		atomic_store(&s->answered, 1);
 	if (reply.aborted)
 		outbox_retry(s->outbox, r, now);
 	else {
@@ -536,11 +552,18 @@ sender_start(struct outbox *ob, const struct sender_config *config)
 }
 
 unsigned long
-sender_finish(struct sender *s, uint64_t deadline_ms, int *key_refused)
+sender_finish(struct sender *s, uint64_t deadline_ms,
+    uint64_t end_deadline_ms, int *key_refused)
 {
 	unsigned long	left;
 
-	left = outbox_drain(s->outbox, deadline_ms);
+	atomic_store(&s->draining, 1);
+	outbox_wake(s->outbox);
+	left = outbox_drain(s->outbox, deadline_ms, 0);
+	/* Longer for ends, unless the server was never reached at all. */
+	if (left > 0 && end_deadline_ms > deadline_ms &&
+	    atomic_load(&s->answered))
+		left = outbox_drain(s->outbox, end_deadline_ms, 1);
 	atomic_store(&s->abort, 1);
 	atomic_store(&s->stop, 1);
 	outbox_wake(s->outbox);

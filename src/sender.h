@@ -28,10 +28,14 @@ struct sender;
 /* Start the thread, with the signals as-tail handles blocked in it. */
 struct sender	*sender_start(struct outbox *, const struct sender_config *);
 /*
- * Let the sender empty the outbox until deadline_ms, then stop it, abandoning
- * a request in flight.  Returns how many requests were left unsent, and sets
+ * Let the sender empty the outbox until deadline_ms, and go on until
+ * end_deadline_ms while ends are still queued (if the server answered at
+ * least once: the network worked); then stop it, abandoning a
+ * request in flight.  Returns how many requests were left unsent, and sets
  * *key_refused if the server refused the key (401).  Frees the sender.
  */
-unsigned long	 sender_finish(struct sender *, uint64_t, int *);
+unsigned long	 sender_finish(struct sender *, uint64_t, uint64_t, int *);
+/* How long ends may extend the default drain at exit. */
+#define SENDER_END_DRAIN_S	60
 
 #endif /* AS_TAIL_SENDER_H */

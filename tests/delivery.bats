@@ -133,3 +133,37 @@ PY
 @test "stream: a server down at the start still gets the run's latest state and its end" {
 	outage stream
 }
+
+TWO='activity c title=Classic steps=3 api=classic
+activity s title=Stream steps=3 api=stream stream=s1
+match /^Step (\d+)/ step c current=$1; step s current=$1'
+
+@test "every end answered 503 for 30 s is still delivered with the default options" {
+	fake_fault '[{"path":"/end$", "status":503, "count":-1, "during":30}, {"method":"DELETE", "status":503, "count":-1, "during":30}]'
+	printf 'Step 1\n' | as_tail -q --api-url "$FAKE_URL" -r "$(rules "$TWO")" 2> "$BATS_TEST_TMPDIR/err"
+	served | grep -q 'POST /live-activity/end 200'
+	served | grep -q 'DELETE /live-activity/stream/s1 200'
+	[ "$(open_activities)" -eq 0 ]
+	! grep -q 'not delivered' "$BATS_TEST_TMPDIR/err"
+	# Ends are retried at least every 10 s.
+	! grep -Eq 'retry [0-9]+ in ([1-9][1-9]|[2-9][0-9])s' "$BATS_TEST_TMPDIR/err"
+}
+
+@test "an explicit --drain-timeout bounds the ends too" {
+	fake_fault '[{"method":"DELETE", "status":503, "count":-1}]'
+	rc=0
+	printf 'Step 1\n' | as_tail -q --strict --drain-timeout 2 --api-url "$FAKE_URL" -r "$(rules "$TWO")" 2> "$BATS_TEST_TMPDIR/err" || rc=$?
+	[ "$rc" -eq 1 ]
+	grep -q '^as-tail: 1 request not delivered$' "$BATS_TEST_TMPDIR/err"
+	served | grep -q 'POST /live-activity/end 200'
+}
+
+@test "Retry-After: 3600 on an end is capped, and never holds the end past the drain" {
+	fake_fault '[{"method":"DELETE", "status":429, "retry_after":3600}, {"path":"/end$", "status":429, "retry_after":3600}]'
+	printf 'Step 1\n' | as_tail -q --api-url "$FAKE_URL" -r "$(rules "$TWO")" 2> "$BATS_TEST_TMPDIR/err"
+	grep -q 'HTTP 429 with Retry-After 3600s, capped: retry in 10s$' "$BATS_TEST_TMPDIR/err"
+	served | grep -q 'POST /live-activity/end 200'
+	served | grep -q 'DELETE /live-activity/stream/s1 200'
+	[ "$(open_activities)" -eq 0 ]
+	! grep -q 'not delivered' "$BATS_TEST_TMPDIR/err"
+}

@@ -24,7 +24,8 @@ state but is logged with its name.  Three faults spoil only the way the
 reply travels, so that alone they let the request be processed first:
 "cut" closes the connection halfway through the body, "trickle" sends the
 body a byte at a time over that many seconds, and "huge" announces a
-2 GiB body and sends up to 1 MiB of it.
+2 GiB body and sends up to 1 MiB of it.  "during": N limits a rule to
+the N seconds after it was set.
 
 A stream PUT answers every operation of the spec: started, updated, noop,
 rotated (the next PUT on a stream after POST /_control/rotate
@@ -128,7 +129,8 @@ class Rule:
               "delay": (int, float), "drop": bool,
               "refuse_for": (int, float), "expire_key": bool,
               "queued": bool, "text": str, "cut": bool,
-              "trickle": (int, float), "huge": bool}
+              "trickle": (int, float), "huge": bool,
+              "during": (int, float)}
     TERMINAL = ("status", "drop", "refuse_for", "expire_key")
     TRANSPORT = ("cut", "trickle", "huge")
 
@@ -144,6 +146,7 @@ class Rule:
         self.after = spec.get("after", 0)
         self.matched = 0
         self.fired = 0
+        self.since = time.monotonic()   # for "during"
         self._check_actions()
         self.name = spec.get("name") or self._default_name()
 
@@ -165,6 +168,7 @@ class Rule:
                     "delay": lambda v: v >= 0,
                     "refuse_for": lambda v: v > 0,
                     "trickle": lambda v: 0 < v <= 60,
+                    "during": lambda v: v > 0,
                     "status": lambda v: 100 <= v <= 599}
         if key in in_range and not in_range[key](value):
             raise RuleError("fault rule %r is out of range" % key)
@@ -229,8 +233,10 @@ class Rule:
 
     def armed(self):
         """True if the rule would fire on its latest matching request."""
+        during = self.spec.get("during")
         return self.matched > self.after and \
-            (self.count == -1 or self.fired < self.count)
+            (self.count == -1 or self.fired < self.count) and \
+            (during is None or time.monotonic() - self.since < during)
 
     def describe(self):
         return dict(self.spec, name=self.name, matched=self.matched,

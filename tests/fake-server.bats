@@ -692,6 +692,18 @@ POST /push-notification 200" ]
 	[ "$(json_get "$output" '(j[0]["matched"], j[0]["fired"])')" = "(4, 2)" ]
 }
 
+@test "fault during fires only for its seconds after the rules were set" {
+	fake_server_start
+	fake_fault '[{"path":"/push","status":503,"count":-1,"during":1}]'
+	run api POST /push-notification '{"title":"x"}'
+	[ "${lines[0]}" = 503 ]
+	start=$(fake_now_ms)
+	until run api POST /push-notification '{"title":"x"}' && [ "${lines[0]}" = 200 ]; do
+		[ "$(elapsed_ms "$start")" -lt 5000 ]
+		sleep 0.1
+	done
+}
+
 @test "count -1 keeps firing; --faults FILE loads rules at start" {
 	echo '[{"path":"/push","status":503,"count":-1}]' >"$BATS_TEST_TMPDIR/faults.json"
 	fake_server_start --faults "$BATS_TEST_TMPDIR/faults.json"

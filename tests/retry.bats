@@ -92,8 +92,15 @@ PY
 
 @test "Retry-After: 3600 is capped at 60 s, and the cap is said" {
 	fake_fault '[{"path":"/push", "status":429, "retry_after":3600}]'
-	send 'x 1\n' "$PUSH" --drain-timeout 1
-	grep -q '^as-tail: POST /push-notification: HTTP 429 with Retry-After 3600s; waiting 60s at most$' "$BATS_TEST_TMPDIR/err"
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	as_tail -q --drain-timeout 1 --api-url "$FAKE_URL" -r "$(rules "$PUSH")" < "$BATS_TEST_TMPDIR/fifo" 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	exec 5> "$BATS_TEST_TMPDIR/fifo"
+	printf 'x 1\n' >&5
+	wait_grep 'capped' "$BATS_TEST_TMPDIR/err"
+	exec 5>&-
+	wait $pid
+	grep -q '^as-tail: POST /push-notification: HTTP 429 with Retry-After 3600s, capped: retry in 60s$' "$BATS_TEST_TMPDIR/err"
 }
 
 @test "with --budget local the 4-activity limit is reported, not retried; a fifth start is warned about" {
