@@ -18,12 +18,15 @@
  * reader.
  */
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ansi.h"
 #include "lines.h"
+#include "msg.h"
 #include "xmalloc.h"
 
 struct lines {
@@ -128,14 +131,46 @@ lines_bytes(const struct lines *l)
 	return l->nbytes;
 }
 
-/* Write all of buf to fd; 0 or -1 with errno set. */
+/* Set by lines_set_stop: as-tail is stopping. */
+static volatile sig_atomic_t	*lines_stop;
+
+void
+lines_set_stop(volatile sig_atomic_t *stop)
+{
+	lines_stop = stop;
+}
+
+/* Whether fd takes a write within a second (or has an error to report). */
+static int
+writable(int fd)
+{
+	struct pollfd	pfd;
+
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	return poll(&pfd, 1, 1000) == 1;
+}
+
+/*
+ * Write all of buf to fd; 0, or -1 with errno set.  Once as-tail is
+ * stopping, a write waits at most a second for room, and goes in pieces a
+ * pipe takes whole: 1 if the output stayed blocked.
+ */
 static int
 write_all(int fd, const char *buf, size_t len)
 {
 	ssize_t	n;
+	size_t	chunk;
 
 	while (len > 0) {
-		if ((n = write(fd, buf, len)) == -1) {
+		chunk = len;
+		if (lines_stop != NULL && *lines_stop) {
+			if (!writable(fd))
+				return 1;
+			if (chunk > PIPE_BUF)
+				chunk = PIPE_BUF;
+		}
+		if ((n = write(fd, buf, chunk)) == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;
@@ -312,7 +347,7 @@ enum lines_status
 lines_read(struct lines *l, struct matcher *m, const struct lines_sink *sink)
 {
 	ssize_t	n;
-	int	werrno = 0;
+	int	werrno = 0, rc;
 
 	n = read(l->fd, l->buf + l->have, l->size - l->have);
 	if (n == -1)
@@ -321,8 +356,15 @@ lines_read(struct lines *l, struct matcher *m, const struct lines_sink *sink)
 	if (n == 0)
 		return LINES_EOF;
 	l->nbytes += (uint64_t)n;
-	if (l->out != -1 && write_all(l->out, l->buf + l->have, (size_t)n) != 0)
-		werrno = errno;
+	if (l->out != -1 && (rc = write_all(l->out, l->buf + l->have,
+	    (size_t)n)) != 0) {
+		if (rc == 1) {
+			msg_warnx("%s: output blocked while stopping; no "
+			    "longer passed through", l->name);
+			l->out = -1;
+		} else
+			werrno = errno;
+	}
 	if (l->out != -1)
 		lines_note_end(l->buf, l->have + (size_t)n);
 	l->have += (size_t)n;

@@ -7,6 +7,7 @@
 #ifndef AS_TAIL_LINES_H
 #define AS_TAIL_LINES_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -58,6 +59,13 @@ void			 lines_free(struct lines *);
  */
 enum lines_status	 lines_read(struct lines *, struct matcher *,
 			    const struct lines_sink *);
+/*
+ * Once *stop (borrowed) is nonzero, a pass-through write that waits more
+ * than a second, as on a full pipe that nobody reads, is given up with a
+ * warning, and that input is no longer passed through: so that a signal
+ * can still stop as-tail and end its activities.
+ */
+void			 lines_set_stop(volatile sig_atomic_t *);
 /* Match the last line even without a terminator. */
 void			 lines_flush(struct lines *, struct matcher *,
 			    const struct lines_sink *);

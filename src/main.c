@@ -1257,6 +1257,7 @@ main(int argc, char **argv)
 	}
 	in.stop = &got_signal;
 	catch_signals(wrap, &dfl);	/* before the command starts: none may be lost */
+	lines_set_stop(&got_signal);
 	if (wrap) {
 		if (start_command(&child, argv, o.pty, &dfl) == 0) {
 			env.command = child.command;

@@ -167,3 +167,43 @@ match /^Step (\d+)/ step c current=$1; step s current=$1'
 	[ "$(open_activities)" -eq 0 ]
 	! grep -q 'not delivered' "$BATS_TEST_TMPDIR/err"
 }
+
+@test "with stdout a full pipe that nobody reads, the first SIGTERM still ends the activity" {
+	mkfifo "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
+	exec 7<> "$BATS_TEST_TMPDIR/out"	# a reader that never reads
+	"$AS_TAIL" --api stream --api-url "$FAKE_URL" -r "$(rules 'activity b title=Build steps=3 stream=b1
+match /^Step (\d+)/ step b current=$1')" < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	exec 5> "$BATS_TEST_TMPDIR/in"
+	printf 'Step 1\n' >&5
+	wait_for_log_lines 1 10
+	head -c 300000 /dev/zero | tr '\0' x >&5 &
+	filler=$!
+	# Wait until the pipe is full: as-tail is then blocked writing to it.
+	python3 - <<'PY'
+import array, fcntl, termios, time
+deadline = time.monotonic() + 10
+while time.monotonic() < deadline:
+    n = array.array("i", [0])
+    fcntl.ioctl(7, termios.FIONREAD, n)
+    if n[0] >= 61440:   # 15 of its 16 pages: as-tail is blocked
+        break
+    time.sleep(0.05)
+else:
+    raise SystemExit("the pipe never filled: %d" % n[0])
+PY
+	kill -TERM $pid
+	for i in $(seq 300); do
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL $pid 2>/dev/null && echo "as-tail hung after SIGTERM" >&2
+	rc=0
+	wait $pid || rc=$?
+	kill $filler 2>/dev/null || true
+	exec 5>&- 7<&-
+	cat "$BATS_TEST_TMPDIR/err"
+	[ "$rc" -eq 143 ]
+	grep -q '^as-tail: .*: output blocked while stopping; no longer passed through$' "$BATS_TEST_TMPDIR/err"
+	served | grep -q 'DELETE /live-activity/stream/b1 200'
+}
