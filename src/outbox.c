@@ -8,6 +8,8 @@
  * push_max.  The sender picks among the heads of the lanes and of the push
  * queue by priority: ends (and whatever stands before an end in its lane),
  * then starts, then pushes, then the rest; oldest first within a priority.
+ * But pushes and the rest (updates, metrics, the badge) take turns while
+ * both wait: pushes that keep coming must not keep the bar from moving.
  *
  * Coalescing happens when a request is added, at the tail of its lane and
  * only on entries not yet in flight; see outbox.h for the rules.  A lane is
@@ -67,6 +69,7 @@ struct outbox {
 	unsigned long		 queued;	/* entries in lanes and pushes */
 	unsigned long		 ends;		/* of them, ends */
 	uint64_t		 changes;	/* bumped on every change */
+	int			 state_turn;	/* a state goes before a push */
 	struct outbox_stats	 stats;
 	struct shown		*shown;		/* what was delivered */
 };
@@ -437,9 +440,13 @@ struct choice {
 	int		 priority;
 };
 
-/* Consider e as the next request; track the earliest held-back time. */
+/*
+ * Consider e as the next request; track the earliest held-back time, and
+ * the best state update apart (see outbox_pick).
+ */
 static void
-consider(struct entry *e, uint64_t now, struct choice *best, uint64_t *wait)
+consider(struct entry *e, uint64_t now, struct choice *best,
+    struct choice *state, uint64_t *wait)
 {
 	int	p;
 
@@ -451,6 +458,8 @@ consider(struct entry *e, uint64_t now, struct choice *best, uint64_t *wait)
 		return;
 	}
 	p = priority(e->req, entries_end(e));
+	if (p == 0 && (state->e == NULL || e->seq < state->e->seq))
+		state->e = e;
 	if (best->e == NULL || p > best->priority ||
 	    (p == best->priority && e->seq < best->e->seq)) {
 		best->e = e;
@@ -461,19 +470,26 @@ consider(struct entry *e, uint64_t now, struct choice *best, uint64_t *wait)
 struct request *
 outbox_pick(struct outbox *ob, uint64_t now, uint64_t *wait_ms)
 {
-	struct choice	 best = { NULL, 0 };
+	struct choice	 best = { NULL, 0 }, state = { NULL, 0 };
 	struct entry	*e;
 	size_t		 i;
 
 	pthread_mutex_lock(&ob->lock);
 	*wait_ms = UINT64_MAX;
 	for (i = 0; i < ob->nlanes; i++)
-		consider(lane_head(ob, ob->lanes[i]), now, &best, wait_ms);
+		consider(lane_head(ob, ob->lanes[i]), now, &best, &state,
+		    wait_ms);
 	TAILQ_FOREACH(e, &ob->pushes, link) {
 		if (!e->in_flight) {
-			consider(e, now, &best, wait_ms);
+			consider(e, now, &best, &state, wait_ms);
 			break;
 		}
+	}
+	/* Pushes and state updates take turns while both wait. */
+	if (best.e != NULL && best.priority == 1 && state.e != NULL) {
+		if (ob->state_turn)
+			best = state;
+		ob->state_turn = !ob->state_turn;
 	}
 	if (best.e != NULL)
 		best.e->in_flight = 1;

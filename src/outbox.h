@@ -11,7 +11,8 @@
  *    when the next run starts; a start that the budget holds back (for a
  *    token or a Live Activity slot) takes in the later states of its run;
  *  - ends go first (with what waits before them in their lane), then
- *    starts, then pushes, then updates, metrics, badges;
+ *    starts, then pushes and state updates (updates, metrics, badges),
+ *    taking turns while both wait;
  *  - at most push_max pushes wait; more are folded into the last one
  *    ("... and 12 more") rather than lost;
  *  - metrics and the badge keep only their latest value.

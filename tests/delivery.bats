@@ -207,3 +207,21 @@ PY
 	grep -q '^as-tail: .*: output blocked while stopping; no longer passed through$' "$BATS_TEST_TMPDIR/err"
 	served | grep -q 'DELETE /live-activity/stream/b1 200'
 }
+
+@test "a paced run with many pushes and steps still moves the bar: updates get a fair share" {
+	# Pushes wait from the start: strict priority would send only pushes.
+	(printf 'Step 1\n'; seq 100 120 | sed 's/^/x /'
+	 for i in $(seq 2 60); do printf 'x %d\nStep %d\n' "$i" "$i"; sleep 0.1; done) |
+	    as_tail -q --api stream --api-url "$FAKE_URL" -r "$(rules 'activity b title=Build steps=100 stream=b1
+match /^Step (\d+)/ step b current=$1
+match /^x (\d+)/ push title=$1')" 2> "$BATS_TEST_TMPDIR/err"
+	python3 - "$FAKE_LOG" <<'PY'
+import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+puts = [e for e in log if e["method"] == "PUT" and e["status"] == 200]
+pushes = [e for e in log if "push" in e["path"] and e["status"] == 200]
+# The start, and at least one update that moved the bar while pushes waited.
+assert len(puts) >= 2, [(e["method"], e["path"]) for e in log]
+assert pushes, log
+PY
+}

@@ -212,6 +212,32 @@ main(void)
 	drain(ob, got, sizeof got);
 	expect_str("a start not held goes as it was", got, "start:1 update:2");
 
+	/* Fair share: while pushes keep coming, updates still go. */
+	outbox_free(ob);
+	ob = outbox_new(NULL, 0, 16);
+	instance_unref(run1);
+	run1 = instance_new();
+	outbox_add(ob, la(REQUEST_START, 1, run1, 1));
+	drain(ob, got, sizeof got);
+	{
+		unsigned long	npush = 0, nupdate = 0;
+
+		for (i = 2; i <= 41; i++) {
+			outbox_add(ob, api_push("p", NULL, NULL, NULL, NULL));
+			outbox_add(ob, la(REQUEST_UPDATE, 0, run1, i));
+			r = outbox_pick(ob, 1000, &wait);
+			if (r->kind == REQUEST_PUSH)
+				npush++;
+			else
+				nupdate++;
+			outbox_sent(ob, r);
+		}
+		expect_num("pushes and updates take turns: updates sent",
+		    nupdate, 20);
+		expect_num("pushes and updates take turns: pushes sent",
+		    npush, 20);
+	}
+
 	instance_unref(run1);
 	instance_unref(run2);
 	outbox_free(ob);
