@@ -57,6 +57,23 @@ print(r["method"], cs.get("color", "-"), cs.get("subtitle", "-"))'
 	done
 }
 
+@test "Ctrl-C on the whole pipeline (make | as-tail) ends the run interrupted, though its input ends too" {
+	# Ctrl-C sends SIGINT to the foreground process group: the job dies
+	# and closes the pipe as as-tail gets the signal; that end of the input
+	# is not the job's word that it succeeded.
+	setsid env --default-signal=INT sh -c '(echo "Step 1/3"; exec sleep 30) |
+	    "$0" -n -q --trace "$1" -r "$2"' "$AS_TAIL" "$BATS_TEST_TMPDIR/trace" \
+	    "$(rules "$R")" 3>&- &
+	PID=$!
+	wait_grep current_step "$BATS_TEST_TMPDIR/trace"
+	kill -INT -- -"$(ps -o pgid= -p $PID | tr -d ' ')"
+	rc=0
+	wait $PID || rc=$?
+	PID=
+	[ "$rc" -eq 130 ]
+	[ "$(ending)" = "DELETE gray interrupted at step 1/3" ]
+}
+
 @test "output cut by | head -1 ends the open run interrupted" {
 	rm -f "$BATS_TEST_TMPDIR/trace"
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
