@@ -157,9 +157,9 @@ POST /push-notification 200" ]
 match /^Step (\d+)/ step b current=$1')" < "$BATS_TEST_TMPDIR/in" 2> "$BATS_TEST_TMPDIR/err"
 	[[ "$(served | head -1)" == "PUT /live-activity/stream/"*"-b-"*" 200" ]]
 	[[ "$(served | tail -1)" == "DELETE /live-activity/stream/"*"-b-"*" 200" ]]
-	# Under ThreadSanitizer the reader is slow enough for the bucket to
+	# Under the sanitizers the reader is slow enough for the bucket to
 	# refill while it reads: the count depends on that speed there.
-	[ -n "${AS_TAIL_TSAN:-}" ] || [ "$(served | wc -l)" -le 10 ]
+	[ -n "${AS_TAIL_SANITIZED:-}" ] || [ "$(served | wc -l)" -le 10 ]
 	# 100000 segments are drawn as a percentage (see tests/progress.bats).
 	[ "$(sed -n '$p' "$FAKE_LOG" | python3 -c 'import json,sys; print(json.load(sys.stdin)["body"]["content_state"]["percentage"])')" = 100 ]
 }
