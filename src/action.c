@@ -12,6 +12,8 @@
  * of every action against the line and its captures, checks the numbers, and
  * hands the result to the activity state (activity.c) or, for pushes, metrics
  * and badges, straight to the outbox; "set" writes a variable (vars.c).
+ * The first line of an "event" rule opens an event (event.c) instead; the
+ * rule fires when the event ends, with the captures of all its lines.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -58,6 +60,8 @@ action_source(void *arg, const char *name)
 	struct action_env	*env = arg;
 
 	env->file = name;
+	if (env->events != NULL)
+		events_source(env->events, name);
 }
 
 int
@@ -535,27 +539,28 @@ action_line_done(void *arg)
 	activities_flush(env->activities);
 }
 
-int
-action_match(const struct rule *r, const char *line, size_t len,
-    pcre2_match_data *md, void *arg)
+void
+action_tick(struct action_env *env, uint64_t now)
 {
-	struct action_env	*env = arg;
+	if (env->events != NULL && events_expire(env->events, now) > 0)
+		activities_flush(env->activities);
+}
+
+/* A rule matched: te has the line and its captures.  Returns its stop. */
+static int
+action_fire(struct action_env *env, const struct rule *r,
+    struct template_env *te)
+{
 	struct rule_state	*st = &env->state[r->id];
-	struct template_env	 te;
 	uint64_t		 now = clock_now_ms();
 	size_t			 i;
 
-	action_template_env(env, &te);
-	te.line = line;
-	te.line_len = len;
-	te.ovector = pcre2_get_ovector_pointer(md);
-	te.npairs = pcre2_get_ovector_count(md);
-	te.count = st->hits + 1;
+	te->count = st->hits + 1;
 	/* A rule whose if= or unless= says no did not match: no count, no stop. */
-	if (!action_rule_takes(r, &te))
+	if (!action_rule_takes(r, te))
 		return 0;
 	st->hits++;
-	rule_sample(st, line, len);
+	rule_sample(st, te->line, te->line_len);
 	if (!rule_may_fire(env, r, st, now)) {
 		st->suppressed++;
 		return r->stop;
@@ -566,6 +571,42 @@ action_match(const struct rule *r, const char *line, size_t len,
 		st->fired_run = activities_run(env->activities,
 		    r->once_activity);
 	for (i = 0; i < r->nactions; i++)
-		run_action(env, r, &r->actions[i], &te);
+		run_action(env, r, &r->actions[i], te);
 	return r->stop;
+}
+
+void
+action_event(void *arg, const struct rule *r, const struct event_capture *c)
+{
+	struct action_env	*env = arg;
+	struct template_env	 te;
+
+	action_template_env(env, &te);
+	te.line = c->text;
+	te.line_len = c->line_len;
+	te.values = c->text;
+	te.values_len = c->text_len;
+	te.ovector = c->last;
+	te.first_ovector = c->first;
+	te.npairs = c->npairs;
+	action_fire(env, r, &te);
+}
+
+int
+action_match(const struct rule *r, const char *line, size_t len,
+    pcre2_match_data *md, void *arg)
+{
+	struct action_env	*env = arg;
+	struct template_env	 te;
+
+	if (r->event != NULL && env->events != NULL) {
+		events_start(env->events, r, line, len, md);
+		return r->stop;
+	}
+	action_template_env(env, &te);
+	te.line = line;
+	te.line_len = len;
+	te.ovector = pcre2_get_ovector_pointer(md);
+	te.npairs = pcre2_get_ovector_count(md);
+	return action_fire(env, r, &te);
 }

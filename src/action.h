@@ -13,6 +13,7 @@
 
 #include "activity.h"
 #include "buf.h"
+#include "event.h"
 #include "outbox.h"
 #include "rules.h"
 #include "vars.h"
@@ -29,6 +30,7 @@ struct action_env {
 	char			*last_fail;	/* last line that fired a fail */
 	struct vars		*vars;		/* what set actions wrote */
 	struct rule_state	*state;		/* per rule, by id */
+	struct events		*events;	/* open multi-line events */
 };
 
 /* How many matched lines a rule keeps for --explain. */
@@ -65,6 +67,12 @@ void	action_state_free(struct rule_state *, const struct ruleset *);
 int	action_match(const struct rule *, const char *, size_t,
 	    pcre2_match_data *, void *);
 /*
+ * An event ended (see event_fire_fn); arg is a struct action_env.  Its
+ * rule fires as a match rule does on a line, with the event's captures.
+ */
+void	action_event(void *, const struct rule *,
+	    const struct event_capture *);
+/*
  * Carry out a set action: expand its name and value into name and value
  * (initialised here; the caller frees them) and write the variable, for
  * NAME?=VALUE only if it is not set.
@@ -77,6 +85,11 @@ void	action_set(const struct action *, const struct template_env *,
  * input is open; NULL when no input is).
  */
 void	action_source(void *, const char *);
+/*
+ * The tick: end the events that timed out, and send what they did; arg is
+ * a struct action_env.
+ */
+void	action_tick(struct action_env *, uint64_t);
 /* Whether the rule's if= and unless= let it take a line it matched. */
 int	action_rule_takes(const struct rule *, const struct template_env *);
 /*

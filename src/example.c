@@ -10,7 +10,9 @@
  * example names one, and the same value for every field the example gives (a
  * set: the same name and value).  Each example starts with no variables set;
  * its set actions are carried out, so a later action on the same line reads
- * them.  "nothing" means no action but set.
+ * them.  "nothing" means no action but set.  An example of several lines is
+ * matched line by line, and the events that its lines open (event.c) end
+ * after its last line, if not before: their rules fire as they end.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +37,7 @@ struct firing {
 	struct fired	 v[FIRED_MAX];
 	size_t		 n;
 	struct vars	*vars;
+	struct events	*events;
 };
 
 static const char *
@@ -72,41 +75,79 @@ expand_field(const struct action *a, int k, const struct template_env *te)
 	return b.data;
 }
 
-/* The matcher's callback: expand every action of the matching rule. */
+/* What templates of an example see besides the captures. */
+static void
+example_env(struct firing *fg, struct template_env *te)
+{
+	memset(te, 0, sizeof *te);
+	te->file = "-";
+	te->count = 1;
+	te->exit_status = -1;
+	te->vars = fg->vars;
+}
+
+/* A rule fired: expand every one of its actions. */
+static int
+example_fire_env(struct firing *fg, const struct rule *r,
+    struct template_env *te)
+{
+	struct fired	*f;
+	size_t		 i;
+	int		 k;
+
+	if (!action_rule_takes(r, te))
+		return 0;
+	for (i = 0; i < r->nactions && fg->n < FIRED_MAX; i++) {
+		f = &fg->v[fg->n++];
+		f->action = &r->actions[i];
+		if (f->action->kind == ACTION_SET) {
+			example_set(fg, f, te);
+			continue;
+		}
+		for (k = 0; k < FIELD_LAST; k++)
+			if (r->actions[i].field[k] != NULL)
+				f->field[k] = expand_field(&r->actions[i], k,
+				    te);
+	}
+	return r->stop;
+}
+
+/* The matcher's callback: a rule matched a line of the example. */
 static int
 example_fire(const struct rule *r, const char *line, size_t len,
     pcre2_match_data *md, void *arg)
 {
 	struct firing		*fg = arg;
 	struct template_env	 te;
-	struct fired		*f;
-	size_t			 i;
-	int			 k;
 
-	memset(&te, 0, sizeof te);
+	if (r->event != NULL) {
+		events_start(fg->events, r, line, len, md);
+		return r->stop;
+	}
+	example_env(fg, &te);
 	te.line = line;
 	te.line_len = len;
 	te.ovector = pcre2_get_ovector_pointer(md);
 	te.npairs = pcre2_get_ovector_count(md);
-	te.file = "-";
-	te.count = 1;
-	te.exit_status = -1;
-	te.vars = fg->vars;
-	if (!action_rule_takes(r, &te))
-		return 0;
-	for (i = 0; i < r->nactions && fg->n < FIRED_MAX; i++) {
-		f = &fg->v[fg->n++];
-		f->action = &r->actions[i];
-		if (f->action->kind == ACTION_SET) {
-			example_set(fg, f, &te);
-			continue;
-		}
-		for (k = 0; k < FIELD_LAST; k++)
-			if (r->actions[i].field[k] != NULL)
-				f->field[k] = expand_field(&r->actions[i], k,
-				    &te);
-	}
-	return r->stop;
+	return example_fire_env(fg, r, &te);
+}
+
+/* An event of the example ended (see event_fire_fn); arg is the firing. */
+static void
+example_event(void *arg, const struct rule *r, const struct event_capture *c)
+{
+	struct firing		*fg = arg;
+	struct template_env	 te;
+
+	example_env(fg, &te);
+	te.line = c->text;
+	te.line_len = c->line_len;
+	te.values = c->text;
+	te.values_len = c->text_len;
+	te.ovector = c->last;
+	te.first_ovector = c->first;
+	te.npairs = c->npairs;
+	example_fire_env(fg, r, &te);
 }
 
 /* Describe an action as the rules language would write it. */
@@ -251,12 +292,19 @@ example_check(struct ruleset *rs, struct matcher *m, const struct example *ex)
 	struct firing	 fg;
 	struct fired	 want;
 	struct buf	 text;
+	const char	*line, *nl;
 	size_t		 i, j;
 	int		 failed = 0;
 
 	memset(&fg, 0, sizeof fg);
 	fg.vars = vars_new();
-	matcher_line(m, ex->text, strlen(ex->text), example_fire, &fg);
+	fg.events = events_new(rs, example_event, &fg);
+	matcher_follow(m, events_open, events_line, fg.events);
+	for (line = ex->text; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+		matcher_line(m, line, (size_t)(nl - line), example_fire, &fg);
+	events_end_all(fg.events);
+	matcher_follow(m, NULL, NULL, NULL);
+	events_free(fg.events);
 	if (ex->nothing && fired_output(&fg)) {
 		example_error(rs, ex, "expected nothing", &fg);
 		failed = 1;

@@ -986,6 +986,7 @@ test_renew_after(struct activities *as)
 
 /* What runs once a second while reading. */
 struct ticker {
+	struct action_env	*env;		/* its events time out */
 	struct activities	*activities;
 	struct state		*state;
 	struct outbox		*outbox;
@@ -1032,6 +1033,7 @@ tick(void *arg, uint64_t now)
 		got_status = 0;
 		print_status(t);
 	}
+	action_tick(t->env, now);
 	activities_tick(t->activities, now);
 	if (t->state != NULL)
 		state_save(t->state);
@@ -1058,8 +1060,10 @@ rules_wire(struct rules_in_use *u)
 	test_renew_after(u->env->activities);
 	activities_set_history(u->env->activities, u->history);
 	u->env->state = action_state_new(u->rs);
+	u->env->events = events_new(u->rs, action_event, u->env);
 	u->m = matcher_new(u->rs, u->o->max_line);
 	matcher_on_line_done(u->m, action_line_done, u->env);
+	matcher_follow(u->m, events_open, events_line, u->env->events);
 	matcher_limit(u->m, (uint32_t)u->o->match_limit);
 	u->ticker->activities = u->env->activities;
 }
@@ -1082,6 +1086,7 @@ use_pack(void *arg, const char *pack)
 	msg_verbose(1, "rules: the %s pack, detected in the input", pack);
 	u->o->rules[0] = u->o->chosen = pack;
 	matcher_free(u->m);
+	events_free(u->env->events);
 	activities_free(u->env->activities);
 	action_state_free(u->env->state, u->rs);
 	ruleset_free(u->rs);
@@ -1270,6 +1275,7 @@ main(int argc, char **argv)
 		in.files = argc > 0 ? argv : NULL;
 	history = riu.history = open_history(&o, env.command, argc, argv);
 	activities_set_history(env.activities, history);
+	ticker.env = &env;
 	ticker.outbox = ob;
 	ticker.pack = o.chosen;
 	ticker.state = o.state == NULL ? NULL : state_new(o.state, in.follow,
@@ -1300,6 +1306,8 @@ main(int argc, char **argv)
 	    OUTCOME_INTERRUPTED : OUTCOME_NONE;
 	if (rval < 0)
 		rval = 1;
+	events_end_all(env.events);	/* the input is over */
+	action_line_done(&env);
 	if (wrap) {
 		child_pid = 0;
 		child_ended(&o, &env, rs, ob, &child, start);
@@ -1329,6 +1337,7 @@ main(int argc, char **argv)
 	state_free(ticker.state);
 	follow_free(in.follow);
 	matcher_free(m);
+	events_free(env.events);
 	activities_free(env.activities);
 	action_state_free(env.state, rs);
 	history_free(history);

@@ -26,6 +26,10 @@
  * its groups: it scans whole and alone.  A line longer than max_line is
  * always a candidate, since it is matched on its first max_line bytes only.
  *
+ * While a multi-line event is open (event.c), every line, candidate or not,
+ * is first given to the follow callback; between candidates only then are
+ * the other lines walked at all.
+ *
  * The promise, checked by tests/unit/unit-matchdiff and tests/fuzz: for
  * every rule and input, the lines a rule fires on are those that matching
  * each line alone gives.
@@ -61,6 +65,9 @@ struct matcher {
 	int			  scan_failed;	/* warned once */
 	void			(*line_done)(void *);
 	void			 *line_done_arg;
+	int			(*follow_open)(void *);
+	void			(*follow_line)(void *, const char *, size_t);
+	void			 *follow_arg;
 	unsigned char		 *gave_up;	/* per rule: warned once */
 };
 
@@ -218,8 +225,8 @@ pattern_scan_part(const struct rule *r)
  * JIT-compile a pattern, unless AS_TAIL_NO_JIT is set: the JIT's wide reads
  * look like uninitialised reads to valgrind (make check-valgrind sets it).
  */
-static void
-match_jit(pcre2_code *code)
+void
+matcher_jit(pcre2_code *code)
 {
 	const char	*no = getenv("AS_TAIL_NO_JIT");
 
@@ -241,7 +248,7 @@ scanner_compile(const char *pattern, uint32_t options)
 	    options | PCRE2_MULTILINE, &error, &erroff, cc);
 	pcre2_compile_context_free(cc);
 	if (code != NULL)
-		match_jit(code);
+		matcher_jit(code);
 	return code;
 }
 
@@ -355,7 +362,7 @@ matcher_new(const struct ruleset *rs, size_t max_line)
 	m->gave_up = xcalloc(rs->nrules + 1, sizeof *m->gave_up);
 	/* The JIT code is PCRE2's cache inside the pattern, not a rule change. */
 	for (i = 0; i < rs->nrules; i++) {
-		match_jit(rs->rules[i]->re);
+		matcher_jit(rs->rules[i]->re);
 		pcre2_pattern_info(rs->rules[i]->re, PCRE2_INFO_CAPTURECOUNT,
 		    &ncap);
 		if (ncap > maxcap)
@@ -431,6 +438,23 @@ matcher_try(struct matcher *m, const struct rule *r, const char *line,
 }
 
 void
+matcher_follow(struct matcher *m, int (*open)(void *),
+    void (*line)(void *, const char *, size_t), void *arg)
+{
+	m->follow_open = open;
+	m->follow_line = line;
+	m->follow_arg = arg;
+}
+
+/* Give a line (cut to max_line) to an open event first. */
+static void
+matcher_follow_line(struct matcher *m, const char *line, size_t len)
+{
+	if (m->follow_open != NULL && m->follow_open(m->follow_arg))
+		m->follow_line(m->follow_arg, line, len);
+}
+
+void
 matcher_line(struct matcher *m, const char *line, size_t len, match_cb cb,
     void *arg)
 {
@@ -438,6 +462,7 @@ matcher_line(struct matcher *m, const char *line, size_t len, match_cb cb,
 
 	if (len > m->max_line)
 		len = m->max_line;
+	matcher_follow_line(m, line, len);
 	for (i = 0; i < m->rs->nrules; i++)
 		if (matcher_try(m, m->rs->rules[i], line, len, cb, arg))
 			break;
@@ -461,6 +486,7 @@ matcher_line_slow(struct matcher *m, const char *line, size_t len,
 
 	if (len > m->max_line)
 		len = m->max_line;
+	matcher_follow_line(m, line, len);
 	for (i = 0; i < m->nslow; i++)
 		if (matcher_try(m, m->slow[i], line, len, cb, arg))
 			break;
@@ -613,11 +639,32 @@ matcher_walk_all(struct matcher *m, const char *buf, size_t len, int all,
 	}
 }
 
+/*
+ * The lines in buf[off..end) that no scan picked out go to an open event,
+ * until none is open.
+ */
+static void
+matcher_follow_gap(struct matcher *m, const char *buf, size_t len,
+    size_t off, size_t end)
+{
+	size_t	eol;
+
+	while (off < end && m->follow_open != NULL &&
+	    m->follow_open(m->follow_arg)) {
+		eol = line_end(buf, len, off);
+		matcher_follow_line(m, buf + off, eol - off > m->max_line ?
+		    m->max_line : eol - off);
+		if (m->line_done != NULL)
+			m->line_done(m->line_done_arg);
+		off = line_next(buf, len, eol);
+	}
+}
+
 void
 matcher_scan(struct matcher *m, const char *buf, size_t len, match_cb cb,
     void *arg)
 {
-	size_t	i, off;
+	size_t	i, off, end, next = 0;
 	int	failed = 0;
 
 	m->ncand = 0;
@@ -636,7 +683,10 @@ matcher_scan(struct matcher *m, const char *buf, size_t len, match_cb cb,
 	}
 	for (i = 0; i < m->ncand; i++) {
 		off = m->cand[i];
-		matcher_line(m, buf + off, line_end(buf, len, off) - off, cb,
-		    arg);
+		matcher_follow_gap(m, buf, len, next, off);
+		end = line_end(buf, len, off);
+		matcher_line(m, buf + off, end - off, cb, arg);
+		next = line_next(buf, len, end);
 	}
+	matcher_follow_gap(m, buf, len, next, len);
 }

@@ -36,6 +36,15 @@ void		 matcher_scan(struct matcher *, const char *, size_t,
  */
 void		 matcher_on_line_done(struct matcher *, void (*)(void *),
 		    void *);
+/*
+ * While open(arg) is nonzero, give every line to line(arg, text, len)
+ * before the rules, also the lines that no scan picked out (each then
+ * reported done as above): the lines that may go on with a multi-line
+ * event (event.c).  While open(arg) is 0, this costs one call per
+ * candidate line.  NULL functions: no such lines.
+ */
+void		 matcher_follow(struct matcher *, int (*)(void *),
+		    void (*)(void *, const char *, size_t), void *);
 /* Match one line, given without its terminator. */
 void		 matcher_line(struct matcher *, const char *, size_t, match_cb,
 		    void *);
@@ -48,6 +57,8 @@ void		 matcher_line(struct matcher *, const char *, size_t, match_cb,
  */
 #define MATCH_LIMIT_DEFAULT	100000
 void		 matcher_limit(struct matcher *, uint32_t);
+/* JIT-compile a pattern of the rules (not under AS_TAIL_NO_JIT). */
+void		 matcher_jit(pcre2_code *);
 /* How many rules are tried on every line rather than found by a scan. */
 size_t		 matcher_slow_rules(const struct matcher *);
 

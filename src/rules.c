@@ -3,7 +3,9 @@
  *
  * A file is read whole, cut into tokens (rules-lex.c) and parsed statement by
  * statement: "include FILE", "activity NAME key=value..." and
- * "match /regex/flags [option...] action... [; action...]".  Nothing stops at
+ * "match /regex/flags [option...] action... [; action...]", and "event", a
+ * match rule whose first line opens a multi-line event (event.c) that its
+ * "while" and "until" regexes go on with.  Nothing stops at
  * the first problem: each one becomes a "FILE:LINE:COL: message" string in
  * rs->errors and parsing carries on with the next statement, so that
  * --check reports everything in one run (as tmux's cfg.c does).
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "event.h"
 #include "msg.h"
 #include "number.h"
 #include "rules-find.h"
@@ -40,10 +43,14 @@ struct parser {
 	size_t		 ntok;
 	int		 depth;
 	int		 in_example;	/* actions are expectations */
+	int		 in_event;	/* event_words end an action */
 };
 
 static const char *const statement_words[] = { "include", "activity",
-    "match", "example", "exit", "detect", NULL };
+    "match", "event", "example", "exit", "detect", NULL };
+/* The words of an event statement besides options and actions. */
+static const char *const event_words[] = { "while", "until", "lines",
+    "bytes", "timeout", NULL };
 /* The rule options, in the order of option_words. */
 enum option {
 	OPTION_ONCE,
@@ -682,6 +689,13 @@ check_action(struct parser *p, struct action *a)
 		parser_error(p, a->line, a->col, "%s", missing);
 }
 
+/* The regex whose captures the templates of r may name. */
+static const pcre2_code *
+rule_captures(const struct rule *r)
+{
+	return r->event != NULL ? r->event->names : r->re;
+}
+
 /* Parse one action starting at token i; return the index after it. */
 static size_t
 parse_action(struct parser *p, size_t i, struct rule *r)
@@ -705,15 +719,18 @@ parse_action(struct parser *p, size_t i, struct rule *r)
 			i++;
 			break;
 		}
+		if (p->in_event && (t->kind == TOK_WORD || t->kind == TOK_PAIR) &&
+		    word_index(t->text, event_words) >= 0)
+			break;
 		if (t->kind == TOK_PAIR && a->kind == ACTION_SET &&
 		    (a->var_name == NULL ||
 		    word_index(t->text, option_words) < 0)) {
-			parse_set_pair(p, t, a, r->re);
+			parse_set_pair(p, t, a, rule_captures(r));
 			continue;
 		}
 		if (t->kind == TOK_PAIR &&
 		    word_index(t->text, option_words) < 0) {
-			parse_action_pair(p, t, a, r->re);
+			parse_action_pair(p, t, a, rule_captures(r));
 			continue;
 		}
 		if ((t->kind == TOK_WORD || t->kind == TOK_PAIR) &&
@@ -786,61 +803,72 @@ parse_option(struct parser *p, struct token *t, struct rule *r)
 			    t->text);
 		else
 			*cond = parse_template(p, t->value, t->line,
-			    t->value_col, r->re);
+			    t->value_col, rule_captures(r));
 		break;
 	}
 	return 1;
 }
 
-/* Compile the regex of a rule; 0 or -1 after reporting the error. */
-static int
-compile_regex(struct parser *p, struct token *t, struct rule *r)
+/*
+ * Compile the regex token t with its flags, giving its PCRE2 options in
+ * *options; NULL after reporting the error.
+ */
+static pcre2_code *
+compile_pattern(struct parser *p, struct token *t, uint32_t *options)
 {
 	pcre2_compile_context	*cc;
+	pcre2_code		*re;
 	PCRE2_UCHAR		 msg[256];
 	PCRE2_SIZE		 erroff;
 	const char		*f;
 	int			 error;
 
-	r->options = 0;
+	*options = 0;
 	for (f = t->flags; *f != '\0'; f++) {
 		switch (*f) {
 		case 'i':
-			r->options |= PCRE2_CASELESS;
+			*options |= PCRE2_CASELESS;
 			break;
 		case 'x':
-			r->options |= PCRE2_EXTENDED;
+			*options |= PCRE2_EXTENDED;
 			break;
 		case 's':
-			r->options |= PCRE2_DOTALL;
+			*options |= PCRE2_DOTALL;
 			break;
 		case 'u':
-			r->options |= PCRE2_UTF | PCRE2_UCP |
+			*options |= PCRE2_UTF | PCRE2_UCP |
 			    PCRE2_MATCH_INVALID_UTF;
 			break;
 		default:
 			parser_error(p, t->line, t->col + (unsigned)strlen(
 			    t->text) + 2 + (unsigned)(f - t->flags),
 			    "unknown regex flag '%c': use i, x, s or u", *f);
-			return -1;
+			return NULL;
 		}
 	}
-	snprintf(r->flags, sizeof r->flags, "%.7s", t->flags);
 	cc = pcre2_compile_context_create(NULL);
 	pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
-	r->re = pcre2_compile((PCRE2_SPTR)t->text, PCRE2_ZERO_TERMINATED,
-	    r->options, &error, &erroff, cc);
+	re = pcre2_compile((PCRE2_SPTR)t->text, PCRE2_ZERO_TERMINATED,
+	    *options, &error, &erroff, cc);
 	pcre2_compile_context_free(cc);
-	if (r->re == NULL) {
+	if (re == NULL) {
 		pcre2_get_error_message(error, msg, sizeof msg);
 		if (erroff > strlen(t->text))
 			erroff = strlen(t->text);
 		parser_error(p, t->line, (unsigned)t->map[erroff],
 		    "bad regex: %s (at offset %zu)", (char *)msg,
 		    (size_t)erroff);
-		return -1;
 	}
-	return 0;
+	return re;
+}
+
+/* Compile the regex of a rule; 0 or -1 after reporting the error. */
+static int
+compile_regex(struct parser *p, struct token *t, struct rule *r)
+{
+	snprintf(r->flags, sizeof r->flags, "%.7s", t->flags);
+	r->re = compile_pattern(p, t, &r->options);
+	return r->re == NULL ? -1 : 0;
 }
 
 static void
@@ -872,6 +900,7 @@ rule_free(struct rule *r)
 	free(r->once_name);
 	template_free(r->cond);
 	template_free(r->cond_not);
+	event_spec_free(r->event);
 	free(r->file);
 	pcre2_code_free(r->re);
 	free(r);
@@ -891,6 +920,125 @@ rule_new(struct parser *p, const char *pattern)
 	return r;
 }
 
+/* How many tokens the event word at i takes (a clause: with its regex). */
+static size_t
+event_word_len(struct parser *p, size_t i)
+{
+	return p->tok[i].kind == TOK_WORD && i + 1 < p->ntok &&
+	    p->tok[i + 1].kind == TOK_REGEX ? 2 : 1;
+}
+
+/* A "while /RE/" or "until /RE/" clause of an event. */
+static void
+parse_event_clause(struct parser *p, size_t i, struct event_spec *spec)
+{
+	struct token	*t = &p->tok[i];
+	pcre2_code	*re;
+	uint32_t	 options;
+
+	if (t->kind != TOK_WORD || event_word_len(p, i) != 2) {
+		parser_error(p, t->line, t->col, "'%s' needs a /regex/",
+		    t->text);
+		return;
+	}
+	if (strcmp(t->text, "until") == 0 && spec->until.re != NULL) {
+		parser_error(p, t->line, t->col, "'until' given twice");
+		return;
+	}
+	if ((re = compile_pattern(p, &p->tok[i + 1], &options)) == NULL)
+		return;
+	if (strcmp(t->text, "until") == 0) {
+		spec->until.re = re;
+		return;
+	}
+	spec->cont = xreallocarray(spec->cont, spec->ncont + 1,
+	    sizeof *spec->cont);
+	memset(&spec->cont[spec->ncont], 0, sizeof spec->cont[spec->ncont]);
+	spec->cont[spec->ncont++].re = re;
+}
+
+/* A limit of an event: lines=N, bytes=N[k], timeout=DURATION. */
+static void
+parse_event_limit(struct parser *p, struct token *t, struct event_spec *spec)
+{
+	size_t	len;
+	long	n;
+	int	kib;
+
+	if (t->kind != TOK_PAIR) {
+		parser_error(p, t->line, t->col, "'%s' needs a value",
+		    t->text);
+		return;
+	}
+	if (strcmp(t->text, "lines") == 0) {
+		if (parse_long(t->value, EVENT_LINES_MAX, &n) != 0 || n < 2)
+			parser_error(p, t->line, t->value_col, "lines must be "
+			    "a whole number from 2 to %d", EVENT_LINES_MAX);
+		else
+			spec->max_lines = (unsigned)n;
+	} else if (strcmp(t->text, "bytes") == 0) {
+		len = strlen(t->value);
+		kib = len > 0 && (t->value[len - 1] == 'k' ||
+		    t->value[len - 1] == 'K');
+		if (number_parse_long(t->value, len - (size_t)kib,
+		    EVENT_BYTES_MAX, &n) != 0 || n * (kib ? 1024 : 1) < 1 ||
+		    n * (kib ? 1024 : 1) > EVENT_BYTES_MAX)
+			parser_error(p, t->line, t->value_col, "bytes must be "
+			    "a whole number from 1 to %d, or 1k to %dk",
+			    EVENT_BYTES_MAX, EVENT_BYTES_MAX / 1024);
+		else
+			spec->max_bytes = (size_t)n * (kib ? 1024 : 1);
+	} else if (rules_parse_duration(t->value, &spec->timeout_ms) != 0 ||
+	    spec->timeout_ms < 1000 || spec->timeout_ms > EVENT_TIMEOUT_MAX)
+		parser_error(p, t->line, t->value_col, "bad duration '%s': "
+		    "from 1s to 1h", t->value);
+}
+
+/*
+ * The clauses and limits of an event, wherever they stand in the
+ * statement, before its actions are parsed against the names they
+ * capture; 0, or -1 after reporting an error.
+ */
+static int
+parse_event_spec(struct parser *p, struct rule *r)
+{
+	struct event_spec	*spec;
+	struct token		*t;
+	char			*cause = NULL;
+	size_t			 i, errors = p->rs->nerrors;
+
+	spec = r->event = xcalloc(1, sizeof *spec);
+	spec->max_lines = EVENT_LINES_DEFAULT;
+	spec->max_bytes = EVENT_BYTES_DEFAULT;
+	spec->timeout_ms = EVENT_TIMEOUT_DEFAULT;
+	for (i = 2; i < p->ntok; i++) {
+		t = &p->tok[i];
+		if ((t->kind != TOK_WORD && t->kind != TOK_PAIR) ||
+		    word_index(t->text, event_words) < 0)
+			continue;
+		if (strcmp(t->text, "while") == 0 ||
+		    strcmp(t->text, "until") == 0)
+			parse_event_clause(p, i, spec);
+		else
+			parse_event_limit(p, t, spec);
+		i += event_word_len(p, i) - 1;
+	}
+	if (p->rs->nerrors != errors)
+		return -1;
+	if (spec->ncont == 0 && spec->until.re == NULL) {
+		parser_error(p, r->line, r->col, "event needs 'while /regex/' "
+		    "or 'until /regex/'");
+		return -1;
+	}
+	if (event_spec_build(spec, r->pattern, r->options, r->re,
+	    &cause) != 0) {
+		parser_error(p, r->line, r->col, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 parse_match(struct parser *p)
 {
@@ -901,11 +1049,13 @@ parse_match(struct parser *p)
 
 	if (p->ntok < 2 || p->tok[1].kind != TOK_REGEX) {
 		t = &p->tok[p->ntok < 2 ? 0 : 1];
-		parser_error(p, t->line, t->col, "match needs a /regex/");
+		parser_error(p, t->line, t->col, "%s needs a /regex/",
+		    p->tok[0].text);
 		return;
 	}
 	r = rule_new(p, p->tok[1].text);
-	if (compile_regex(p, &p->tok[1], r) != 0) {
+	if (compile_regex(p, &p->tok[1], r) != 0 ||
+	    (p->in_event && parse_event_spec(p, r) != 0)) {
 		rule_free(r);
 		return;
 	}
@@ -913,6 +1063,12 @@ parse_match(struct parser *p)
 		t = &p->tok[i];
 		if (t->kind == TOK_SEMI) {
 			i++;
+			continue;
+		}
+		if (p->in_event && (t->kind == TOK_WORD ||
+		    t->kind == TOK_PAIR) && word_index(t->text,
+		    event_words) >= 0) {
+			i += event_word_len(p, i);
 			continue;
 		}
 		if (t->kind == TOK_WORD &&
@@ -934,7 +1090,8 @@ parse_match(struct parser *p)
 			;
 	}
 	if (r->nactions == 0 && p->rs->nerrors == errors)
-		parser_error(p, r->line, r->col, "match has no action");
+		parser_error(p, r->line, r->col, "%s has no action",
+		    p->tok[0].text);
 	if (p->rs->nerrors != errors) {
 		rule_free(r);
 		return;
@@ -942,6 +1099,15 @@ parse_match(struct parser *p)
 	p->rs->rules = xreallocarray(p->rs->rules, p->rs->nrules + 1,
 	    sizeof *p->rs->rules);
 	p->rs->rules[p->rs->nrules++] = r;
+}
+
+/* "event /FIRST/ ...": a match rule whose first line opens an event. */
+static void
+parse_event(struct parser *p)
+{
+	p->in_event = 1;
+	parse_match(p);
+	p->in_event = 0;
 }
 
 /*
@@ -1056,15 +1222,21 @@ example_free(struct example *ex)
 	free(ex);
 }
 
-/* "example "LINE" nothing" or "example "LINE" ACTION... [; ACTION...]". */
+/*
+ * "example "LINE"... nothing" or "example "LINE"... ACTION... [; ACTION...]";
+ * several lines are an input of several lines, for events.
+ */
 static void
 parse_example(struct parser *p)
 {
 	struct example	*ex;
 	struct token	*t;
-	size_t		 errors = p->rs->nerrors;
+	struct buf	 text;
+	size_t		 i, errors = p->rs->nerrors;
 
-	if (p->ntok < 3 || p->tok[1].kind != TOK_STRING) {
+	for (i = 1; i < p->ntok && p->tok[i].kind == TOK_STRING; i++)
+		;
+	if (i == 1 || i == p->ntok) {
 		t = &p->tok[p->ntok < 2 ? 0 : 1];
 		parser_error(p, t->line, t->col, "example needs a \"line\" and "
 		    "the actions it makes, or nothing");
@@ -1074,14 +1246,20 @@ parse_example(struct parser *p)
 	ex->file = xstrdup(p->file);
 	ex->line = p->tok[0].line;
 	ex->col = p->tok[0].col;
-	ex->text = xstrdup(p->tok[1].text);
+	buf_init(&text, (size_t)-1);
+	for (i = 1; p->tok[i].kind == TOK_STRING; i++) {
+		buf_addstr(&text, p->tok[i].text);
+		buf_addstr(&text, "\n");
+	}
+	ex->text = xstrdup(buf_str(&text));
+	buf_free(&text);
 	ex->expect = rule_new(p, "");
-	if (p->ntok == 3 && p->tok[2].kind == TOK_WORD &&
-	    strcmp(p->tok[2].text, "nothing") == 0)
+	if (p->ntok == i + 1 && p->tok[i].kind == TOK_WORD &&
+	    strcmp(p->tok[i].text, "nothing") == 0)
 		ex->nothing = 1;
 	p->in_example = 1;
 	if (!ex->nothing)
-		parse_actions(p, 2, ex->expect, "an action or 'nothing'");
+		parse_actions(p, i, ex->expect, "an action or 'nothing'");
 	p->in_example = 0;
 	if (p->rs->nerrors != errors) {
 		example_free(ex);
@@ -1449,6 +1627,8 @@ parse_statement(struct parser *p)
 		parse_activity(p);
 	else if (t->kind == TOK_WORD && strcmp(t->text, "include") == 0)
 		parse_include(p);
+	else if (t->kind == TOK_WORD && strcmp(t->text, "event") == 0)
+		parse_event(p);
 	else if (t->kind == TOK_WORD && strcmp(t->text, "example") == 0)
 		parse_example(p);
 	else if (t->kind == TOK_WORD && strcmp(t->text, "exit") == 0)
@@ -1513,7 +1693,7 @@ static void
 ruleset_parse(struct ruleset *rs, const char *name, const char *text,
     size_t len, int depth)
 {
-	struct parser	 p = { rs, name, NULL, 0, depth, 0 };
+	struct parser	 p = { rs, name, NULL, 0, depth, 0, 0 };
 	struct tokens	 tv;
 	size_t		 i, start;
 
@@ -1586,7 +1766,7 @@ ruleset_load_actions(struct ruleset *rs, const char *name,
 {
 	static const char	 prefix[] = "match /^/ ";
 	const unsigned		 shift = sizeof prefix - 1;
-	struct parser		 p = { rs, name, NULL, 0, 0, 0 };
+	struct parser		 p = { rs, name, NULL, 0, 0, 0, 0 };
 	struct tokens		 tv;
 	char			*text;
 	size_t			 i, errors = rs->nerrors;

@@ -126,6 +126,42 @@ struct action {
 	int			 var_if_unset;	/* set NAME?=VALUE */
 };
 
+/*
+ * A regex of a multi-line event after its first line ("while /RE/",
+ * "until /RE/"), and where its named groups go: group n of re is group
+ * to[n] of the event's names (0: unnamed, not kept).
+ */
+struct event_clause {
+	pcre2_code	*re;
+	uint32_t	*to;
+	uint32_t	 ngroups;
+};
+
+/* Bounds of a multi-line event (see as-tail.rules(5)). */
+#define EVENT_LINES_DEFAULT	200
+#define EVENT_LINES_MAX		10000
+#define EVENT_BYTES_DEFAULT	(64 * 1024)
+#define EVENT_BYTES_MAX		(1024 * 1024)
+#define EVENT_TIMEOUT_DEFAULT	2000
+#define EVENT_TIMEOUT_MAX	(3600 * 1000)
+
+/*
+ * "event /FIRST/ ...": what else a multi-line event is made of.  The rule's
+ * own regex finds its first line; names is a pattern that is never matched,
+ * whose groups are the first line's, then the other names of the clauses:
+ * the templates of the actions are checked against it.
+ */
+struct event_spec {
+	struct event_clause	*cont;		/* "while": lines that go on */
+	size_t			 ncont;
+	struct event_clause	 until;		/* re NULL: none */
+	pcre2_code		*names;
+	uint32_t		 ngroups;	/* groups of names */
+	unsigned		 max_lines;
+	size_t			 max_bytes;
+	uint64_t		 timeout_ms;
+};
+
 /* "exit success|failure|N": which ends of a wrapped command a rule takes. */
 #define EXIT_ON_SUCCESS	(-1)
 #define EXIT_ON_FAILURE	(-2)
@@ -155,6 +191,7 @@ struct rule {
 	uint64_t	 threshold_ms;
 	struct action	*actions;
 	size_t		 nactions;
+	struct event_spec *event;	/* NULL: a one-line match rule */
 };
 
 /*
@@ -164,7 +201,7 @@ struct rule {
 struct example {
 	char		*file;
 	unsigned	 line, col;
-	char		*text;
+	char		*text;		/* its lines, each ended by "\n" */
 	int		 nothing;	/* "nothing": no rule may fire */
 	struct rule	*expect;	/* its actions are the expectation */
 };

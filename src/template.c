@@ -6,6 +6,9 @@
  * ${line}, ${file}, ${host}, ${env:NAME}, ${var:NAME}, ${elapsed}, ${count},
  * ${command}, ${exit} and ${signal}; "$$" is a dollar sign.  A template that
  * writes JSON is expanded with its references escaped for a JSON string.
+ * ${first:NAME} is capture NAME as the first line of a multi-line event gave
+ * it (event.c), where ${NAME} is the last value; for a one-line match they
+ * are the same.
  * ${env:ACTIVITYSMITH_API_KEY} is always empty: the key is never sent as text.  A named capture
  * wins over a built-in name.  The NAME of ${var:NAME} is itself a template
  * (${var:err.$1} reads the variable for the host in $1), so its closing brace
@@ -48,6 +51,7 @@ struct tpart {
 	enum tpart_kind	 kind;
 	char		*text;		/* TEXT: the text; ENV: the name */
 	uint32_t	 capture;	/* CAPTURE: its number */
+	int		 first;		/* CAPTURE: ${first:NAME} */
 	struct template	*name;		/* VAR: the variable's name */
 };
 
@@ -132,6 +136,17 @@ template_add_name(struct template *t, const char *name, const pcre2_code *re,
 			return -1;
 		}
 		template_add(t, TPART_CAPTURE)->capture = (uint32_t)n;
+		return 0;
+	}
+	if (strncmp(name, "first:", 6) == 0) {
+		if (template_add_name(t, name + 6, re, cause) != 0)
+			return -1;
+		if (t->parts[t->nparts - 1].kind != TPART_CAPTURE) {
+			*cause = xasprintf("${%s}: not a capture of the regex",
+			    name);
+			return -1;
+		}
+		t->parts[t->nparts - 1].first = 1;
 		return 0;
 	}
 	if (strncmp(name, "env:", 4) == 0 && name[4] != '\0') {
@@ -324,15 +339,24 @@ static void
 template_expand_capture(const struct tpart *p, const struct template_env *env,
     struct buf *b)
 {
-	PCRE2_SIZE	start, end;
+	const PCRE2_SIZE	*ov = env->ovector;
+	const char		*s = env->line;
+	size_t			 len = env->line_len;
+	PCRE2_SIZE		 start, end;
 
-	if (env->ovector == NULL || p->capture >= env->npairs)
+	if (p->first && env->first_ovector != NULL)
+		ov = env->first_ovector;
+	if (env->values != NULL) {
+		s = env->values;
+		len = env->values_len;
+	}
+	if (ov == NULL || p->capture >= env->npairs)
 		return;
-	start = env->ovector[2 * p->capture];
-	end = env->ovector[2 * p->capture + 1];
-	if (start == PCRE2_UNSET || end < start || end > env->line_len)
+	start = ov[2 * p->capture];
+	end = ov[2 * p->capture + 1];
+	if (start == PCRE2_UNSET || end < start || end > len)
 		return;
-	buf_addtext(b, env->line + start, end - start);
+	buf_addtext(b, s + start, end - start);
 }
 
 static void

@@ -26,6 +26,9 @@ struct template_env {
 	const char		*line;		/* the matched line */
 	size_t			 line_len;
 	const PCRE2_SIZE	*ovector;	/* captures, NULL without a match */
+	const PCRE2_SIZE	*first_ovector;	/* ${first:N}; NULL: ovector */
+	const char		*values;	/* what the ovectors index, */
+	size_t			 values_len;	/* NULL: line */
 	uint32_t		 npairs;
 	const char		*file;		/* input name, "-" for stdin */
 	uint64_t		 count;		/* the rule's match count */

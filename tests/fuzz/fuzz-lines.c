@@ -53,15 +53,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	env.vars = vars_new();
 	env.exit_status = -1;
 	env.state = action_state_new(rs);
+	env.events = events_new(rs, action_event, &env);
 	matcher_on_line_done(m, action_line_done, &env);
+	matcher_follow(m, events_open, events_line, env.events);
 	l = lines_new(fd, "input", -1, FUZZ_MAX_LINE, 1);
 	do
 		st = lines_read(l, m, &sink);
 	while (st == LINES_OK);
 	lines_flush(l, m, &sink);
+	events_end_all(env.events);
 	activities_end_all(env.activities, OUTCOME_NONE);
 	lines_free(l);
 	close(fd);
+	events_free(env.events);
 	activities_free(env.activities);
 	vars_free(env.vars);
 	action_state_free(env.state, rs);
