@@ -47,11 +47,11 @@ end cargo test on $(hostname) red 4/5" ]
 end cargo build on $(hostname) green 3/3" ]
 }
 
-@test "cargo: a panic under cargo run is pushed; the build stays green" {
+@test "cargo: a panic under cargo run is pushed with its message, on the line after it; the build stays green" {
 	cargo_dry cargo-run-failure.log
 	[ "$(summary)" = "start cargo build on $(hostname)
 end cargo build on $(hostname) green 1/1
-push panicked at src/main.rs:6:5" ]
+push no input on stdin at src/main.rs:6:5" ]
 }
 
 @test "cargo: --no-fail-fast's failures in two test binaries are one red test run" {
