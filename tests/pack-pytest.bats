@@ -11,7 +11,7 @@ pytest_dry() {
 	    "$FIXTURES/pytest/$1"
 }
 
-@test "pytest: -v shows the first failing test at once; the push quotes its exception" {
+@test "pytest: -v shows the first failing test at once; the push quotes its exception and where it was raised" {
 	pytest_dry fail-verbose.log
 	# The activity names the failing test while the run goes on, at 40%.
 	n=$(requests | grep -n live-activity/update | head -40 | while IFS=: read -r i _; do
@@ -19,10 +19,11 @@ pytest_dry() {
 	done)
 	[ -n "$n" ]
 	[ "$(field "$n" 'b["content_state"]["percentage"]')" = 40 ]
-	# One push, at pytest's summary, with the first "E" line of its section.
+	# One push, at pytest's summary, with the first "E" line of its section
+	# and where it was raised, the section's last "file.py:N: Error" line.
 	[ "$(requests | grep -c push-notification)" -eq 1 ]
 	push=$(requests | grep -n push-notification | cut -d: -f1)
-	[ "$(field "$push" 'b["message"]')" = "tests/test_calc.py::test_divide_by_zero: ZeroDivisionError: division by zero" ]
+	[ "$(field "$push" 'b["message"]')" = "tests/test_calc.py::test_divide_by_zero: ZeroDivisionError: division by zero at tests/test_calc.py:7" ]
 	valid_trace
 }
 
@@ -51,4 +52,11 @@ pytest_dry() {
 	[ "$(requests | grep -c push-notification)" -eq 0 ]
 	last=$(requests | wc -l)
 	[ "$(field "$last" 'b["content_state"]["color"]')" = green ]
+}
+
+@test "pytest: an exception raised in the code under test is pushed with the place it was raised, not the test's line" {
+	pytest_dry raise-in-code.log
+	[ "$(requests | grep -c push-notification)" -eq 1 ]
+	push=$(requests | grep -n push-notification | cut -d: -f1)
+	[ "$(field "$push" 'b["message"]')" = "tests/test_parse.py::test_two_fields: ValueError: bad input: expected 3 fields, got 2 at parse.py:4" ]
 }
