@@ -45,7 +45,7 @@ UNIT = tests/unit/unit-ratelimit tests/unit/unit-outbox tests/unit/unit-vars \
 # tests, the man page checks).
 ASAN_TESTS = $(filter-out tests/fake-server.bats tests/man.bats,$(wildcard tests/*.bats))
 # The suites where the reader and the sender thread share the outbox.
-TSAN_TESTS = tests/send.bats tests/retry.bats tests/budget.bats
+TSAN_TESTS = tests/send.bats tests/retry.bats tests/budget.bats tests/delivery.bats
 
 all: as-tail
 
