@@ -217,7 +217,8 @@ expand_fields(const struct action *a, const struct template_env *te,
 			template_expand_json(a->field[f], te, &x->field[f]);
 		else if (x->set[f])
 			template_expand(a->field[f], te, &x->field[f]);
-		buf_str(&x->field[f]);
+		if (x->set[f])		/* unset ones are never read */
+			buf_str(&x->field[f]);
 	}
 	for (i = 0; i < a->nmetrics; i++) {
 		buf_init(&x->metric[i], 64);
