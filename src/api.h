@@ -30,8 +30,8 @@ enum request_kind {
  * and ends hold a reference and get the id filled in when they are sent.
  *
  * Who owns the id, in one place: it is written under the outbox's lock
- * only, by the sender from a start's reply (outbox_set_id) and by the
- * outbox for a dry run's made-up id; the one exception is --state, which
+ * only, by the sender from a start's reply (outbox_set_id; a dry run's
+ * sender makes one up); the one exception is --state, which
  * restores it (activity.c) before the sender thread exists.  Everyone else
  * reads it under that lock too (outbox_get_id, request_body_json's caller).
  * Only the sender writes failed, under the same lock.

@@ -206,7 +206,7 @@ usage(FILE *f)
 	    "  --cacert file              verify the server with these CAs\n"
 	    "  --config file              read option defaults from file\n"
 	    "  --drain-timeout seconds    wait for the queue at exit (10)\n"
-	    "  -n, --dry-run              send nothing; trace the requests\n"
+	    "  -n, --dry-run              send nothing; show what would be sent\n"
 	    "  --json                     with --send, print the reply as it came\n"
 	    "  --notify-exit[=seconds]    push when the command (or --pid) ends\n"
 	    "  --proxy url                for https, send through this proxy\n"
@@ -744,7 +744,7 @@ open_trace(const struct options *o)
 	FILE	*f;
 
 	if (o->trace == NULL)
-		return o->dry_run && !o->preview ? stderr : NULL;
+		return NULL;
 	if (strcmp(o->trace, "-") == 0)
 		return stderr;
 	if ((f = fopen(o->trace, "w")) == NULL)
@@ -781,6 +781,18 @@ check_examples(struct ruleset *rs, struct options *o)
 	return failures > 0 ? 2 : 0;
 }
 
+/* AS_TAIL_TIME_SCALE (tests and benchmarks only): the budget's clock
+ * runs this many times faster; 0 if unset. */
+static unsigned
+time_scale(void)
+{
+	const char	*scale;
+
+	if ((scale = getenv("AS_TAIL_TIME_SCALE")) == NULL)
+		return 0;
+	return (unsigned)parse_seconds("AS_TAIL_TIME_SCALE", scale, 1, 1000);
+}
+
 /*
  * The budget shared with other as-tail processes: --budget, else
  * ACTIVITYSMITH_BUDGET, else the host's.  AS_TAIL_TIME_SCALE (tests and
@@ -790,7 +802,7 @@ static struct budget *
 open_budget(const struct options *o, const char *key)
 {
 	struct budget_config	 bc;
-	const char		*spec = o->budget, *scale;
+	const char		*spec = o->budget;
 	char			*cause;
 
 	memset(&bc, 0, sizeof bc);
@@ -801,10 +813,34 @@ open_budget(const struct options *o, const char *key)
 		msg_fatalx(2, "%s", cause);
 	bc.key = key;
 	bc.rate = o->rate;
-	if ((scale = getenv("AS_TAIL_TIME_SCALE")) != NULL)
-		bc.time_scale = (unsigned)parse_seconds("AS_TAIL_TIME_SCALE",
-		    scale, 1, 1000);
+	bc.time_scale = time_scale();
 	return budget_new(&bc);
+}
+
+/*
+ * A dry run's sender, on a budget of its own (a dry run must not spend the
+ * one real runs share): the requests a real run would send go, in words,
+ * to the standard error, or as JSON to --trace.  AS_TAIL_DRY_UNLIMITED
+ * (tests only) takes the budget away: every request goes as it is made.
+ */
+static struct sender *
+start_dry_sender(const struct options *o, struct outbox *ob,
+    struct budget **budget)
+{
+	struct budget_config	 bc;
+	const char		*unlimited = getenv("AS_TAIL_DRY_UNLIMITED");
+	FILE			*show = NULL;
+
+	if (o->trace == NULL && !o->preview)
+		show = stderr;	/* --preview draws on the terminal instead */
+	if (unlimited != NULL && *unlimited != '\0')
+		return sender_dry_new(ob, NULL, show);
+	memset(&bc, 0, sizeof bc);
+	bc.kind = BUDGET_LOCAL;
+	bc.rate = o->rate;
+	bc.time_scale = time_scale();
+	*budget = budget_new(&bc);
+	return sender_dry_new(ob, *budget, show);
 }
 
 /*
@@ -992,6 +1028,7 @@ struct ticker {
 	struct outbox		*outbox;
 	const char		*pack;		/* chosen without -r, or NULL */
 	struct detect		*detect;	/* choosing from the input */
+	struct sender		*dry;		/* a dry run's sender */
 	uint64_t		 lines;		/* read so far */
 };
 
@@ -1035,6 +1072,8 @@ tick(void *arg, uint64_t now)
 	}
 	action_tick(t->env, now);
 	activities_tick(t->activities, now);
+	if (t->dry != NULL)
+		sender_dry_send(t->dry);	/* what the budget let go since */
 	if (t->state != NULL)
 		state_save(t->state);
 }
@@ -1223,11 +1262,13 @@ main(int argc, char **argv)
 	if (o.check)
 		return check_examples(rs, &o);
 	trace = open_trace(&o);
-	ob = outbox_new(trace, o.dry_run, PUSH_QUEUE_MAX);
+	ob = outbox_new(trace, PUSH_QUEUE_MAX);
 	if (!o.dry_run)
 		sender = start_sender(&o, ob, &budget);
-	else
+	else {
 		key_hide();
+		sender = start_dry_sender(&o, ob, &budget);
+	}
 	if (o.preview)
 		preview = preview_new(ob);
 
@@ -1278,6 +1319,7 @@ main(int argc, char **argv)
 	ticker.env = &env;
 	ticker.outbox = ob;
 	ticker.pack = o.chosen;
+	ticker.dry = o.dry_run ? sender : NULL;
 	ticker.state = o.state == NULL ? NULL : state_new(o.state, in.follow,
 	    env.activities);
 	if (ticker.state != NULL)
@@ -1322,8 +1364,7 @@ main(int argc, char **argv)
 		explain_print(stderr, rs, env.state, m, in.nlines, in.nbytes,
 		    clock_now_ms() - start);
 	preview_flush(preview);
-	if (sender != NULL)
-		left = finish_sender(&o, sender, &refused);
+	left = finish_sender(&o, sender, &refused);
 	preview_finish(preview);
 	/* After the drain: a start answered during it has its id now. */
 	if (ticker.state != NULL)
@@ -1354,7 +1395,7 @@ main(int argc, char **argv)
 	buf_free(&o.inline_rules);
 	config_free(o.config);
 	model_channels_free(o.channels);
-	if (sender != NULL)
+	if (!o.dry_run)
 		curl_global_cleanup();
 	if (wrap) {
 		child_free(&child);

@@ -7,7 +7,7 @@
  * ${host}).  Only the actions that stand alone can be sent once: push,
  * metric and badge; a Live Activity action finds no activity declared (a
  * Live Activity lives across many requests).  The
- * requests are taken from a dry-run-free outbox one by one and sent with
+ * requests are taken from the outbox one by one and sent with
  * one try each, synchronously, like the vendor's command-line tool: no
  * sender thread, no retry, no rate limit.  Each reply is printed, as it
  * came with --json, else one "key: value" line per field.
@@ -27,6 +27,7 @@
 #include "oneshot.h"
 #include "outbox.h"
 #include "rules.h"
+#include "show.h"
 #include "vars.h"
 
 /* Parse the action; report the errors and return NULL if it is not valid. */
@@ -109,6 +110,20 @@ oneshot_deliver(const struct oneshot *o, struct http *h, struct request *r)
 	return rval;
 }
 
+/* A dry run without --trace: the request in words on the standard error. */
+static void
+oneshot_show(const struct oneshot *o, const struct request *r)
+{
+	struct buf	line;
+
+	if (o->trace != NULL)
+		return;
+	buf_init(&line, 8192);
+	show_request(r, &line);
+	fprintf(stderr, "%s\n", buf_str(&line));
+	buf_free(&line);
+}
+
 int
 oneshot_send(const struct oneshot *o)
 {
@@ -122,19 +137,19 @@ oneshot_send(const struct oneshot *o)
 
 	if ((rs = oneshot_rules(o->action)) == NULL)
 		return 2;
-	ob = outbox_new(o->trace, o->dry_run, 16);
+	ob = outbox_new(o->trace, 16);
 	oneshot_fire(rs, ob);
-	if (!o->dry_run) {
-		h = http_new(o->url, o->key, o->cacert, o->proxy,
-		    o->timeout_s, &stop);
-		while ((r = outbox_pick(ob, clock_now_ms(), &wait)) != NULL) {
-			outbox_trace(ob, r);
-			if (oneshot_deliver(o, h, r) != 0)
-				rval = 1;
-			outbox_sent(ob, r);
-		}
-		http_free(h);
+	h = o->dry_run ? NULL : http_new(o->url, o->key, o->cacert, o->proxy,
+	    o->timeout_s, &stop);
+	while ((r = outbox_pick(ob, clock_now_ms(), &wait)) != NULL) {
+		outbox_trace(ob, r);
+		if (h == NULL)
+			oneshot_show(o, r);
+		else if (oneshot_deliver(o, h, r) != 0)
+			rval = 1;
+		outbox_sent(ob, r);
 	}
+	http_free(h);
 	outbox_free(ob);
 	ruleset_free(rs);
 	return rval;

@@ -14,8 +14,8 @@ struct oneshot {
 	const char	*cacert;
 	const char	*proxy;		/* --proxy, or NULL */
 	long		 timeout_s;
-	int		 dry_run;	/* trace the request, send nothing */
-	FILE		*trace;		/* borrowed; may be NULL (-n: stderr) */
+	int		 dry_run;	/* show the request, send nothing */
+	FILE		*trace;		/* borrowed; may be NULL */
 	int		 json;		/* print the reply as it came */
 };
 

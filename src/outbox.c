@@ -55,8 +55,8 @@ struct outbox {
 	pthread_cond_t		 cond;
 	FILE			*trace;
 	int			 trace_failed;
-	int			 dry_run;
-	unsigned long		 next_dry_id;
+	void			(*on_add)(void *);
+	void			*on_add_arg;
 	unsigned		 push_max;
 	unsigned		 npushes;
 	struct entries		 pushes;
@@ -75,7 +75,7 @@ struct outbox {
 };
 
 struct outbox *
-outbox_new(FILE *trace, int dry_run, unsigned push_max)
+outbox_new(FILE *trace, unsigned push_max)
 {
 	struct outbox	*ob;
 
@@ -83,7 +83,6 @@ outbox_new(FILE *trace, int dry_run, unsigned push_max)
 	pthread_mutex_init(&ob->lock, NULL);
 	pthread_cond_init(&ob->cond, NULL);
 	ob->trace = trace;
-	ob->dry_run = dry_run;
 	ob->push_max = push_max < 1 ? 1 : push_max;
 	TAILQ_INIT(&ob->pushes);
 	ob->shown = shown_new();
@@ -354,17 +353,6 @@ push_fold(struct outbox *ob, struct request *r)
 	free(text);
 }
 
-static void
-outbox_dry_run(struct outbox *ob, struct request *r)
-{
-	if (r->first && r->kind == REQUEST_START && r->instance->id == NULL)
-		r->instance->id = xasprintf("dry-run-%lu", ++ob->next_dry_id);
-	outbox_trace(ob, r);
-	ob->stats.sent++;
-	shown_delivered(ob->shown, r, clock_now_ms());
-	request_free(r);
-}
-
 void
 outbox_add(struct outbox *ob, struct request *r)
 {
@@ -374,9 +362,7 @@ outbox_add(struct outbox *ob, struct request *r)
 	pthread_mutex_lock(&ob->lock);
 	ob->stats.added++;
 	shown_queued(ob->shown, r);
-	if (ob->dry_run)
-		outbox_dry_run(ob, r);
-	else if ((l = outbox_lane(ob, r)) != NULL)
+	if ((l = outbox_lane(ob, r)) != NULL)
 		lane_add(ob, l, r);
 	else if (ob->npushes >= ob->push_max)
 		push_fold(ob, r);
@@ -387,6 +373,17 @@ outbox_add(struct outbox *ob, struct request *r)
 	}
 	ob->changes++;
 	pthread_cond_broadcast(&ob->cond);
+	pthread_mutex_unlock(&ob->lock);
+	if (ob->on_add != NULL)
+		ob->on_add(ob->on_add_arg);
+}
+
+void
+outbox_on_add(struct outbox *ob, void (*fn)(void *), void *arg)
+{
+	pthread_mutex_lock(&ob->lock);
+	ob->on_add = fn;
+	ob->on_add_arg = arg;
 	pthread_mutex_unlock(&ob->lock);
 }
 
@@ -764,6 +761,7 @@ outbox_stats(struct outbox *ob, struct outbox_stats *st)
 	pthread_mutex_lock(&ob->lock);
 	*st = ob->stats;
 	st->queued = ob->queued;
+	st->ends = ob->ends;
 	pthread_mutex_unlock(&ob->lock);
 }
 

@@ -17,8 +17,8 @@
  *    ("... and 12 more") rather than lost;
  *  - metrics and the badge keep only their latest value.
  *
- * Every request dropped, folded or given up on is counted.  In a dry run
- * nothing is queued: each request is traced at once and taken as delivered.
+ * Every request dropped, folded or given up on is counted.  A dry run goes
+ * through all of this too, only its sender answers at once (sender.h).
  */
 #ifndef AS_TAIL_OUTBOX_H
 #define AS_TAIL_OUTBOX_H
@@ -39,17 +39,23 @@ struct outbox_stats {
 	unsigned long	retried;
 	unsigned long	failed;		/* given up on */
 	unsigned long	queued;		/* waiting or in flight now */
+	unsigned long	ends;		/* of them, ends */
 };
 
 /*
  * Return a new outbox holding at most push_max pushes.  trace (may be
- * NULL; borrowed) gets each request as one JSON line when it is sent, or in
- * a dry run when it is added.  Free with outbox_free.
+ * NULL; borrowed) gets each request as one JSON line when it is sent.  Free
+ * with outbox_free.
  */
-struct outbox	*outbox_new(FILE *, int, unsigned);
+struct outbox	*outbox_new(FILE *, unsigned);
 void		 outbox_free(struct outbox *);
 /* Queue a request; takes ownership.  Safe from any thread. */
 void		 outbox_add(struct outbox *, struct request *);
+/*
+ * Call fn(arg) after each outbox_add, on the adding thread and without the
+ * outbox's lock: a dry run's sender, which has no thread of its own.
+ */
+void		 outbox_on_add(struct outbox *, void (*)(void *), void *);
 
 /*
  * The sender's side; these lock the outbox themselves.  outbox_pick returns

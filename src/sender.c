@@ -44,6 +44,11 @@
  * held until it may ask again, where later states of its activity still
  * coalesce with it; meanwhile requests that spend another bucket, or need
  * no slot, go.
+ *
+ * A dry run (-n) has a sender too, so that it sends what a real run would,
+ * in the same order: no thread and no network, each request answered at
+ * once with a 200 (sender_fake_reply), on the reader's thread whenever a
+ * request is added; at exit the waits of the drain are skipped, not spent.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -58,6 +63,7 @@
 #include "http.h"
 #include "msg.h"
 #include "sender.h"
+#include "show.h"
 #include "xmalloc.h"
 
 /* A start or an end waits this long for its reply, or --timeout if longer. */
@@ -93,13 +99,18 @@ struct sender {
 	int			 open;		/* Live Activities we started */
 	unsigned		 limited;	/* 429s in a row */
 	unsigned int		 seed;
+	/* A dry run's: no thread, no network (http is NULL). */
+	FILE			*show;		/* each request in words */
+	uint64_t		 skipped_ms;	/* time skipped, not waited */
+	uint64_t		 no_token_until_ms;	/* the bucket is empty */
+	unsigned long		 dry_ids;	/* dry-run-1, dry-run-2 ... */
 };
 
 /* Copy text into out with every occurrence of the key blanked. */
 static void
 redact(const struct sender *s, const char *text, char *out, size_t size)
 {
-	const char	*key = http_key(s->http), *p;
+	const char	*key = s->http != NULL ? http_key(s->http) : "", *p;
 	size_t		 klen = strlen(key), n = 0;
 
 	for (p = text; *p != '\0' && n + 1 < size; ) {
@@ -201,6 +212,7 @@ sender_spend(struct sender *s, struct request *r, uint64_t now)
 	wait = budget_take(s->config.budget, feature(r), urgency(r), now);
 	if (wait == 0)
 		return 1;
+	s->no_token_until_ms = now + wait;
 	outbox_hold(s->outbox, r, now + wait, 0);
 	return 0;
 }
@@ -270,7 +282,7 @@ static void
 sender_slot_after(struct sender *s, const struct request *r, enum verdict v,
     uint64_t now)
 {
-	if (r->activity == NULL)
+	if (r->activity == NULL || s->config.budget == NULL)
 		return;
 	if ((v == VERDICT_DONE && request_is_end(r)) ||
 	    (v == VERDICT_GIVE_UP && (needs_slot(r) || request_is_end(r))))
@@ -432,6 +444,47 @@ sender_check_limit(struct sender *s, const struct request *r)
 	    ACTIVITY_LIMIT);
 }
 
+/* The sender's clock: a dry run's runs ahead by the waits it skipped. */
+static uint64_t
+sender_now(const struct sender *s)
+{
+	return clock_now_ms() + s->skipped_ms;
+}
+
+/*
+ * A dry run's reply, at once: 200, with a made-up id for a classic start
+ * and the operation for a stream.  r is shown in words first, if asked.
+ */
+static void
+sender_fake_reply(struct sender *s, const struct request *r,
+    struct http_reply *reply)
+{
+	struct buf	line;
+	char		*text;
+
+	if (s->show != NULL) {
+		buf_init(&line, 8192);
+		show_request(r, &line);
+		fprintf(s->show, "%s\n", buf_str(&line));
+		fflush(s->show);
+		buf_free(&line);
+	}
+	memset(reply, 0, sizeof *reply);
+	reply->status = 200;
+	reply->retry_after_s = -1;
+	if (r->kind == REQUEST_START)
+		text = xasprintf("{\"activity_id\":\"dry-run-%lu\"}",
+		    ++s->dry_ids);
+	else if (r->kind == REQUEST_STREAM_PUT)
+		text = xasprintf("{\"operation\":\"%s\"}", r->first ?
+		    "started" : "updated");
+	else
+		text = xstrdup("{\"success\":true}");
+	buf_init(&reply->body, 1024);
+	buf_addstr(&reply->body, text);
+	free(text);
+}
+
 static void
 sender_deliver(struct sender *s, struct request *r, uint64_t now)
 {
@@ -449,12 +502,15 @@ sender_deliver(struct sender *s, struct request *r, uint64_t now)
 	sender_check_limit(s, r);
 	body = request_body_json(r);
 	outbox_trace(s->outbox, r);
-	http_send(s->http, request_method(r), r->path, body,
-	    r->first || request_is_end(r) ? LIFECYCLE_WAIT_S : 0, &reply);
+	if (s->http != NULL)
+		http_send(s->http, request_method(r), r->path, body,
+		    r->first || request_is_end(r) ? LIFECYCLE_WAIT_S : 0, &reply);
+	else
+		sender_fake_reply(s, r, &reply);
 	free(body);
 	api_reply_parse(reply.body.data, &ar);
 	describe(s, &reply, &ar, what, sizeof what);
-	now = clock_now_ms();
+	now = sender_now(s);
 	if (reply.status != 429)
 		s->limited = 0;
 	sender_listen(s, r, &reply, now);
@@ -551,12 +607,95 @@ sender_start(struct outbox *ob, const struct sender_config *config)
 	return s;
 }
 
+/* A dry run's sender sends what may go whenever a request is added. */
+static void
+sender_dry_added(void *arg)
+{
+	sender_dry_send(arg);
+}
+
+struct sender *
+sender_dry_new(struct outbox *ob, struct budget *budget, FILE *show)
+{
+	struct sender	*s;
+
+	s = xcalloc(1, sizeof *s);
+	s->outbox = ob;
+	s->config.budget = budget;
+	s->show = show;
+	outbox_on_add(ob, sender_dry_added, s);
+	return s;
+}
+
+uint64_t
+sender_dry_send(struct sender *s)
+{
+	struct request	*r;
+	uint64_t	 now, wait;
+
+	for (;;) {
+		/*
+		 * Nothing goes while the bucket is empty (a dry run has no
+		 * server to name buckets apart); not asking again meanwhile
+		 * keeps each request added O(1), not a pick over every lane.
+		 */
+		now = sender_now(s);
+		if (now < s->no_token_until_ms)
+			return s->no_token_until_ms - now;
+		if ((r = outbox_pick(s->outbox, now, &wait)) == NULL)
+			return wait;
+		if (s->config.budget == NULL || sender_spend(s, r, now))
+			sender_deliver(s, r, now);
+	}
+}
+
+/*
+ * A dry run's drain: send what may go, skipping the waits, until
+ * deadline_ms or until nothing (with ends set: no end) is queued.  Returns
+ * how many requests are left.
+ */
+static unsigned long
+sender_dry_until(struct sender *s, uint64_t deadline_ms, int ends)
+{
+	struct outbox_stats	st;
+	uint64_t		wait;
+
+	for (;;) {
+		wait = sender_dry_send(s);
+		outbox_stats(s->outbox, &st);
+		if ((ends ? st.ends : st.queued) == 0 || wait == UINT64_MAX ||
+		    sender_now(s) + wait > deadline_ms)
+			return st.queued;
+		s->skipped_ms += wait;
+	}
+}
+
+/* As sender_finish's drain, on the dry run's clock: the server answers. */
+static unsigned long
+sender_dry_drain(struct sender *s, uint64_t deadline_ms,
+    uint64_t end_deadline_ms)
+{
+	unsigned long	left;
+
+	left = sender_dry_until(s, deadline_ms + s->skipped_ms, 0);
+	if (left > 0 && end_deadline_ms > deadline_ms)
+		left = sender_dry_until(s, end_deadline_ms + s->skipped_ms, 1);
+	return left;
+}
+
 unsigned long
 sender_finish(struct sender *s, uint64_t deadline_ms,
     uint64_t end_deadline_ms, int *key_refused)
 {
 	unsigned long	left;
 
+	if (s->http == NULL) {
+		outbox_on_add(s->outbox, NULL, NULL);
+		left = sender_dry_drain(s, deadline_ms, end_deadline_ms);
+		*key_refused = 0;
+		free(s);
+		return left;
+	}
 	atomic_store(&s->draining, 1);
 	outbox_wake(s->outbox);
 	left = outbox_drain(s->outbox, deadline_ms, 0);

@@ -80,9 +80,12 @@ POST /metrics/disk.free/value 200" ]
 	[[ "$output" == *"no activity named 'x'"* ]]
 }
 
-@test "--send -n traces the request and needs no key" {
+@test "--send -n shows the request and needs no key; --trace has its JSON" {
 	unset ACTIVITYSMITH_API_KEY
 	run as_tail -n --send 'badge count=7'
+	[ "$status" -eq 0 ]
+	[ "$output" = 'badge  7' ]
+	run as_tail -n --trace - --send 'badge count=7'
 	[ "$status" -eq 0 ]
 	[ "$output" = '{"method":"POST","path":"/badge","body":{"badge":7}}' ]
 }

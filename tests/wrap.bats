@@ -191,10 +191,10 @@ exit failure end b failure; push title=\"failed with \${exit}\" message=\"\${lin
 @test "--notify-exit pushes once when the command ends, even without rules" {
 	run sh -c "timeout 30 $AS_TAIL -n --notify-exit -- sh -c 'exit 3' 2>&1"
 	[ "$status" -eq 3 ]
-	[[ "$output" == *'"title":"✗ sh -c exit 3","message":"exit 3 after 0s on '* ]]
+	[[ "$output" == *'push  ✗ sh -c exit 3: exit 3 after 0s on '* ]]
 	run sh -c "timeout 30 $AS_TAIL -n --notify-exit -- true 2>&1"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *'"title":"✓ true"'* ]]
+	[[ "$output" == *'push  ✓ true: '* ]]
 }
 
 @test "--notify-exit=SECONDS stays quiet for a command shorter than that" {

@@ -1,8 +1,8 @@
 /*
  * fuzz-lines.c: the line splitter through the matcher, the actions and the
- * outbox (a dry run): any bytes as input, read the way as-tail reads a file,
- * with a small line limit so that long lines are cut too.  The rules are
- * the shipped generic pack (run from the top of the tree).
+ * outbox (queued, never sent): any bytes as input, read the way as-tail
+ * reads a file, with a small line limit so that long lines are cut too.  The
+ * rules are the shipped generic pack (run from the top of the tree).
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -48,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if ((fd = open(fuzz_file("input", data, len), O_RDONLY)) == -1)
 		abort();
 	memset(&env, 0, sizeof env);
-	env.outbox = outbox_new(NULL, 1, 16);
+	env.outbox = outbox_new(NULL, 16);
 	env.activities = activities_new(rs, env.outbox, API_STREAM);
 	env.vars = vars_new();
 	env.exit_status = -1;

@@ -43,7 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (rs == NULL)
 		setup();
 	paths[0] = log_path;
-	ob = outbox_new(NULL, 1, 16);
+	ob = outbox_new(NULL, 16);
 	as = activities_new(rs, ob, API_STREAM);
 	f = follow_new(paths, 1, 0, -1, 4096, 1);
 	st = state_new(fuzz_file("state", data, len), f, as);

@@ -89,7 +89,7 @@ main(void)
 	int			 i;
 
 	/* Updates coalesce: only the latest state waits. */
-	ob = outbox_new(NULL, 0, 4);
+	ob = outbox_new(NULL, 4);
 	run1 = instance_new();
 	outbox_add(ob, la(REQUEST_START, 1, run1, 1));
 	for (i = 2; i <= 1000; i++)
@@ -127,7 +127,7 @@ main(void)
 
 	/* A whole run that never left is dropped when the next one starts. */
 	outbox_free(ob);
-	ob = outbox_new(NULL, 0, 4);
+	ob = outbox_new(NULL, 4);
 	instance_unref(run1);
 	run1 = instance_new();
 	instance_unref(run2);
@@ -214,7 +214,7 @@ main(void)
 
 	/* Fair share: while pushes keep coming, updates still go. */
 	outbox_free(ob);
-	ob = outbox_new(NULL, 0, 16);
+	ob = outbox_new(NULL, 16);
 	instance_unref(run1);
 	run1 = instance_new();
 	outbox_add(ob, la(REQUEST_START, 1, run1, 1));
