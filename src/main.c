@@ -1053,9 +1053,10 @@ print_status(struct ticker *t)
 	else if (t->pack != NULL)
 		snprintf(pack, sizeof pack, "pack %.100s; ", t->pack);
 	msg_warnx("%s%llu line%s read; requests: %lu sent, %lu queued, %lu "
-	    "coalesced, %lu failed%s", pack, (unsigned long long)t->lines,
+	    "coalesced, %lu folded, %lu failed%s", pack,
+	    (unsigned long long)t->lines,
 	    t->lines == 1 ? "" : "s", st.sent, st.queued, st.coalesced,
-	    st.failed, b.data);
+	    st.folded, st.failed, b.data);
 	buf_free(&b);
 }
 

@@ -127,3 +127,25 @@ end  Build  on vm  5/8  green" ]
 	[ "$status" -eq 0 ]
 	[ "$output" = "push  Backup done: all 3 disks" ]
 }
+
+@test "SIGUSR1 counts the requests queued behind the budget (issue 10.9)" {
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	"$AS_TAIL" -n -q --rate 1/min --drain-timeout 600 --trace "$BATS_TEST_TMPDIR/trace" \
+	    -r "$(rules "$BUILD")" < "$BATS_TEST_TMPDIR/in" 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	exec 5> "$BATS_TEST_TMPDIR/in"
+	printf 'error: a\nerror: b\nerror: c\nerror: d\n' >&5
+	wait_grep '"a"' "$BATS_TEST_TMPDIR/trace"	# the signals are caught
+	# Ask until the status has all four lines (within a second of each).
+	for i in $(seq 100); do
+		kill -USR1 $pid
+		grep -q '4 lines read' "$BATS_TEST_TMPDIR/err" && break
+		sleep 0.2
+	done
+	exec 5>&-
+	wait $pid
+	# A budget of 1 a minute lets one go at once; the other three wait
+	# (and go in the drain, whose waits a dry run skips).
+	[ "$(grep -m1 '4 lines read' "$BATS_TEST_TMPDIR/err")" = "as-tail: 4 lines read; requests: 1 sent, 3 queued, 0 coalesced, 0 folded, 0 failed" ]
+	[ "$(requests | wc -l)" -eq 4 ]
+}

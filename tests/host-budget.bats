@@ -240,7 +240,7 @@ match /^stop/ end a1 success; end a2 success')" < "$BATS_TEST_TMPDIR/in" \
 		sleep 0.1
 	done
 	grep 'line read' "$BATS_TEST_TMPDIR/err" | tail -1 > "$BATS_TEST_TMPDIR/status"
-	grep -q '; requests: 4 sent, 2 queued, 0 coalesced, 0 failed; a1 0/1; a2 0/1; a3 0/1; a4 0/1; a5 0/1 waiting for a Live Activity slot; a6 0/1 waiting for a Live Activity slot$' "$BATS_TEST_TMPDIR/status"
+	grep -q '; requests: 4 sent, 2 queued, 0 coalesced, 0 folded, 0 failed; a1 0/1; a2 0/1; a3 0/1; a4 0/1; a5 0/1 waiting for a Live Activity slot; a6 0/1 waiting for a Live Activity slot$' "$BATS_TEST_TMPDIR/status"
 	[ "$(grep -c 'waiting for a free Live Activity slot' "$BATS_TEST_TMPDIR/err")" -eq 2 ]
 	printf 'stop\n' >&5
 	wait_grep 'stream/a6: a Live Activity slot is free' "$BATS_TEST_TMPDIR/err"

@@ -177,5 +177,5 @@ $command: $got, not $pack"
 	wait $pid || rc=$?
 	[ "$rc" -eq 0 ]
 	[ "$(wc -l < "$BATS_TEST_TMPDIR/err")" -eq 1 ]
-	[[ "$(cat "$BATS_TEST_TMPDIR/err")" == "as-tail: pack make; 1 line read; requests: 1 sent, 0 queued, 0 coalesced, 0 failed; make 1/"* ]]
+	[[ "$(cat "$BATS_TEST_TMPDIR/err")" == "as-tail: pack make; 1 line read; requests: 1 sent, 0 queued, 0 coalesced, 0 folded, 0 failed; make 1/"* ]]
 }

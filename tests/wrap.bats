@@ -113,7 +113,7 @@ wrap() {
 	rc=0
 	wait $pid || rc=$?
 	[ "$rc" -eq 0 ]
-	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "as-tail: 1 line read; requests: 1 sent, 0 queued, 0 coalesced, 0 failed; b 3/8" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "as-tail: 1 line read; requests: 1 sent, 0 queued, 0 coalesced, 0 folded, 0 failed; b 3/8" ]
 	[ "$(field 2 'b["content_state"]["current_step"]')" = 4 ]
 }
 
