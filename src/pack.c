@@ -37,6 +37,7 @@ static const struct pack_tool pack_tools[] = {
 	{ "go",			"go" },
 	{ "gradle",		"gradle" },
 	{ "gradlew",		"gradle" },
+	{ "helm",		"helm" },
 	{ "jest",		"jest" },
 	{ "kubectl",		"kubectl" },
 	{ "make",		"make" },

@@ -26,7 +26,7 @@ chosen() {
 	    pnpm npx pip pip3 python python3 pytest py.test docker terraform \
 	    ansible-playbook kubectl gradle gradlew mvn mvnw rsync git apt-get \
 	    curl wget dd borg restic rclone jest ffmpeg webpack \
-	    webpack-cli vite bazel bazelisk sudo env time nice frobnicate
+	    webpack-cli vite bazel bazelisk helm sudo env time nice frobnicate
 	bad=
 	while read -r pack command; do
 		got=$(chosen $command)
@@ -80,6 +80,7 @@ $command: $got, not $pack"
 	vite vite build
 	bazel bazel build //...
 	bazel bazelisk test //t:all
+	helm helm upgrade --install web ./chart --wait
 	make sudo make install
 	make sudo -u root -E make install
 	make env CC=clang CFLAGS=-O2 make
