@@ -583,13 +583,7 @@ action_event(void *arg, const struct rule *r, const struct event_capture *c)
 	struct template_env	 te;
 
 	action_template_env(env, &te);
-	te.line = c->text;
-	te.line_len = c->line_len;
-	te.values = c->text;
-	te.values_len = c->text_len;
-	te.ovector = c->last;
-	te.first_ovector = c->first;
-	te.npairs = c->npairs;
+	event_capture_env(c, &te);
 	action_fire(env, r, &te);
 }
 

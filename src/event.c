@@ -26,6 +26,7 @@
 #include "clock.h"
 #include "event.h"
 #include "match.h"
+#include "template.h"
 #include "msg.h"
 #include "xmalloc.h"
 
@@ -466,4 +467,16 @@ events_end_all(struct events *ev)
 	for (i = 0; i < ev->n && ev->nopen > 0; i++)
 		if (ev->v[i].open)
 			event_end(ev, &ev->v[i]);
+}
+
+void
+event_capture_env(const struct event_capture *c, struct template_env *te)
+{
+	te->line = c->text;
+	te->line_len = c->line_len;
+	te->values = c->text;
+	te->values_len = c->text_len;
+	te->ovector = c->last;
+	te->first_ovector = c->first;
+	te->npairs = c->npairs;
 }

@@ -33,6 +33,12 @@ struct event_capture {
 typedef void (*event_fire_fn)(void *, const struct rule *,
     const struct event_capture *);
 
+struct template_env;
+
+/* Point te's line, values and captures at the event's, for its actions. */
+void		 event_capture_env(const struct event_capture *,
+		    struct template_env *);
+
 struct events;
 
 /*

@@ -140,13 +140,7 @@ example_event(void *arg, const struct rule *r, const struct event_capture *c)
 	struct template_env	 te;
 
 	example_env(fg, &te);
-	te.line = c->text;
-	te.line_len = c->line_len;
-	te.values = c->text;
-	te.values_len = c->text_len;
-	te.ovector = c->last;
-	te.first_ovector = c->first;
-	te.npairs = c->npairs;
+	event_capture_env(c, &te);
 	example_fire_env(fg, r, &te);
 }
 
