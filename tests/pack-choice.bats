@@ -45,7 +45,6 @@ $command: $got, not $pack"
 	npm npm ci
 	npm yarn install
 	npm pnpm install
-	npm npx tsc
 	pytest pytest -q
 	pytest py.test
 	pytest python3 -m pytest tests
@@ -95,6 +94,87 @@ $command: $got, not $pack"
 	EOF
 	echo "wrong packs:$bad"
 	[ -z "$bad" ]
+}
+
+@test "a package runner counts as the tool it runs: npx webpack gets the webpack pack (issue 14)" {
+	fake_commands npm npx pnpm pnpx yarn bunx sudo time
+	bad=
+	while read -r pack command; do
+		got=$(chosen $command)
+		[ "$got" = "$pack" ] || bad="$bad
+$command: $got, not $pack"
+	done <<-'EOF'
+	webpack npx webpack --mode production
+	vite npx vite build
+	jest npx jest --ci
+	webpack npx -y webpack-cli build
+	vite npx --yes vite@5 build
+	webpack npx -p webpack-cli webpack
+	webpack npx --package webpack-cli webpack
+	webpack npx --package=webpack-cli webpack
+	vite npm exec vite build
+	vite npm exec -- vite build
+	jest npm x --yes jest
+	webpack npm exec --package=webpack-cli -- webpack
+	vite pnpm exec vite build
+	vite pnpm dlx vite build
+	jest pnpm --filter web exec jest
+	vite pnpm vite build
+	webpack pnpm run webpack
+	vite pnpx vite build
+	jest yarn jest --ci
+	webpack yarn run webpack
+	vite yarn dlx vite build
+	vite yarn exec vite build
+	vite bunx vite build
+	jest bunx --bun jest
+	webpack time npx webpack
+	vite sudo -u ci npx vite build
+	npm npm ci
+	npm npm install
+	npm npm run build
+	npm npm exec
+	npm npx
+	npm yarn
+	npm yarn install --frozen-lockfile
+	npm yarn add left-pad
+	npm yarn run build
+	npm yarn build
+	npm pnpm install
+	npm pnpm run build
+	npm pnpm --filter web build
+	npm npx npm ci
+	generic npx tsc --noEmit
+	generic npx @angular/cli build
+	generic npm exec tsc
+	generic pnpm dlx create-vite app
+	generic yarn dlx create-vite app
+	generic bunx tsc
+	EOF
+	echo "wrong packs:$bad"
+	[ -z "$bad" ]
+}
+
+@test "a runner's tool is said with -v: the webpack pack, for webpack" {
+	fake_commands npx
+	run as_tail -v -n -q -- npx webpack < /dev/null
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep '^as-tail: rules: ')" = \
+	    "as-tail: rules: the webpack pack, for webpack" ]
+}
+
+@test "a tool the table does not know after npx leaves the choice to the input: npm's own errors choose npm" {
+	# What npx says when it cannot fetch the package: npm's E404 (a real
+	# log of npm install, the same lines).
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	printf '#!/bin/sh\ncat "%s"\nexit 1\n' "$FIXTURES/npm/npm-e404.log" \
+	    > "$BATS_TEST_TMPDIR/bin/npx"
+	chmod +x "$BATS_TEST_TMPDIR/bin/npx"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH
+	run as_tail -v -n -q -- npx this-package-does-not-exist-as-tail-fixture
+	[ "$status" -eq 1 ]
+	[ "$(printf '%s\n' "$output" | grep '^as-tail: rules: ')" = \
+	    "as-tail: rules: the npm pack, detected in the input" ]
 }
 
 @test "a pack the table names but that is not installed falls back to generic" {
