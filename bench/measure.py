@@ -7,6 +7,7 @@ Called by bench/run.sh, which prepares the input files and pattern files:
                [--as-tail-opts=-n] --patterns DIR [--rg RG] [--grep GREP]
                [--runs 3] [--timeout 900] --workdir TMP --markdown OUT.md
                [--input-note TEXT] [--patterns-note TEXT] [--skipped FILE]
+               [--events RULES_FILE STRIPPED N ...]
 
 Methods (all on the same file, already in the page cache):
   cat|cat     cat LOG | cat > /dev/null                   (pipe throughput limit)
@@ -14,6 +15,12 @@ Methods (all on the same file, already in the page cache):
   grep        LC_ALL=C grep -c -E -f grep.patterns LOG
   as-tail -q  AS_TAIL OPTS -q -r RULES < LOG > /dev/null  (matching only)
   as-tail     AS_TAIL OPTS -r RULES < LOG > /dev/null     (pass-through: headline)
+and for each --events RULES_FILE STRIPPED N (STRIPPED is RULES_FILE without
+its N event statements, from strip-events.py), when N > 0:
+  as-tail NAME            AS_TAIL OPTS -r RULES_FILE < LOG > /dev/null
+  as-tail NAME, no events AS_TAIL OPTS -r STRIPPED < LOG > /dev/null
+(for RULES itself the first is the headline run above), whose throughput
+ratio is what the event rules cost; the target is a loss of 5% at most.
 OPTS (--as-tail-opts) defaults to -n: dry run, so that no benchmark ever sends
 anything; as-tail prints the requests it would send on stderr (kept in a file).
 Runs are interleaved (round 1: every method, round 2: every method, ...; the
@@ -46,6 +53,7 @@ TARGETS = {  # ratio name -> minimum as-tail/baseline throughput
     "grep": 1.5,
     "cat|cat": 0.25,
 }
+EVENTS_TARGET = 0.95   # with events / without: at most a 5% loss (issue 14)
 RSS_TARGET_MIB = 16.0
 GNU_TIME = "/usr/bin/time"
 
@@ -184,6 +192,22 @@ def build_methods(a, work):
         m.have_time = have_time
         m.stderr_file = os.path.join(work, "stderr-%s.txt" % ("q" if extra else "pass"))
         ms.append(m)
+    for k, ev in enumerate(a.events):
+        if ev.count == 0:
+            continue
+        runs = [("no events", ev.stripped)]
+        if ev.rules != a.rules:
+            runs.insert(0, ("", ev.rules))
+        for what, path in runs:
+            key = "as-tail" if ev.rules == a.rules else "as-tail " + ev.name
+            key += ", " + what if what else ""
+            label = "as-tail %s-r %s < LOG > /dev/null" % (
+                opts, "%s without its events" % ev.name if what else shown(path))
+            m = Method(key, label, [[a.as_tail] + a.as_tail_opts + ["-r", path]],
+                       stdin=a.input)
+            m.stderr_file = os.path.join(work, "stderr-events-%d%s.txt" % (k, "-no" if what else ""))
+            ms.append(m)
+        ev.key = "as-tail" if ev.rules == a.rules else "as-tail " + ev.name
     return ms
 
 
@@ -343,6 +367,17 @@ def report(a, methods, pt, huge, meta):
               ["pass-through output == input (single line)",
                "yes" if huge["identical"] else "NO: " + (huge["note"] or "differs")],
               ["single-line run time (s)", "%.2f" % huge["elapsed"]]]
+    events = []
+    for ev in a.events:
+        if ev.count == 0:
+            events.append([ev.name, "0", "-", "-", "n/a", ">= %.2fx" % EVENTS_TARGET,
+                           "n/a (no event blocks)"])
+            continue
+        w, wo = mbps(ev.key), mbps(ev.key + ", no events")
+        r = w / wo if w and wo else None
+        events.append([ev.name, str(ev.count), "%.0f" % w if w else "FAILED",
+                       "%.0f" % wo if wo else "FAILED", fmt_ratio(r), ">= %.2fx" % EVENTS_TARGET,
+                       "n/a" if r is None else ("met" if r >= EVENTS_TARGET else "MISSED")])
     rg_m, grep_m = by.get("rg"), by.get("grep")
     for name, m in (("rg -c", rg_m), ("grep -c", grep_m)):
         if m and m.output:
@@ -365,7 +400,7 @@ def report(a, methods, pt, huge, meta):
         ["cat", first_line(["cat", "--version"])],
         ["runs", "best of %d, interleaved" % a.runs],
     ]
-    return rows, ratios, rss, checks, env
+    return rows, ratios, rss, checks, env, events
 
 
 def text_table(rows, header):
@@ -387,6 +422,8 @@ SECTIONS = [
      ["method", "best s", "MB/s", "runs ok", "spread", "command"], 0),
     ("Ratios (as-tail pass-through = headline; -q shown for reference)",
      ["ratio", "as-tail", "as-tail -q", "target", "status"], 1),
+    ("Event rules' cost (pass-through MB/s with the rules' event blocks and without them)",
+     ["rules", "events", "with MB/s", "without MB/s", "with/without", "target", "status"], 5),
     ("Memory", ["measure", "value", "target", "status"], 2),
     ("Checks", ["check", "result"], 3),
     ("Environment", ["item", "value"], 4),
@@ -411,9 +448,15 @@ def main(argv):
     ap.add_argument("--input-note", default="")
     ap.add_argument("--patterns-note", default="")
     ap.add_argument("--skipped", default="", help="file with the rules2patterns summary")
+    ap.add_argument("--events", nargs=3, action="append", default=[],
+                    metavar=("RULES_FILE", "STRIPPED", "N"),
+                    help="time RULES_FILE against STRIPPED, the same without its N events")
     a = ap.parse_args(argv)
     a.runs = max(1, min(a.runs, 20))
     a.as_tail_opts = shlex.split(a.as_tail_opts)
+    a.events = [argparse.Namespace(rules=r, stripped=st, count=int(n),
+                                   name=os.path.basename(r).rsplit(".rules", 1)[0])
+                for r, st, n in a.events]
     # SIGTERM/SIGHUP -> SystemExit, so run() kills its children on the way out
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
@@ -442,6 +485,8 @@ def main(argv):
           "Generated by `make bench` (bench/run.sh). Only the ratios are comparable across "
           "machines; MB/s are from one run on a shared machine.", ""]
     for title, header, idx in SECTIONS:
+        if not parts[idx]:
+            continue
         text += ["", title, text_table(parts[idx], header)]
         md += ["**%s**" % title, "", md_table(parts[idx], header), ""]
     if skipped:

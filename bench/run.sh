@@ -9,6 +9,9 @@
 #     BENCH_RUNS=3           runs per method (best counts), interleaved
 #     BENCH_TIMEOUT=900      seconds allowed for any single run
 #     RULES=rules/build.rules
+#     BENCH_EVENT_RULES="RULES rules/generic.rules"
+#                            rules files timed with and without their event
+#                            blocks (the word RULES stands for $RULES)
 #     AS_TAIL=./as-tail
 #     AS_TAIL_OPTS=-n        options before -r in every as-tail run (-n = dry run:
 #                            never send anything; requests go to stderr)
@@ -20,7 +23,8 @@
 #
 # Steps: generate the input once (bench/.cache/, keyed by size and by the
 # generator's hash), extract the rules' regexes into pattern files for rg and
-# grep (in a temporary directory), install ripgrep if missing (failure just
+# grep (in a temporary directory), copy each of BENCH_EVENT_RULES without its
+# event blocks (strip-events.py), install ripgrep if missing (failure just
 # leaves rg out), then bench/measure.py times every method on the same input
 # and prints the table; the same results go to bench/results-latest.md.
 # Nothing else is written into the repository.
@@ -37,6 +41,7 @@ BENCH_NO_CACHE=${BENCH_NO_CACHE:-0}
 BENCH_NO_INSTALL=${BENCH_NO_INSTALL:-0}
 BENCH_GEN_ARGS=${BENCH_GEN_ARGS:-}
 RULES=${RULES:-$ROOT/rules/build.rules}
+BENCH_EVENT_RULES=${BENCH_EVENT_RULES-RULES $ROOT/rules/generic.rules}
 AS_TAIL=${AS_TAIL:-$ROOT/as-tail}
 AS_TAIL_OPTS=${AS_TAIL_OPTS--n}
 PYTHON=${PYTHON:-python3}
@@ -153,6 +158,25 @@ ensure_rg() {
     [ -n "$RG" ] || log "ripgrep could not be installed: rg is reported as unavailable (see: $(tail -n 1 "$WORK/apt.log"))"
 }
 
+# Each of BENCH_EVENT_RULES and a copy without its event blocks, as
+# measure.py's --events arguments in EVENT_ARGS.
+strip_events() {
+    local f n k=0 seen=" "
+    EVENT_ARGS=()
+    for f in $BENCH_EVENT_RULES; do
+        if [ "$f" = RULES ]; then f=$RULES; fi
+        [ -f "$f" ] || die "BENCH_EVENT_RULES: rules file not found: '$f'"
+        f=$(abs_path "$f")
+        case $seen in *" $f "*) continue ;; esac
+        seen="$seen$f "
+        k=$((k + 1))
+        n=$("$PYTHON" "$BENCH_DIR/strip-events.py" "$f" "$WORK/noevents-$k.rules") \
+            || die "could not strip the events of $f"
+        log "$(basename "$f"): $n event statements; without them: $WORK/noevents-$k.rules"
+        EVENT_ARGS+=(--events "$f" "$WORK/noevents-$k.rules" "$n")
+    done
+}
+
 main() {
     local input huge data_dir pat_summary status
     check_number BENCH_MIB "$BENCH_MIB"
@@ -184,6 +208,7 @@ main() {
         || die "could not extract patterns from $RULES: $(cat "$pat_summary")"
     rm -f -- "$WORK/sample.log"
     log "$(head -n 1 "$pat_summary") (details at the end)"
+    strip_events
 
     status=0
     "$PYTHON" "$BENCH_DIR/measure.py" \
@@ -194,7 +219,7 @@ main() {
         --markdown "$BENCH_DIR/results-latest.md" \
         --input-note "gen-buildlog.py ${BENCH_GEN_ARGS:+$BENCH_GEN_ARGS }(cache key $(gen_hash))" \
         --patterns-note "$(head -n 1 "$pat_summary")" \
-        --skipped "$pat_summary" || status=$?
+        --skipped "$pat_summary" ${EVENT_ARGS[@]+"${EVENT_ARGS[@]}"} || status=$?
     log "markdown written to $BENCH_DIR/results-latest.md"
     return "$status"
 }
