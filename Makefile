@@ -55,7 +55,7 @@ as-tail: $(OBJS)
 src/%.o: src/%.c $(HDRS)
 	$(CC) $(XCFLAGS) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-tests/unit/unit-%: tests/unit/unit-%.c $(filter-out src/main.o,$(OBJS)) $(HDRS)
+tests/unit/unit-%: tests/unit/unit-%.c tests/unit/check.h $(filter-out src/main.o,$(OBJS)) $(HDRS)
 	$(CC) $(XCFLAGS) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $< $(filter-out src/main.o,$(OBJS)) $(LDLIBS)
 
 # The matcher's promise, also checked by the differential fuzz target.

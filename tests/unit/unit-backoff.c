@@ -5,33 +5,10 @@
  * check failed.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "../../src/backoff.h"
 
-static int failed;
-
-static void
-expect(const char *name, unsigned long long got, unsigned long long want)
-{
-	if (got == want)
-		printf("ok %s\n", name);
-	else {
-		printf("not ok %s: got %llu, want %llu\n", name, got, want);
-		failed = 1;
-	}
-}
-
-static void
-expect_str(const char *name, const char *got, const char *want)
-{
-	if (strcmp(got, want) == 0)
-		printf("ok %s\n", name);
-	else {
-		printf("not ok %s: got '%s', want '%s'\n", name, got, want);
-		failed = 1;
-	}
-}
+#include "check.h"
 
 /* The nth wait spans [75%, 100%] of 1 s * 2^(n-1), capped at max. */
 static void
@@ -56,11 +33,11 @@ doubling(uint64_t max_ms)
 		snprintf(name, sizeof name, "failure %u, cap %llus: at most "
 		    "%llums", n, (unsigned long long)max_ms / 1000,
 		    (unsigned long long)full);
-		expect(name, hi, full);
+		check_num(name, hi, full);
 		snprintf(name, sizeof name, "failure %u, cap %llus: at least "
 		    "%llums", n, (unsigned long long)max_ms / 1000,
 		    (unsigned long long)(full - full / 4));
-		expect(name, lo, full - full / 4);
+		check_num(name, lo, full - full / 4);
 		full *= 2;
 	}
 }
@@ -73,33 +50,34 @@ main(void)
 
 	doubling(BACKOFF_MAX_MS);
 	doubling(10000);
-	expect("draw 0 waits the whole step", backoff_ms(3, 60000, 0), 4000);
-	expect("draw 1000 cuts 1000 ms", backoff_ms(3, 60000, 1000), 3000);
-	expect("a huge failure count stays at the cap",
+	check_num("draw 0 waits the whole step", backoff_ms(3, 60000, 0), 4000);
+	check_num("draw 1000 cuts 1000 ms", backoff_ms(3, 60000, 1000), 3000);
+	check_num("a huge failure count stays at the cap",
 	    backoff_ms(4000000000u, 60000, 0), 60000);
 
-	expect("Retry-After 2", backoff_retry_after_ms(2, 60000, &capped),
+	check_num("Retry-After 2", backoff_retry_after_ms(2, 60000, &capped),
 	    2000);
-	expect("Retry-After 2 is not capped", capped, 0);
-	expect("Retry-After 60", backoff_retry_after_ms(60, 60000, &capped),
+	check_num("Retry-After 2 is not capped", capped, 0);
+	check_num("Retry-After 60", backoff_retry_after_ms(60, 60000, &capped),
 	    60000);
-	expect("Retry-After 60 is not capped", capped, 0);
-	expect("Retry-After 3600", backoff_retry_after_ms(3600, 60000,
+	check_num("Retry-After 60 is not capped", capped, 0);
+	check_num("Retry-After 3600", backoff_retry_after_ms(3600, 60000,
 	    &capped), 60000);
-	expect("Retry-After 3600 is capped", capped, 1);
-	expect("Retry-After 0", backoff_retry_after_ms(0, 60000, &capped), 0);
+	check_num("Retry-After 3600 is capped", capped, 1);
+	check_num("Retry-After 0", backoff_retry_after_ms(0, 60000, &capped),
+	    0);
 
 	backoff_format(750, buf, sizeof buf);
-	expect_str("750 ms is stated 0.8s", buf, "0.8s");
+	check_str("750 ms is stated 0.8s", buf, "0.8s");
 	backoff_format(1091, buf, sizeof buf);
-	expect_str("1091 ms is stated 1.1s", buf, "1.1s");
+	check_str("1091 ms is stated 1.1s", buf, "1.1s");
 	backoff_format(2000, buf, sizeof buf);
-	expect_str("2000 ms is stated 2.0s", buf, "2.0s");
+	check_str("2000 ms is stated 2.0s", buf, "2.0s");
 	backoff_format(9949, buf, sizeof buf);
-	expect_str("9949 ms is stated 9.9s", buf, "9.9s");
+	check_str("9949 ms is stated 9.9s", buf, "9.9s");
 	backoff_format(9950, buf, sizeof buf);
-	expect_str("9950 ms is stated 10s", buf, "10s");
+	check_str("9950 ms is stated 10s", buf, "10s");
 	backoff_format(60000, buf, sizeof buf);
-	expect_str("60000 ms is stated 60s", buf, "60s");
-	return failed;
+	check_str("60000 ms is stated 60s", buf, "60s");
+	return check_status();
 }

@@ -13,19 +13,9 @@
 #include "../../src/budget-table.h"
 #include "../../src/sha256.h"
 
-static int	failed;
-static int32_t	dead_pid;	/* the fake process that died, or 0 */
+#include "check.h"
 
-static void
-expect(const char *name, unsigned long long got, unsigned long long want)
-{
-	if (got == want)
-		printf("ok %s\n", name);
-	else {
-		printf("not ok %s: got %llu, want %llu\n", name, got, want);
-		failed = 1;
-	}
-}
+static int32_t	dead_pid;	/* the fake process that died, or 0 */
 
 static int
 alive(int32_t pid)
@@ -50,9 +40,9 @@ shared_bucket(void)
 
 	budget_table_init(&t, 60, 4, 0);
 	for (i = 0; i < 5; i++)
-		expect("shared: the burst is five in all",
+		check_num("shared: the burst is five in all",
 		    take(&t, BUDGET_UPDATE, i % 2 ? 100 : 200, 0), 0);
-	expect("shared: the sixth waits an interval, whoever asks",
+	check_num("shared: the sixth waits an interval, whoever asks",
 	    take(&t, BUDGET_UPDATE, 300, 0), 1091);
 }
 
@@ -66,33 +56,33 @@ priority(void)
 	budget_table_init(&t, 60, 4, 0);
 	for (i = 0; i < 5; i++)
 		take(&t, BUDGET_UPDATE, 100, 0);
-	expect("priority: the end waits for a token",
+	check_num("priority: the end waits for a token",
 	    take(&t, BUDGET_END, 200, 0), 1091);
-	expect("priority: the update leaves the new token to the end",
+	check_num("priority: the update leaves the new token to the end",
 	    take(&t, BUDGET_UPDATE, 100, 1091), BUDGET_YIELD_MS);
-	expect("priority: a push leaves it too",
+	check_num("priority: a push leaves it too",
 	    take(&t, BUDGET_PUSH, 100, 1091), BUDGET_YIELD_MS);
-	expect("priority: the end takes it", take(&t, BUDGET_END, 200, 1100),
+	check_num("priority: the end takes it", take(&t, BUDGET_END, 200, 1100),
 	    0);
-	expect("priority: then updates go again",
+	check_num("priority: then updates go again",
 	    take(&t, BUDGET_UPDATE, 100, 2182), 0);
 	for (i = 0; i < 5; i++)
 		take(&t, BUDGET_UPDATE, 100, 50000);
 	take(&t, BUDGET_END, 200, 50000);
 	take(&t, BUDGET_PUSH, 200, 50000);
-	expect("priority: a process's push does not lower its end's want",
+	check_num("priority: a process's push does not lower its end's want",
 	    take(&t, BUDGET_PUSH, 100, 51091), BUDGET_YIELD_MS);
 
 	for (i = 0; i < 5; i++)
 		take(&t, BUDGET_UPDATE, 100, 100000);
 	take(&t, BUDGET_START, 200, 100000);
-	expect("priority: a want of a quiet process lapses",
+	check_num("priority: a want of a quiet process lapses",
 	    take(&t, BUDGET_UPDATE, 100, 100000 + BUDGET_WANT_TTL_MS), 0);
 	for (i = 0; i < 5; i++)
 		take(&t, BUDGET_UPDATE, 100, 200000);
 	take(&t, BUDGET_END, 200, 200000);
 	dead_pid = 200;
-	expect("priority: a dead process's want is forgotten",
+	check_num("priority: a dead process's want is forgotten",
 	    take(&t, BUDGET_UPDATE, 100, 201091), 0);
 	dead_pid = 0;
 }
@@ -110,25 +100,25 @@ round_robin(void)
 	budget_table_init(&t, 60, 4, 0);
 	for (i = 0; i < 5; i++)
 		take(&t, BUDGET_UPDATE, 100, 0);
-	expect("turns: 100 waits", take(&t, BUDGET_UPDATE, 100, 10), 1081);
-	expect("turns: then 200", take(&t, BUDGET_UPDATE, 200, 20), 1071);
-	expect("turns: then 300", take(&t, BUDGET_UPDATE, 300, 30), 1061);
-	expect("turns: 300 asking first leaves the token to 100",
+	check_num("turns: 100 waits", take(&t, BUDGET_UPDATE, 100, 10), 1081);
+	check_num("turns: then 200", take(&t, BUDGET_UPDATE, 200, 20), 1071);
+	check_num("turns: then 300", take(&t, BUDGET_UPDATE, 300, 30), 1061);
+	check_num("turns: 300 asking first leaves the token to 100",
 	    take(&t, BUDGET_UPDATE, 300, 1091), BUDGET_YIELD_MS);
-	expect("turns: 200 too", take(&t, BUDGET_UPDATE, 200, 1091),
+	check_num("turns: 200 too", take(&t, BUDGET_UPDATE, 200, 1091),
 	    BUDGET_YIELD_MS);
-	expect("turns: 100 waited longest and takes it",
+	check_num("turns: 100 waited longest and takes it",
 	    take(&t, BUDGET_UPDATE, 100, 1095), 0);
-	expect("turns: 100 again waits behind the others",
+	check_num("turns: 100 again waits behind the others",
 	    take(&t, BUDGET_UPDATE, 100, 2182), BUDGET_YIELD_MS);
-	expect("turns: 200 is next", take(&t, BUDGET_UPDATE, 200, 2183), 0);
-	expect("turns: then 300", take(&t, BUDGET_UPDATE, 300, 3274), 0);
-	expect("turns: then 100", take(&t, BUDGET_UPDATE, 100, 4365), 0);
-	expect("turns: an end still goes first",
+	check_num("turns: 200 is next", take(&t, BUDGET_UPDATE, 200, 2183), 0);
+	check_num("turns: then 300", take(&t, BUDGET_UPDATE, 300, 3274), 0);
+	check_num("turns: then 100", take(&t, BUDGET_UPDATE, 100, 4365), 0);
+	check_num("turns: an end still goes first",
 	    take(&t, BUDGET_END, 400, 4366), 1089);
-	expect("turns: before 200 that waited longer",
+	check_num("turns: before 200 that waited longer",
 	    take(&t, BUDGET_UPDATE, 200, 5456), BUDGET_YIELD_MS);
-	expect("turns: the end", take(&t, BUDGET_END, 400, 5457), 0);
+	check_num("turns: the end", take(&t, BUDGET_END, 400, 5457), 0);
 }
 
 static uint64_t
@@ -146,33 +136,33 @@ slots(void)
 	unsigned		in_use;
 
 	budget_table_init(&t, 60, 4, 0);
-	expect("slots: first", slot(&t, 100, 1, 0), 0);
-	expect("slots: second", slot(&t, 100, 2, 0), 0);
-	expect("slots: third", slot(&t, 200, 1, 0), 0);
-	expect("slots: fourth", slot(&t, 200, 2, 0), 0);
-	expect("slots: a held slot is held", slot(&t, 200, 2, 0), 0);
-	expect("slots: the fifth waits",
+	check_num("slots: first", slot(&t, 100, 1, 0), 0);
+	check_num("slots: second", slot(&t, 100, 2, 0), 0);
+	check_num("slots: third", slot(&t, 200, 1, 0), 0);
+	check_num("slots: fourth", slot(&t, 200, 2, 0), 0);
+	check_num("slots: a held slot is held", slot(&t, 200, 2, 0), 0);
+	check_num("slots: the fifth waits",
 	    budget_table_slot_take(&t, 300, 1, alive, 0, &in_use),
 	    BUDGET_SLOT_POLL_MS);
-	expect("slots: four in use", in_use, 4);
+	check_num("slots: four in use", in_use, 4);
 	budget_table_slot_free(&t, 100, 2);
-	expect("slots: the fifth starts when one frees", slot(&t, 300, 1, 10),
-	    0);
-	expect("slots: then a sixth waits", slot(&t, 300, 2, 10),
+	check_num("slots: the fifth starts when one frees",
+	    slot(&t, 300, 1, 10), 0);
+	check_num("slots: then a sixth waits", slot(&t, 300, 2, 10),
 	    BUDGET_SLOT_POLL_MS);
 	dead_pid = 200;
-	expect("slots: a dead process's slots are free",
+	check_num("slots: a dead process's slots are free",
 	    slot(&t, 300, 2, 20), 0);
 	dead_pid = 0;
 	budget_table_renew(&t, 300, BUDGET_SLOT_TTL_MS);
-	expect("slots: an unrenewed slot lapses",
+	check_num("slots: an unrenewed slot lapses",
 	    slot(&t, 400, 1, BUDGET_SLOT_TTL_MS + 10), 0);
-	expect("slots: renewed ones do not",
+	check_num("slots: renewed ones do not",
 	    slot(&t, 400, 2, BUDGET_SLOT_TTL_MS + 10), 0);
-	expect("slots: so the next waits",
+	check_num("slots: so the next waits",
 	    slot(&t, 400, 3, BUDGET_SLOT_TTL_MS + 10), BUDGET_SLOT_POLL_MS);
 	budget_table_leave(&t, 300);
-	expect("slots: a process leaving frees its slots",
+	check_num("slots: a process leaving frees its slots",
 	    slot(&t, 400, 3, BUDGET_SLOT_TTL_MS + 20), 0);
 }
 
@@ -190,27 +180,27 @@ hints(void)
 	h.quota = 10;
 	h.window_s = 60;
 	budget_table_hint(&t, BUDGET_FEATURE_PUSH, &h, 0);
-	expect("hint: pushes get their own bucket of 10/min",
+	check_num("hint: pushes get their own bucket of 10/min",
 	    budget_table_interval_ms(&t, BUDGET_FEATURE_PUSH), 6667);
-	expect("hint: Live Activities keep the default",
+	check_num("hint: Live Activities keep the default",
 	    budget_table_interval_ms(&t, BUDGET_FEATURE_ACTIVITY), 1091);
 	h.quota = h.window_s = -1;
 	h.remaining = 0;
 	h.reset_s = 30;
 	budget_table_hint(&t, BUDGET_FEATURE_PUSH, &h, 0);
-	expect("hint: remaining 0 waits for the reset",
+	check_num("hint: remaining 0 waits for the reset",
 	    budget_table_take(&t, BUDGET_FEATURE_PUSH, BUDGET_PUSH, 1, alive,
 	    0), 30000);
-	expect("hint: the other bucket is untouched", take(&t, BUDGET_UPDATE,
+	check_num("hint: the other bucket is untouched", take(&t, BUDGET_UPDATE,
 	    1, 0), 0);
 	h.remaining = 2;
 	h.reset_s = -1;
 	budget_table_hint(&t, BUDGET_FEATURE_ACTIVITY, &h, 0);
 	take(&t, BUDGET_UPDATE, 1, 0);
 	take(&t, BUDGET_UPDATE, 1, 0);
-	expect("hint: remaining 2 leaves two tokens",
+	check_num("hint: remaining 2 leaves two tokens",
 	    take(&t, BUDGET_UPDATE, 1, 0), 1091);
-	expect("block: a 429 blocks the feature's bucket",
+	check_num("block: a 429 blocks the feature's bucket",
 	    budget_table_block(&t, BUDGET_FEATURE_ACTIVITY, 5000, 10000), 5000);
 }
 
@@ -229,37 +219,26 @@ hint_str(const char *policy, const char *ratelimit)
 }
 
 static void
-expect_str(const char *name, const char *got, const char *want)
-{
-	if (strcmp(got, want) == 0)
-		printf("ok %s\n", name);
-	else {
-		printf("not ok %s: got '%s', want '%s'\n", name, got, want);
-		failed = 1;
-	}
-}
-
-static void
 headers(void)
 {
-	expect_str("headers: the draft's policy and state",
+	check_str("headers: the draft's policy and state",
 	    hint_str("\"default\";q=60;w=60", "\"default\";r=12;t=20"),
 	    "default 60 60 12 20");
-	expect_str("headers: the policy RateLimit names",
+	check_str("headers: the policy RateLimit names",
 	    hint_str("\"push\";q=30;w=60, \"default\";q=100;w=60",
 	    "\"default\";r=0;t=5"), "default 100 60 0 5");
-	expect_str("headers: a token name, spaces, unknown parameters",
+	check_str("headers: a token name, spaces, unknown parameters",
 	    hint_str(" burst ; q=10 ;w=1;pk=:YWJj:", NULL),
 	    "burst 10 1 -1 -1");
-	expect_str("headers: earlier drafts' forms",
+	check_str("headers: earlier drafts' forms",
 	    hint_str("60;w=60", "limit=60, remaining=2, reset=7"),
 	    " 60 60 2 7");
-	expect_str("headers: RateLimit alone", hint_str(NULL,
+	check_str("headers: RateLimit alone", hint_str(NULL,
 	    "\"default\";r=3;t=1"), "default -1 -1 3 1");
-	expect_str("headers: nonsense says nothing",
+	check_str("headers: nonsense says nothing",
 	    hint_str("q=x;w=", "\"a\";r=-4"), "-");
-	expect_str("headers: none", hint_str(NULL, NULL), "-");
-	expect_str("headers: a quota without a window is not used",
+	check_str("headers: none", hint_str(NULL, NULL), "-");
+	check_str("headers: a quota without a window is not used",
 	    hint_str("\"p\";q=5", NULL), "-");
 }
 
@@ -269,15 +248,15 @@ valid(void)
 	struct budget_table	t;
 
 	budget_table_init(&t, 60, 4, 1000);
-	expect("valid: a fresh table", budget_table_valid(&t, 1000), 1);
-	expect("valid: a clock a little behind is fine",
+	check_num("valid: a fresh table", budget_table_valid(&t, 1000), 1);
+	check_num("valid: a clock a little behind is fine",
 	    budget_table_valid(&t, 0), 1);
 	t.policies[0].rl.last_ms = 1000ULL * 3600 * 48;
-	expect("valid: times from another boot are not", budget_table_valid(&t,
-	    1000), 0);
+	check_num("valid: times from another boot are not",
+	    budget_table_valid(&t, 1000), 0);
 	budget_table_init(&t, 60, 4, 1000);
 	t.magic++;
-	expect("valid: another layout is not", budget_table_valid(&t, 1000),
+	check_num("valid: another layout is not", budget_table_valid(&t, 1000),
 	    0);
 }
 
@@ -287,15 +266,16 @@ sha256(void)
 	char	hex[65], a[1000];
 
 	sha256_hex("abc", 3, hex);
-	expect("sha256 abc", strcmp(hex, "ba7816bf8f01cfea414140de5dae2223"
+	check_num("sha256 abc", strcmp(hex, "ba7816bf8f01cfea414140de5dae2223"
 	    "b00361a396177a9cb410ff61f20015ad"), 0);
 	sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
 	    56, hex);
-	expect("sha256 two blocks", strcmp(hex, "248d6a61d20638b8e5c02693"
+	check_num("sha256 two blocks", strcmp(hex, "248d6a61d20638b8e5c02693"
 	    "0c3e6039a33ce45964ff2167f6ecedd419db06c1"), 0);
 	memset(a, 'a', sizeof a);
 	sha256_hex(a, sizeof a, hex);
-	expect("sha256 1000 a", strcmp(hex, "41edece42d63e8d9bf515a9ba6932e1c"
+	check_num("sha256 1000 a", strcmp(hex,
+	    "41edece42d63e8d9bf515a9ba6932e1c"
 	    "20cbc9f5a5d134645adb5db1b9737ea3"), 0);
 }
 
@@ -310,5 +290,5 @@ main(void)
 	headers();
 	valid();
 	sha256();
-	return failed;
+	return check_status();
 }

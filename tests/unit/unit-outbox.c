@@ -11,30 +11,7 @@
 #include "../../src/api.h"
 #include "../../src/outbox.h"
 
-static int failed;
-
-static void
-expect_str(const char *name, const char *got, const char *want)
-{
-	if (got != NULL && strcmp(got, want) == 0)
-		printf("ok %s\n", name);
-	else {
-		printf("not ok %s: got '%s', want '%s'\n", name,
-		    got == NULL ? "(null)" : got, want);
-		failed = 1;
-	}
-}
-
-static void
-expect_num(const char *name, unsigned long got, unsigned long want)
-{
-	if (got == want)
-		printf("ok %s\n", name);
-	else {
-		printf("not ok %s: got %lu, want %lu\n", name, got, want);
-		failed = 1;
-	}
-}
+#include "check.h"
 
 static struct request *
 la(enum request_kind kind, int first, struct instance *in, long step)
@@ -95,16 +72,16 @@ main(void)
 	for (i = 2; i <= 1000; i++)
 		outbox_add(ob, la(REQUEST_UPDATE, 0, run1, i));
 	drain(ob, got, sizeof got);
-	expect_str("updates coalesce behind the start", got,
+	check_str("updates coalesce behind the start", got,
 	    "start:1 update:1000");
 	outbox_stats(ob, &st);
-	expect_num("coalesced count", st.coalesced, 998);
+	check_num("coalesced count", st.coalesced, 998);
 
 	/* An end drops the updates waiting before it. */
 	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 1001));
 	outbox_add(ob, la(REQUEST_END, 0, run1, 1002));
 	drain(ob, got, sizeof got);
-	expect_str("an end drops waiting updates", got, "end:1002");
+	check_str("an end drops waiting updates", got, "end:1002");
 
 	/* An update in flight is never replaced. */
 	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 7));
@@ -112,7 +89,7 @@ main(void)
 	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 8));
 	outbox_sent(ob, r);
 	drain(ob, got, sizeof got);
-	expect_str("the update after one in flight still goes", got,
+	check_str("the update after one in flight still goes", got,
 	    "update:8");
 
 	/* Priority: end, then start, then push, then update. */
@@ -122,7 +99,7 @@ main(void)
 	outbox_add(ob, la(REQUEST_START, 1, run2, 1));
 	outbox_add(ob, la(REQUEST_END, 0, run2, 2));
 	drain(ob, got, sizeof got);
-	expect_str("a start, then its end, before a push, before a badge", got,
+	check_str("a start, then its end, before a push, before a badge", got,
 	    "start:1 end:2 push badge");
 
 	/* A whole run that never left is dropped when the next one starts. */
@@ -136,7 +113,7 @@ main(void)
 	outbox_add(ob, la(REQUEST_END, 0, run1, 5));
 	outbox_add(ob, la(REQUEST_START, 1, run2, 1));
 	drain(ob, got, sizeof got);
-	expect_str("an unsent run gives way to the next", got, "start:1");
+	check_str("an unsent run gives way to the next", got, "start:1");
 
 	/* Pushes beyond the queue fold into the last one. */
 	for (i = 1; i <= 10; i++) {
@@ -146,11 +123,11 @@ main(void)
 		outbox_add(ob, api_push(title, "boom", NULL, NULL, NULL));
 	}
 	outbox_stats(ob, &st);
-	expect_num("folded count", st.folded, 6);
+	check_num("folded count", st.folded, 6);
 	for (i = 0; i < 3; i++)
 		outbox_sent(ob, outbox_pick(ob, 1000, &wait));
 	r = outbox_pick(ob, 1000, &wait);
-	expect_str("the summary push", json_object_to_json_string_ext(r->body,
+	check_str("the summary push", json_object_to_json_string_ext(r->body,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
 	    "{\"title\":\"p4\",\"message\":\"boom\\n… and 6 more\"}");
 	outbox_sent(ob, r);
@@ -159,11 +136,11 @@ main(void)
 	outbox_add(ob, api_push("later", NULL, NULL, NULL, NULL));
 	r = outbox_pick(ob, 1000, &wait);
 	outbox_retry(ob, r, 5000);
-	expect_num("nothing due before the retry time",
+	check_num("nothing due before the retry time",
 	    outbox_pick(ob, 4999, &wait) == NULL, 1);
-	expect_num("the wait until it is due", wait, 1);
+	check_num("the wait until it is due", wait, 1);
 	r = outbox_pick(ob, 5000, &wait);
-	expect_num("due at its time", r != NULL, 1);
+	check_num("due at its time", r != NULL, 1);
 
 	/* Giving up on a start drops the rest of its run. */
 	outbox_sent(ob, r);
@@ -175,9 +152,9 @@ main(void)
 	outbox_add(ob, la(REQUEST_END, 0, run1, 3));
 	outbox_failed(ob, r);
 	drain(ob, got, sizeof got);
-	expect_str("nothing of a failed run is sent", got, "");
+	check_str("nothing of a failed run is sent", got, "");
 	outbox_stats(ob, &st);
-	expect_num("the failed run is counted", st.failed, 2);
+	check_num("the failed run is counted", st.failed, 2);
 
 	/*
 	 * A start the budget holds back takes in the later states of its
@@ -187,30 +164,30 @@ main(void)
 	run1 = instance_new();
 	outbox_add(ob, la(REQUEST_START, 1, run1, 1));
 	r = outbox_pick(ob, 1000, &wait);
-	expect_num("a start held for a slot was not waiting before",
+	check_num("a start held for a slot was not waiting before",
 	    outbox_hold(ob, r, 1000, 1), 0);
-	expect_num("it waits for a slot now",
+	check_num("it waits for a slot now",
 	    outbox_slot_waiting(ob, "build"), 1);
 	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 2));
 	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 3));
 	r = outbox_pick(ob, 1000, &wait);
-	expect_num("held again, it was waiting already",
+	check_num("held again, it was waiting already",
 	    outbox_hold(ob, r, 1000, 1), 1);
 	r = outbox_pick(ob, 1000, &wait);
-	expect_num("it got its slot after waiting", outbox_slot_got(ob, r), 1);
-	expect_num("and waits no more", outbox_slot_waiting(ob, "build"), 0);
-	expect_str("the held start carries the latest state, and its type",
+	check_num("it got its slot after waiting", outbox_slot_got(ob, r), 1);
+	check_num("and waits no more", outbox_slot_waiting(ob, "build"), 0);
+	check_str("the held start carries the latest state, and its type",
 	    json_object_to_json_string_ext(r->body, JSON_C_TO_STRING_PLAIN),
 	    "{\"content_state\":{\"title\":\"Build\",\"type\":"
 	    "\"segmented_progress\",\"number_of_steps\":100,"
 	    "\"current_step\":3}}");
 	outbox_sent(ob, r);
 	drain(ob, got, sizeof got);
-	expect_str("no update follows it", got, "");
+	check_str("no update follows it", got, "");
 	outbox_add(ob, la(REQUEST_START, 1, run2, 1));
 	outbox_add(ob, la(REQUEST_UPDATE, 0, run2, 2));
 	drain(ob, got, sizeof got);
-	expect_str("a start not held goes as it was", got, "start:1 update:2");
+	check_str("a start not held goes as it was", got, "start:1 update:2");
 
 	/* Fair share: while pushes keep coming, updates still go. */
 	outbox_free(ob);
@@ -232,14 +209,14 @@ main(void)
 				nupdate++;
 			outbox_sent(ob, r);
 		}
-		expect_num("pushes and updates take turns: updates sent",
+		check_num("pushes and updates take turns: updates sent",
 		    nupdate, 20);
-		expect_num("pushes and updates take turns: pushes sent",
+		check_num("pushes and updates take turns: pushes sent",
 		    npush, 20);
 	}
 
 	instance_unref(run1);
 	instance_unref(run2);
 	outbox_free(ob);
-	return failed;
+	return check_status();
 }

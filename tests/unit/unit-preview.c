@@ -5,7 +5,6 @@
  * ansi_cut (a draw must not split an escape sequence).  Prints "ok NAME"
  * or "not ok NAME: why"; exits 1 if any check failed.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,29 +13,7 @@
 #include "../../src/preview-line.h"
 #include "../../src/shown.h"
 
-static int failed;
-
-static void
-expect_str(const char *name, const char *got, const char *want)
-{
-	if (strcmp(got, want) == 0)
-		printf("ok %s\n", name);
-	else {
-		printf("not ok %s: got '%s', want '%s'\n", name, got, want);
-		failed = 1;
-	}
-}
-
-static void
-expect_int(const char *name, long got, long want)
-{
-	if (got == want)
-		printf("ok %s\n", name);
-	else {
-		printf("not ok %s: got %ld, want %ld\n", name, got, want);
-		failed = 1;
-	}
-}
+#include "check.h"
 
 /* The line of an activity whose delivered state is json, at now_ms. */
 static const char *
@@ -84,9 +61,9 @@ test_bars(void)
 	    "\"type\":\"segmented_progress\",\"number_of_steps\":7,"
 	    "\"current_step\":3,\"color\":\"blue\",\"step_color\":\"green\"}";
 
-	expect_str("a segmented bar, in ASCII, names its colour",
+	check_str("a segmented bar, in ASCII, names its colour",
 	    line("b", seg, 0, 0, 0), "b: Build - as-tail [###----] 3/7 (blue)");
-	expect_str("a segmented bar in colour: a step in the step colour",
+	check_str("a segmented bar in colour: a step in the step colour",
 	    line("b", "{\"title\":\"B\",\"type\":\"segmented_progress\","
 	    "\"number_of_steps\":2,\"current_step\":1,\"color\":\"blue\","
 	    "\"step_color\":\"green\"}", PREVIEW_COLOR | PREVIEW_UTF8, 0, 0),
@@ -94,26 +71,26 @@ test_bars(void)
 	    "\033[38;5;33mB\033[0m "
 	    "\033[38;5;34m\xe2\x96\xb0\033[0m"
 	    "\033[38;5;245m\xe2\x96\xb1\033[0m 1/2");
-	expect_str("step_colors colour each step",
+	check_str("step_colors colour each step",
 	    line("b", "{\"title\":\"B\",\"type\":\"segmented_progress\","
 	    "\"number_of_steps\":2,\"current_step\":2,\"step_colors\":"
 	    "[\"red\",\"lime\"]}", PREVIEW_COLOR, 0, 0),
 	    "\033[38;5;245mb\033[0m\033[38;5;245m: \033[0mB "
 	    "[\033[38;5;196m#\033[0m\033[38;5;154m#\033[0m] 2/2");
-	expect_str("a percentage bar of 20 cells",
+	check_str("a percentage bar of 20 cells",
 	    line("d", "{\"title\":\"Download\",\"type\":\"progress\","
 	    "\"percentage\":40}", 0, 0, 0),
 	    "d: Download [########------------] 40%");
-	expect_str("a value out of an upper limit",
+	check_str("a value out of an upper limit",
 	    line("d", "{\"title\":\"Copy\",\"type\":\"progress\","
 	    "\"value\":30,\"upper_limit\":120}", 0, 0, 0),
 	    "d: Copy [#####---------------] 30/120");
-	expect_str("metrics as label value pairs",
+	check_str("metrics as label value pairs",
 	    line("m", "{\"title\":\"Load\",\"type\":\"metrics\",\"metrics\":"
 	    "[{\"label\":\"cpu\",\"value\":0.5},{\"label\":\"mem\","
 	    "\"value\":\"3G\"}]}", 0, 0, 0),
 	    "m: Load - cpu 0.5, mem 3G");
-	expect_str("an alert shows its message",
+	check_str("an alert shows its message",
 	    line("a", "{\"title\":\"Disk\",\"type\":\"alert\",\"message\":"
 	    "\"full\",\"color\":\"red\"}", 0, 0, 0), "a: Disk - full (red)");
 }
@@ -126,39 +103,39 @@ test_timers(void)
 	const char	*down = "{\"title\":\"Tea\",\"type\":\"timer\","
 	    "\"duration_seconds\":300}";
 
-	expect_str("a timer counts up from its delivered start",
+	check_str("a timer counts up from its delivered start",
 	    line("t", up, PREVIEW_CLOCK, 0, 1000 + 65000), "t: Deploy 1:05");
-	expect_str("a countdown shows the time left",
+	check_str("a countdown shows the time left",
 	    line("t", down, PREVIEW_CLOCK, 0, 1000 + 60000),
 	    "t: Tea 4:00 left");
-	expect_str("a countdown stops at zero",
+	check_str("a countdown stops at zero",
 	    line("t", down, PREVIEW_CLOCK, 0, 1000 + 400000),
 	    "t: Tea 0:00 left");
-	expect_str("without the clock, only the window",
+	check_str("without the clock, only the window",
 	    line("t", down, 0, 0, 1000 + 60000), "t: Tea 5:00 timer");
-	expect_str("hours", line("t", up, PREVIEW_CLOCK, 0,
+	check_str("hours", line("t", up, PREVIEW_CLOCK, 0,
 	    1000 + 3723000), "t: Deploy 1:02:03");
 }
 
 static void
 test_text(void)
 {
-	expect_str("control characters and escapes cannot reach the terminal",
+	check_str("control characters and escapes cannot reach the terminal",
 	    line("b", "{\"title\":\"a\\u001b[2J\\tb\\u009bc\"}", 0, 0, 0),
 	    "b: a [2J b?c");
-	expect_str("the name of an activity without a title",
+	check_str("the name of an activity without a title",
 	    line("b", "{\"subtitle\":\"x\"}", 0, 0, 0), "b: b - x");
-	expect_str("a line is cut at the width",
+	check_str("a line is cut at the width",
 	    line("b", "{\"title\":\"0123456789\"}", 0, 8, 0), "b: 01234");
-	expect_str("a wide character is never split",
+	check_str("a wide character is never split",
 	    line("b", "{\"title\":\"\xe6\xbc\xa2\xe5\xad\x97\"}", 0, 6, 0),
 	    "b: \xe6\xbc\xa2");
-	expect_int("a coloured line keeps to the width",
+	check_int("a coloured line keeps to the width",
 	    columns(line("b", "{\"title\":\"Build\",\"type\":"
 	    "\"segmented_progress\",\"number_of_steps\":20,\"current_step\":"
 	    "5,\"color\":\"blue\"}", PREVIEW_COLOR | PREVIEW_UTF8, 17, 0)),
 	    17);
-	expect_str("a cut line still ends its colour",
+	check_str("a cut line still ends its colour",
 	    line("b", "{\"title\":\"Build\",\"color\":\"blue\"}",
 	    PREVIEW_COLOR, 6, 0),
 	    "\033[38;5;245mb\033[0m\033[38;5;245m: \033[0m"
@@ -176,7 +153,7 @@ test_marks(void)
 	it.queued = 2;
 	buf_init(&b, 4096);
 	preview_line(&b, &it, 0, PREVIEW_QUEUE, 0);
-	expect_str("before any delivery: nothing yet, and what waits",
+	check_str("before any delivery: nothing yet, and what waits",
 	    buf_str(&b), "b: nothing delivered yet - 2 queued");
 	it.state = "{\"title\":\"Build\"}";
 	it.ended = 1;
@@ -184,7 +161,7 @@ test_marks(void)
 	it.failed = 1;
 	buf_reset(&b);
 	preview_line(&b, &it, 0, PREVIEW_QUEUE, 0);
-	expect_str("ended, and a request given up on",
+	check_str("ended, and a request given up on",
 	    buf_str(&b), "b: Build - ended - 1 not delivered");
 	it.activity = NULL;
 	it.state = "{\"title\":\"Alert\",\"message\":\"disk full\"}";
@@ -192,7 +169,7 @@ test_marks(void)
 	it.queued = 3;
 	buf_reset(&b);
 	preview_line(&b, &it, 0, 0, 0);
-	expect_str("the last push; queued only said when asked",
+	check_str("the last push; queued only said when asked",
 	    buf_str(&b), "push: Alert - disk full");
 	buf_free(&b);
 }
@@ -215,8 +192,8 @@ test_shown(void)
 	    in, NULL);
 	shown_queued(sh, r);
 	n = shown_copy(sh, &items);
-	expect_int("a queued request makes its item", (long)n, 1);
-	expect_int("with nothing delivered", items[0].state == NULL, 1);
+	check_int("a queued request makes its item", (long)n, 1);
+	check_int("with nothing delivered", items[0].state == NULL, 1);
 	shown_items_free(items, n);
 	shown_delivered(sh, r, 5000);
 	request_free(r);
@@ -227,10 +204,10 @@ test_shown(void)
 	shown_delivered(sh, r, 9000);
 	request_free(r);
 	n = shown_copy(sh, &items);
-	expect_str("an update keeps the start's type and window",
+	check_str("an update keeps the start's type and window",
 	    items[0].state, "{\"title\":\"Tea, steeping\",\"type\":\"timer\","
 	    "\"duration_seconds\":300}");
-	expect_int("the run started when its start was delivered",
+	check_int("the run started when its start was delivered",
 	    (long)items[0].started_ms, 5000);
 	shown_items_free(items, n);
 	r = api_live_activity(REQUEST_END, 0, "t", TYPE_TIMER, &c, -1, NULL,
@@ -242,9 +219,9 @@ test_shown(void)
 	shown_queued(sh, r);
 	request_free(r);
 	n = shown_copy(sh, &items);
-	expect_int("an end ends it", items[0].ended, 1);
-	expect_int("failures are counted", (long)items[0].failed, 1);
-	expect_int("the badge is not shown", (long)n, 1);
+	check_int("an end ends it", items[0].ended, 1);
+	check_int("failures are counted", (long)items[0].failed, 1);
+	check_int("the badge is not shown", (long)n, 1);
 	shown_items_free(items, n);
 	content_free(&c);
 	instance_unref(in);
@@ -254,13 +231,13 @@ test_shown(void)
 static void
 test_cut(void)
 {
-	expect_int("a lone ESC is cut", ansi_cut("ab\033", 3), 1);
-	expect_int("a CSI without its final byte is cut",
+	check_int("a lone ESC is cut", ansi_cut("ab\033", 3), 1);
+	check_int("a CSI without its final byte is cut",
 	    ansi_cut("x\033[38;5", 7), 1);
-	expect_int("a whole CSI is not", ansi_cut("\033[31mred", 8), 0);
-	expect_int("an OSC without BEL is cut", ansi_cut("\033]8;;http", 9), 1);
-	expect_int("a whole OSC is not", ansi_cut("\033]0;t\a", 6), 0);
-	expect_int("text without ESC is not", ansi_cut("plain", 5), 0);
+	check_int("a whole CSI is not", ansi_cut("\033[31mred", 8), 0);
+	check_int("an OSC without BEL is cut", ansi_cut("\033]8;;http", 9), 1);
+	check_int("a whole OSC is not", ansi_cut("\033]0;t\a", 6), 0);
+	check_int("text without ESC is not", ansi_cut("plain", 5), 0);
 }
 
 int
@@ -272,5 +249,5 @@ main(void)
 	test_marks();
 	test_shown();
 	test_cut();
-	return failed;
+	return check_status();
 }

@@ -8,18 +8,7 @@
 
 #include "../../src/ratelimit.h"
 
-static int failed;
-
-static void
-expect(const char *name, unsigned long long got, unsigned long long want)
-{
-	if (got == want)
-		printf("ok %s\n", name);
-	else {
-		printf("not ok %s: got %llu, want %llu\n", name, got, want);
-		failed = 1;
-	}
-}
+#include "check.h"
 
 /* Take every token as soon as it is due for minutes; check each window. */
 static void
@@ -52,13 +41,14 @@ flood(unsigned per_minute, unsigned minutes)
 	/* Never over the budget, and never more than one under it. */
 	snprintf(name, sizeof name, "flood %u/min: at most %u in any 60s "
 	    "window (%zu)", per_minute, per_minute, worst);
-	expect(name, worst <= per_minute && worst + 1 >= per_minute, 1);
+	check_num(name, worst <= per_minute && worst + 1 >= per_minute, 1);
 	/* The burst once, then the sustained rate of N - burst a minute. */
 	snprintf(name, sizeof name, "flood %u/min: %zu requests in %u "
 	    "minutes", per_minute, n, minutes);
 	/* Rounding the interval up may cost one request a minute. */
-	expect(name, n + minutes + 1 >= rl.burst + (size_t)(per_minute - rl.burst) *
-	    minutes && n <= (size_t)per_minute * minutes, 1);
+	check_num(name, n + minutes + 1 >= rl.burst +
+	    (size_t)(per_minute - rl.burst) * minutes &&
+	    n <= (size_t)per_minute * minutes, 1);
 	free(sent);
 }
 
@@ -69,37 +59,39 @@ main(void)
 	int			i;
 
 	ratelimit_init(&rl, 60, 0);
-	expect("60/min: burst", rl.burst, 5);
-	expect("60/min: interval", rl.interval_ms, 1091);
+	check_num("60/min: burst", rl.burst, 5);
+	check_num("60/min: interval", rl.interval_ms, 1091);
 	for (i = 0; i < 5; i++) {
-		expect("burst: no wait", ratelimit_wait_ms(&rl, 0), 0);
+		check_num("burst: no wait", ratelimit_wait_ms(&rl, 0), 0);
 		ratelimit_take(&rl, 0);
 	}
-	expect("sixth waits one interval", ratelimit_wait_ms(&rl, 0), 1091);
-	expect("part of the interval left", ratelimit_wait_ms(&rl, 500), 591);
-	expect("token due at 1091", ratelimit_wait_ms(&rl, 1091), 0);
+	check_num("sixth waits one interval", ratelimit_wait_ms(&rl, 0), 1091);
+	check_num("part of the interval left", ratelimit_wait_ms(&rl, 500),
+	    591);
+	check_num("token due at 1091", ratelimit_wait_ms(&rl, 1091), 0);
 	ratelimit_take(&rl, 1091);
-	expect("then the next interval", ratelimit_wait_ms(&rl, 1091), 1091);
-	expect("idle refills to the burst only",
+	check_num("then the next interval", ratelimit_wait_ms(&rl, 1091), 1091);
+	check_num("idle refills to the burst only",
 	    (ratelimit_wait_ms(&rl, 600000), rl.tokens), 5);
 
 	ratelimit_block(&rl, 700000, 2000);
-	expect("429 blocks for Retry-After", ratelimit_wait_ms(&rl, 700000),
+	check_num("429 blocks for Retry-After", ratelimit_wait_ms(&rl, 700000),
 	    2000);
-	expect("still blocked", ratelimit_wait_ms(&rl, 701999), 1);
-	expect("one token when the block ends",
+	check_num("still blocked", ratelimit_wait_ms(&rl, 701999), 1);
+	check_num("one token when the block ends",
 	    ratelimit_wait_ms(&rl, 702000), 0);
 	ratelimit_take(&rl, 702000);
-	expect("then one per interval", ratelimit_wait_ms(&rl, 702000), 1091);
+	check_num("then one per interval", ratelimit_wait_ms(&rl, 702000),
+	    1091);
 
 	ratelimit_init(&rl, 1, 0);
 	ratelimit_take(&rl, 0);
-	expect("1/min waits past a full minute", ratelimit_wait_ms(&rl, 0),
+	check_num("1/min waits past a full minute", ratelimit_wait_ms(&rl, 0),
 	    60001);
 
 	flood(60, 10);
 	flood(10, 5);
 	flood(600, 3);
 	flood(1, 4);
-	return failed;
+	return check_status();
 }
