@@ -2,7 +2,8 @@
 # pack-go.bats: rules/go.rules on real go logs, beyond what packs.bats
 # checks: each package result is a counted step with the package as the
 # message, a failed go build, which prints no package results, still ends
-# red, and idle= ends a run so that a later go command is a run of its own.
+# red, and idle= ends a run so that a later go command is a run of its own,
+# with its own first error pushed.
 
 load helpers/common
 load helpers/packs
@@ -44,5 +45,14 @@ end go on $(hostname) red 0/1" ]
 	pack_idle_replay go go-test-failure.log go-test-failure.log
 	[ "$(summary | grep -c '^start ')" -eq 2 ]
 	[ "$(summary | grep -c '^push FAIL: TestMean$')" -eq 2 ]
+	[ "$(summary | grep -c '^end .* red ')" -eq 2 ]
+}
+
+@test "go: a later run's panic is pushed after the run before pushed its error (idle=, shortened to 1s)" {
+	[ -z "${AS_TAIL_WRAPPER:-}" ] || skip "timing: valgrind is too slow for the interval"
+	# The second go test is killed by -timeout: a panic, no "--- FAIL" line.
+	pack_idle_replay go go-test-failure.log go-test-timeout.log
+	[ "$(summary | grep -v '^end ' | grep -v '^start ')" = "push FAIL: TestMean
+push panic: test timed out after 1s at slow_test.go:9" ]
 	[ "$(summary | grep -c '^end .* red ')" -eq 2 ]
 }
