@@ -5,7 +5,10 @@
  * first lines by scanning), and opens an event here.  While an event is
  * open, the matcher offers every line of the input, also the lines no scan
  * picked out, to events_line before the rules see it.  A line that matches
- * the rule's "until" regex joins the event and ends it; one that matches a
+ * the rule's "until" regex joins the event and ends it, unless the rule
+ * has "then" regexes: then the lines after it that match one of them join
+ * it too, and the first that none matches ends it (a chained traceback
+ * goes on after the first exception's line).  A line that matches a
  * "while" regex joins it; any other line ends it without joining it.  An
  * event also ends with the line that reaches its line or byte limit, when
  * no line joined it for its timeout (seen by the next line or by the tick,
@@ -46,6 +49,7 @@ struct event {
 	PCRE2_SIZE		 whole[2];	/* $0 in the first line */
 	struct value		*first;		/* by group of spec->names */
 	struct value		*last;
+	int			 after_until;	/* the until line has joined */
 	unsigned		 nlines;
 	size_t			 nbytes;
 	uint64_t		 last_ms;	/* when a line last joined */
@@ -128,6 +132,8 @@ event_spec_build(struct event_spec *spec, const char *pattern,
 		spec_add_names(&b, spec->cont[i].re, first);
 	if (spec->until.re != NULL)
 		spec_add_names(&b, spec->until.re, first);
+	for (i = 0; i < spec->nthen; i++)
+		spec_add_names(&b, spec->then[i].re, first);
 	cc = pcre2_compile_context_create(NULL);
 	pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
 	spec->names = pcre2_compile((PCRE2_SPTR)buf_str(&b),
@@ -146,6 +152,8 @@ event_spec_build(struct event_spec *spec, const char *pattern,
 		spec_map(&spec->cont[i], spec->names);
 	if (spec->until.re != NULL)
 		spec_map(&spec->until, spec->names);
+	for (i = 0; i < spec->nthen; i++)
+		spec_map(&spec->then[i], spec->names);
 	return 0;
 }
 
@@ -161,6 +169,11 @@ event_spec_free(struct event_spec *spec)
 		free(spec->cont[i].to);
 	}
 	free(spec->cont);
+	for (i = 0; i < spec->nthen; i++) {
+		pcre2_code_free(spec->then[i].re);
+		free(spec->then[i].to);
+	}
+	free(spec->then);
 	pcre2_code_free(spec->until.re);
 	free(spec->until.to);
 	pcre2_code_free(spec->names);
@@ -228,6 +241,7 @@ event_end(struct events *ev, struct event *e)
 	uint32_t		 g, ngroups = e->r->event->ngroups;
 
 	e->open = 0;
+	e->after_until = 0;
 	ev->nopen--;
 	last = xcalloc(2 * (ngroups + 1), sizeof *last);
 	first = xcalloc(2 * (ngroups + 1), sizeof *first);
@@ -283,9 +297,10 @@ events_new(const struct ruleset *rs, event_fire_fn fire, void *arg)
 		    sizeof(struct value));
 		ev->n++;
 		/* The JIT code is PCRE2's cache, not a change to the rule. */
-		for (j = 0; j <= spec->ncont; j++) {
+		for (j = 0; j <= spec->ncont + spec->nthen; j++) {
 			const struct event_clause *c = j < spec->ncont ?
-			    &spec->cont[j] : &spec->until;
+			    &spec->cont[j] : j > spec->ncont ?
+			    &spec->then[j - spec->ncont - 1] : &spec->until;
 
 			if (c->re == NULL)
 				continue;
@@ -413,16 +428,29 @@ event_line(struct events *ev, struct event *e, const char *line, size_t len,
 		event_end(ev, e);
 		return;
 	}
-	if (event_clause_take(ev, e, &spec->until, line, len)) {
-		event_end(ev, e);
-		return;
-	}
-	for (i = 0; i < spec->ncont; i++)
-		if (event_clause_take(ev, e, &spec->cont[i], line, len))
-			break;
-	if (i == spec->ncont) {
-		event_end(ev, e);
-		return;
+	if (e->after_until) {
+		for (i = 0; i < spec->nthen; i++)
+			if (event_clause_take(ev, e, &spec->then[i], line, len))
+				break;
+		if (i == spec->nthen) {
+			event_end(ev, e);
+			return;
+		}
+	} else if (event_clause_take(ev, e, &spec->until, line, len)) {
+		if (spec->nthen == 0) {
+			event_end(ev, e);
+			return;
+		}
+		e->after_until = 1;
+	} else {
+		for (i = 0; i < spec->ncont; i++)
+			if (event_clause_take(ev, e, &spec->cont[i], line,
+			    len))
+				break;
+		if (i == spec->ncont) {
+			event_end(ev, e);
+			return;
+		}
 	}
 	e->nlines++;
 	e->nbytes += len + 1;

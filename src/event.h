@@ -1,5 +1,6 @@
 /*
- * event.h: multi-line events ("event /FIRST/ while /RE/ until /RE/ ...").
+ * event.h: multi-line events ("event /FIRST/ while /RE/ until /RE/ then
+ * /RE/ ...").
  * The first line of an event opens it; every later line of the same input
  * is offered to it before the rules see it, and either goes on with it or
  * ends it; when it ends, its rule's actions fire once with the captures of

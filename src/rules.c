@@ -5,7 +5,7 @@
  * statement: "include FILE", "activity NAME key=value..." and
  * "match /regex/flags [option...] action... [; action...]", and "event", a
  * match rule whose first line opens a multi-line event (event.c) that its
- * "while" and "until" regexes go on with.  Nothing stops at
+ * "while", "until" and "then" regexes go on with.  Nothing stops at
  * the first problem: each one becomes a "FILE:LINE:COL: message" string in
  * rs->errors and parsing carries on with the next statement, so that
  * --check reports everything in one run (as tmux's cfg.c does).
@@ -49,8 +49,8 @@ struct parser {
 static const char *const statement_words[] = { "include", "activity",
     "match", "event", "example", "exit", "detect", NULL };
 /* The words of an event statement besides options and actions. */
-static const char *const event_words[] = { "while", "until", "lines",
-    "bytes", "timeout", NULL };
+static const char *const event_words[] = { "while", "until", "then",
+    "lines", "bytes", "timeout", NULL };
 /* The rule options, in the order of option_words. */
 enum option {
 	OPTION_ONCE,
@@ -928,13 +928,15 @@ event_word_len(struct parser *p, size_t i)
 	    p->tok[i + 1].kind == TOK_REGEX ? 2 : 1;
 }
 
-/* A "while /RE/" or "until /RE/" clause of an event. */
+/* A clause of an event, with its regex: "while", "until" or "then". */
 static void
 parse_event_clause(struct parser *p, size_t i, struct event_spec *spec)
 {
-	struct token	*t = &p->tok[i];
-	pcre2_code	*re;
-	uint32_t	 options;
+	struct token		 *t = &p->tok[i];
+	struct event_clause	**v = &spec->cont;
+	size_t			 *n = &spec->ncont;
+	pcre2_code		 *re;
+	uint32_t		  options;
 
 	if (t->kind != TOK_WORD || event_word_len(p, i) != 2) {
 		parser_error(p, t->line, t->col, "'%s' needs a /regex/",
@@ -951,10 +953,13 @@ parse_event_clause(struct parser *p, size_t i, struct event_spec *spec)
 		spec->until.re = re;
 		return;
 	}
-	spec->cont = xreallocarray(spec->cont, spec->ncont + 1,
-	    sizeof *spec->cont);
-	memset(&spec->cont[spec->ncont], 0, sizeof spec->cont[spec->ncont]);
-	spec->cont[spec->ncont++].re = re;
+	if (strcmp(t->text, "then") == 0) {
+		v = &spec->then;
+		n = &spec->nthen;
+	}
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	memset(&(*v)[*n], 0, sizeof (*v)[*n]);
+	(*v)[(*n)++].re = re;
 }
 
 /* A limit of an event: lines=N, bytes=N[k], timeout=DURATION. */
@@ -1003,7 +1008,7 @@ static int
 parse_event_spec(struct parser *p, struct rule *r)
 {
 	struct event_spec	*spec;
-	struct token		*t;
+	struct token		*t, *then = NULL;
 	char			*cause = NULL;
 	size_t			 i, errors = p->rs->nerrors;
 
@@ -1016,8 +1021,11 @@ parse_event_spec(struct parser *p, struct rule *r)
 		if ((t->kind != TOK_WORD && t->kind != TOK_PAIR) ||
 		    word_index(t->text, event_words) < 0)
 			continue;
+		if (strcmp(t->text, "then") == 0 && then == NULL)
+			then = t;
 		if (strcmp(t->text, "while") == 0 ||
-		    strcmp(t->text, "until") == 0)
+		    strcmp(t->text, "until") == 0 ||
+		    strcmp(t->text, "then") == 0)
 			parse_event_clause(p, i, spec);
 		else
 			parse_event_limit(p, t, spec);
@@ -1028,6 +1036,11 @@ parse_event_spec(struct parser *p, struct rule *r)
 	if (spec->ncont == 0 && spec->until.re == NULL) {
 		parser_error(p, r->line, r->col, "event needs 'while /regex/' "
 		    "or 'until /regex/'");
+		return -1;
+	}
+	if (then != NULL && spec->until.re == NULL) {
+		parser_error(p, then->line, then->col, "'then' needs "
+		    "'until /regex/': it takes the lines after the until line");
 		return -1;
 	}
 	if (event_spec_build(spec, r->pattern, r->options, r->re,

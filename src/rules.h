@@ -128,7 +128,7 @@ struct action {
 
 /*
  * A regex of a multi-line event after its first line ("while /RE/",
- * "until /RE/"), and where its named groups go: group n of re is group
+ * "until /RE/", "then /RE/"), and where its named groups go: group n of re is group
  * to[n] of the event's names (0: unnamed, not kept).
  */
 struct event_clause {
@@ -155,6 +155,8 @@ struct event_spec {
 	struct event_clause	*cont;		/* "while": lines that go on */
 	size_t			 ncont;
 	struct event_clause	 until;		/* re NULL: none */
+	struct event_clause	*then;		/* lines that go on after until */
+	size_t			 nthen;
 	pcre2_code		*names;
 	uint32_t		 ngroups;	/* groups of names */
 	unsigned		 max_lines;

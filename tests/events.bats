@@ -12,6 +12,17 @@ PYTHON_EVENT='event /^Traceback \(most recent call last\):$/
     until /^(?<error>[A-Za-z_][\w.]*(?::.*)?)$/
     push title="Python error" message="${error} at ${file}:${lineno}"'
 
+# The same, for chained tracebacks: what follows an exception's line
+# ("During handling of the above exception, ...") goes on with the event,
+# which then pushes nothing; the next traceback is the next event.
+PYTHON_CHAINED_EVENT='event /^Traceback \(most recent call last\):$/
+    while /^  File "(?:.*\/)?(?<file>[^\/"]+)", line (?<lineno>\d+)/
+    while /^\s/
+    until /^(?<error>[A-Za-z_][\w.]*(?::.*)?)$/
+    then /^$|^(?<chained>During handling of the above exception, .*|The above exception was the direct cause .*)$/
+    unless=${chained}
+    push title="Python error" message="${error} at ${file}:${lineno}"'
+
 # Go's panic with every goroutine (GOTRACEBACK=all): 1386 lines.
 GO_EVENT='event /^panic: (?<msg>.*)/ %s
     while /^goroutine (?<g>\d+) /
@@ -51,6 +62,76 @@ for line in open(sys.argv[1]):
 	    "$FIXTURES/cargo/cargo-run-panic.log"
 	[ "$status" -eq 0 ]
 	[ "$(pushes)" = "bad input: expected 3 fields, got 2 at src/main.rs:4:9" ]
+}
+
+@test "then: a real chained traceback pushes the exception that ended the program, with its place" {
+	run as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" \
+	    -r "$(rules "$PYTHON_CHAINED_EVENT")" \
+	    "$FIXTURES/generic/python-chained-context.log"
+	[ "$status" -eq 0 ]
+	[ "$(pushes)" = "RuntimeError: config has no port at config.py:18" ]
+	run as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" \
+	    -r "$(rules "$PYTHON_CHAINED_EVENT")" \
+	    "$FIXTURES/generic/python-chained-cause.log"
+	[ "$status" -eq 0 ]
+	[ "$(pushes)" = "ValueError: bad config broken.json: Expecting property name enclosed in double quotes: line 1 column 13 (char 12) at config.py:11" ]
+}
+
+@test "without then, the until line ends the event: each traceback of a chain is pushed" {
+	run as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" \
+	    -r "$(rules "$PYTHON_EVENT")" \
+	    "$FIXTURES/generic/python-chained-context.log"
+	[ "$status" -eq 0 ]
+	[ "$(pushes)" = "KeyError: 'port' at config.py:16
+RuntimeError: config has no port at config.py:18" ]
+}
+
+@test "the first line that no then regex takes ends the event, and is matched as usual" {
+	run as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" \
+	    -r "$(rules "$PYTHON_CHAINED_EVENT
+match /^(?:make: .*|During handling.*)$/ push title=t message=\"line \$0\"")" \
+	    "$FIXTURES/generic/python-chained-make.log"
+	[ "$status" -eq 0 ]
+	[ "$(pushes)" = "line During handling of the above exception, another exception occurred:
+RuntimeError: config has no port at config.py:18
+line make: *** [Makefile:2: run] Error 1" ]
+}
+
+@test "an event waiting for then lines ends at its timeout while the input stays open" {
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" \
+	    -r "$(rules "$PYTHON_CHAINED_EVENT timeout=1s")" < "$BATS_TEST_TMPDIR/fifo" &
+	pid=$!
+	exec 5> "$BATS_TEST_TMPDIR/fifo"
+	cat "$FIXTURES/generic/python-chained-context.log" >&5
+	wait_grep push-notification "$BATS_TEST_TMPDIR/trace"
+	kill -0 "$pid"		# the input is still open
+	exec 5>&-
+	wait "$pid"
+	[ "$(pushes)" = "RuntimeError: config has no port at config.py:18" ]
+}
+
+@test "then needs until, and a regex" {
+	run as_tail --check -r "$(rules 'event /^x/ while /a/ then /b/ push title=t
+event /^y/ until /a/ then push title=t')"
+	[ "$status" -eq 2 ]
+	[ "$output" = "as-tail: $BATS_TEST_TMPDIR/t.rules:1:22: 'then' needs 'until /regex/': it takes the lines after the until line
+as-tail: $BATS_TEST_TMPDIR/t.rules:2:22: 'then' needs a /regex/
+as-tail: 2 errors in the rules; nothing was read or sent" ]
+}
+
+@test "--check runs an example through then lines" {
+	run as_tail --check -r "$(rules "$PYTHON_CHAINED_EVENT
+example \"Traceback (most recent call last):\"
+        \"  File \\\"/src/a.py\\\", line 3, in f\"
+        \"KeyError: 'port'\"  \"\"
+        \"During handling of the above exception, another exception occurred:\"
+        \"\"  \"Traceback (most recent call last):\"
+        \"  File \\\"/src/a.py\\\", line 5, in f\"
+        \"RuntimeError: no port\"
+    push message=\"RuntimeError: no port at a.py:5\"")"
+	echo "$output"
+	[ "$status" -eq 0 ]
 }
 
 @test "a never-ending trace is cut at the line limit, and what follows opens nothing" {
