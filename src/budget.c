@@ -248,15 +248,24 @@ budget_hint(struct budget *b, enum budget_feature f,
 	struct budget_table	*t;
 	char			*cause;
 
+	now = scaled(b, now);
+	/* The local table learns it too: budget_interval_ms reads it. */
+	if (b->kind != BUDGET_LOCAL)
+		budget_table_hint(&b->local, f, h, now);
 	if (b->kind == BUDGET_REDIS) {
 		if (budget_redis_hint(b->redis, f, h, &cause) == 0)
 			return;
 		budget_redis_failed(b, cause);
 	}
-	now = scaled(b, now);
 	t = budget_lock(b, now);
 	budget_table_hint(t, f, h, now);
 	budget_unlock(b);
+}
+
+uint64_t
+budget_interval_ms(const struct budget *b, enum budget_feature f)
+{
+	return unscaled(b, budget_table_interval_ms(&b->local, f));
 }
 
 /* A Live Activity's name as the table keeps it (FNV-1a). */

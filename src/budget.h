@@ -70,6 +70,12 @@ uint64_t	 budget_block(struct budget *, enum budget_feature, uint64_t,
 void		 budget_hint(struct budget *, enum budget_feature,
 		    const struct budget_hint *, uint64_t);
 /*
+ * The interval between two tokens of feature f's bucket, in real ms: from
+ * the rate, or from the RateLimit headers of this process's replies (the
+ * same server answers everyone sharing the budget).
+ */
+uint64_t	 budget_interval_ms(const struct budget *, enum budget_feature);
+/*
  * Hold a slot for the Live Activity name (borrowed) before it starts: 0
  * when held, else how long to wait before asking again.  *in_use gets the
  * slots in use across everything sharing the budget.

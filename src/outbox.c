@@ -10,6 +10,11 @@
  * then starts, then pushes, then the rest; oldest first within a priority.
  * But pushes and the rest (updates, metrics, the badge) take turns while
  * both wait: pushes that keep coming must not keep the bar from moving.
+ * A Live Activity's state update waits until one spacing has passed since
+ * its lane's last request went (outbox_set_spacing): the bar moves about as
+ * often as the bucket refills, each time to its latest state, and the
+ * tokens it would have spent on states replaced a moment later go to other
+ * bars, pushes and other processes.
  *
  * Coalescing happens when a request is added, at the tail of its lane and
  * only on entries not yet in flight; see outbox.h for the rules.  A lane is
@@ -36,6 +41,7 @@ struct entry {
 	struct request		*req;
 	uint64_t		 seq;
 	uint64_t		 not_before_ms;
+	uint64_t		 picked_ms;	/* when it was last picked */
 	int			 in_flight;
 	int			 held;		/* the budget held it back */
 	int			 slot_wait;	/* held for a Live Activity slot */
@@ -48,6 +54,8 @@ TAILQ_HEAD(entries, entry);
 struct lane {
 	char		*key;
 	struct entries	 entries;
+	int		 sent;		/* a request of the lane went */
+	uint64_t	 sent_ms;	/* when the last one went */
 };
 
 struct outbox {
@@ -69,7 +77,10 @@ struct outbox {
 	unsigned long		 queued;	/* entries in lanes and pushes */
 	unsigned long		 ends;		/* of them, ends */
 	uint64_t		 changes;	/* bumped on every change */
-	int			 state_turn;	/* a state goes before a push */
+	int			 state_turn;	/* a state goes before a push:
+						   the last sent was a push */
+	uint64_t		 spacing_ms;	/* between a Live Activity's
+						   updates */
 	struct outbox_stats	 stats;
 	struct shown		*shown;		/* what was delivered */
 };
@@ -438,20 +449,42 @@ struct choice {
 };
 
 /*
- * Consider e as the next request; track the earliest held-back time, and
- * the best state update apart (see outbox_pick).
+ * When e may go: not before its own time, and if it is a Live Activity's
+ * state update (not a start; not an end, nor anything before one in its
+ * lane) not before one spacing after the lane's last request went.  Until
+ * then later states of its run replace it (lane_add), so that it goes with
+ * the latest: a token spent on a bar that moved a moment ago is a token
+ * that another bar's latest state lacks.
+ */
+static uint64_t
+entry_due(const struct outbox *ob, const struct lane *l, const struct entry *e)
+{
+	uint64_t	due = e->not_before_ms, spaced;
+
+	if (l == NULL || !l->sent || ob->spacing_ms == 0 ||
+	    e->req->activity == NULL || !is_update(e->req) || entries_end(e))
+		return due;
+	spaced = l->sent_ms + ob->spacing_ms;
+	return spaced > due ? spaced : due;
+}
+
+/*
+ * Consider e, the head of lane l (NULL for a push), as the next request;
+ * track the earliest held-back time, and the best state update apart (see
+ * outbox_pick).
  */
 static void
-consider(struct entry *e, uint64_t now, struct choice *best,
-    struct choice *state, uint64_t *wait)
+consider(const struct outbox *ob, const struct lane *l, struct entry *e,
+    uint64_t now, struct choice *best, struct choice *state, uint64_t *wait)
 {
-	int	p;
+	uint64_t	due;
+	int		p;
 
 	if (e == NULL || e->in_flight)
 		return;
-	if (e->not_before_ms > now) {
-		if (e->not_before_ms - now < *wait)
-			*wait = e->not_before_ms - now;
+	if ((due = entry_due(ob, l, e)) > now) {
+		if (due - now < *wait)
+			*wait = due - now;
 		return;
 	}
 	p = priority(e->req, entries_end(e));
@@ -474,24 +507,36 @@ outbox_pick(struct outbox *ob, uint64_t now, uint64_t *wait_ms)
 	pthread_mutex_lock(&ob->lock);
 	*wait_ms = UINT64_MAX;
 	for (i = 0; i < ob->nlanes; i++)
-		consider(lane_head(ob, ob->lanes[i]), now, &best, &state,
-		    wait_ms);
+		consider(ob, ob->lanes[i], lane_head(ob, ob->lanes[i]), now,
+		    &best, &state, wait_ms);
 	TAILQ_FOREACH(e, &ob->pushes, link) {
 		if (!e->in_flight) {
-			consider(e, now, &best, &state, wait_ms);
+			consider(ob, NULL, e, now, &best, &state, wait_ms);
 			break;
 		}
 	}
-	/* Pushes and state updates take turns while both wait. */
-	if (best.e != NULL && best.priority == 1 && state.e != NULL) {
-		if (ob->state_turn)
-			best = state;
-		ob->state_turn = !ob->state_turn;
-	}
-	if (best.e != NULL)
+	/*
+	 * Pushes and state updates take turns while both wait: the turn
+	 * passes when one is sent (outbox_sent), not when it is picked, as
+	 * the budget may hold the one picked back.
+	 */
+	if (best.e != NULL && best.priority == 1 && state.e != NULL &&
+	    ob->state_turn)
+		best = state;
+	if (best.e != NULL) {
 		best.e->in_flight = 1;
+		best.e->picked_ms = now;
+	}
 	pthread_mutex_unlock(&ob->lock);
 	return best.e == NULL ? NULL : best.e->req;
+}
+
+void
+outbox_set_spacing(struct outbox *ob, uint64_t ms)
+{
+	pthread_mutex_lock(&ob->lock);
+	ob->spacing_ms = ms;
+	pthread_mutex_unlock(&ob->lock);
 }
 
 /* Find the entry of an in-flight request, and its queue. */
@@ -515,11 +560,20 @@ outbox_find(struct outbox *ob, const struct request *r, struct entries **q)
 void
 outbox_sent(struct outbox *ob, struct request *r)
 {
+	struct lane	*l;
 	struct entries	*q;
 	struct entry	*e;
 
 	pthread_mutex_lock(&ob->lock);
 	e = outbox_find(ob, r, &q);
+	if ((l = outbox_lane(ob, r)) != NULL) {
+		l->sent = 1;
+		l->sent_ms = e->picked_ms;
+	}
+	if (r->kind == REQUEST_PUSH)
+		ob->state_turn = 1;
+	else if (priority(r, entries_end(e)) == 0)
+		ob->state_turn = 0;
 	ob->stats.sent++;
 	shown_delivered(ob->shown, r, clock_now_ms());
 	outbox_remove(ob, q, e);

@@ -10,6 +10,10 @@
  *    updates waiting before it, and a whole run that never left is dropped
  *    when the next run starts; a start that the budget holds back (for a
  *    token or a Live Activity slot) takes in the later states of its run;
+ *  - a Live Activity's state updates are spaced: one goes no sooner than
+ *    one spacing (the bucket's interval, outbox_set_spacing) after its
+ *    activity's last request, while later states replace it; starts, ends
+ *    and what waits before an end are not held;
  *  - ends go first (with what waits before them in their lane), then
  *    starts, then pushes and state updates (updates, metrics, badges),
  *    taking turns while both wait;
@@ -64,6 +68,13 @@ void		 outbox_on_add(struct outbox *, void (*)(void *), void *);
  * (UINT64_MAX if none).
  */
 struct request	*outbox_pick(struct outbox *, uint64_t, uint64_t *);
+/*
+ * Space each Live Activity's state updates by ms (0, the default: not at
+ * all), on the clock of outbox_pick's now: the sender passes the budget's
+ * interval, so that a token goes to a bar's latest state rather than to
+ * one that the next moment replaces.
+ */
+void		 outbox_set_spacing(struct outbox *, uint64_t);
 /* The request was delivered: drop it. */
 void		 outbox_sent(struct outbox *, struct request *);
 /*

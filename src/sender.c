@@ -265,6 +265,17 @@ sender_success(struct sender *s, struct request *r,
 		s->open--;
 }
 
+/*
+ * Space each Live Activity's updates by the interval of the budget's Live
+ * Activity bucket (none without a budget).
+ */
+static void
+sender_space(struct sender *s)
+{
+	outbox_set_spacing(s->outbox, s->config.budget == NULL ? 0 :
+	    budget_interval_ms(s->config.budget, BUDGET_FEATURE_ACTIVITY));
+}
+
 /* Adapt the budget to the RateLimit headers of a reply, if it has any. */
 static void
 sender_listen(struct sender *s, const struct request *r,
@@ -273,8 +284,10 @@ sender_listen(struct sender *s, const struct request *r,
 	struct budget_hint	hint;
 
 	if (budget_hint_parse(reply->ratelimit_policy, reply->ratelimit,
-	    &hint))
+	    &hint)) {
 		budget_hint(s->config.budget, feature(r), &hint, now);
+		sender_space(s);
+	}
 }
 
 /* An end that went, or a start or end given up on, frees its slot. */
@@ -592,6 +605,7 @@ sender_start(struct outbox *ob, const struct sender_config *config)
 	s->http = http_new(config->url, config->key, config->cacert,
 	    config->proxy, config->timeout_s, &s->abort);
 	s->config.key = NULL;	/* the caller frees it: http keeps the copy */
+	sender_space(s);
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
@@ -623,6 +637,7 @@ sender_dry_new(struct outbox *ob, struct budget *budget, FILE *show)
 	s->outbox = ob;
 	s->config.budget = budget;
 	s->show = show;
+	sender_space(s);
 	outbox_on_add(ob, sender_dry_added, s);
 	return s;
 }

@@ -29,29 +29,46 @@ la(enum request_kind kind, int first, struct instance *in, long step)
 	return r;
 }
 
-/* Pick everything due at now and describe it: "start:1 update:5 push". */
-static void
-drain(struct outbox *ob, char *out, size_t size)
+/* Describe r and mark it sent: "start:1", "update:5", "push". */
+static size_t
+sent(struct outbox *ob, struct request *r, char *out, size_t size)
 {
 	static const char	*names[] = { "push", "badge", "metric", "start",
 	    "update", "end", "put", "delete" };
-	struct request		*r;
 	struct json_object	*cs, *step;
+	size_t			 n;
+
+	n = (size_t)snprintf(out, size, "%s", names[r->kind]);
+	if (json_object_object_get_ex(r->body, "content_state", &cs) &&
+	    json_object_object_get_ex(cs, "current_step", &step))
+		n += (size_t)snprintf(out + n, size - n, ":%d",
+		    json_object_get_int(step));
+	if (r->kind == REQUEST_START && r->instance->id == NULL)
+		r->instance->id = strdup("a1");
+	outbox_sent(ob, r);
+	return n;
+}
+
+/* Pick everything due at now and describe it: "start:1 update:5 push". */
+static void
+drain_at(struct outbox *ob, uint64_t now, char *out, size_t size)
+{
+	struct request		*r;
 	uint64_t		 wait;
 	size_t			 n = 0;
 
 	out[0] = '\0';
-	while ((r = outbox_pick(ob, 1000, &wait)) != NULL) {
-		n += (size_t)snprintf(out + n, size - n, "%s%s", n ? " " : "",
-		    names[r->kind]);
-		if (json_object_object_get_ex(r->body, "content_state", &cs) &&
-		    json_object_object_get_ex(cs, "current_step", &step))
-			n += (size_t)snprintf(out + n, size - n, ":%d",
-			    json_object_get_int(step));
-		if (r->kind == REQUEST_START && r->instance->id == NULL)
-			r->instance->id = strdup("a1");
-		outbox_sent(ob, r);
+	while ((r = outbox_pick(ob, now, &wait)) != NULL) {
+		if (n > 0)
+			n += (size_t)snprintf(out + n, size - n, " ");
+		n += sent(ob, r, out + n, size - n);
 	}
+}
+
+static void
+drain(struct outbox *ob, char *out, size_t size)
+{
+	drain_at(ob, 1000, out, size);
 }
 
 int
@@ -214,6 +231,77 @@ main(void)
 		check_num("pushes and updates take turns: pushes sent",
 		    npush, 20);
 	}
+
+	/*
+	 * The turn passes when a request is sent, not when it is picked: one
+	 * the budget holds back keeps its turn.
+	 */
+	outbox_free(ob);
+	ob = outbox_new(NULL, 16);
+	outbox_add(ob, api_push("p", NULL, NULL, NULL, NULL));
+	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 50));
+	r = outbox_pick(ob, 1000, &wait);
+	check_num("the push's turn", r->kind, REQUEST_PUSH);
+	outbox_hold(ob, r, 2000, 0);
+	r = outbox_pick(ob, 1000, &wait);
+	check_num("the update meanwhile", r->kind, REQUEST_UPDATE);
+	outbox_hold(ob, r, 2000, 0);
+	drain_at(ob, 2000, got, sizeof got);
+	check_str("held back, the push keeps its turn", got,
+	    "push update:50");
+
+	/*
+	 * Spacing: a Live Activity's update goes one spacing after its
+	 * activity's last request, with the latest state; nothing else waits.
+	 */
+	outbox_free(ob);
+	ob = outbox_new(NULL, 16);
+	outbox_set_spacing(ob, 1000);
+	instance_unref(run1);
+	run1 = instance_new();
+	instance_unref(run2);
+	run2 = instance_new();
+	outbox_add(ob, la(REQUEST_START, 1, run1, 1));
+	drain_at(ob, 1000, got, sizeof got);
+	check_str("a start is not spaced", got, "start:1");
+	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 2));
+	outbox_add(ob, api_push("p", NULL, NULL, NULL, NULL));
+	outbox_add(ob, api_metric("cpu", "1"));
+	drain_at(ob, 1500, got, sizeof got);
+	check_str("within the spacing a push and a metric go, the update "
+	    "waits", got, "push metric");
+	r = outbox_pick(ob, 1500, &wait);
+	check_num("nothing else is due", r == NULL, 1);
+	check_num("the wait is what is left of the spacing", wait, 500);
+	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 3));
+	drain_at(ob, 1999, got, sizeof got);
+	check_str("not a moment early", got, "");
+	drain_at(ob, 2000, got, sizeof got);
+	check_str("then it goes with the latest state", got, "update:3");
+	outbox_stats(ob, &st);
+	check_num("the state it replaced is counted", st.coalesced, 1);
+	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 4));
+	outbox_add(ob, la(REQUEST_END, 0, run1, 5));
+	drain_at(ob, 2100, got, sizeof got);
+	check_str("an end is not spaced", got, "end:5");
+	outbox_add(ob, la(REQUEST_START, 1, run2, 1));
+	outbox_add(ob, la(REQUEST_UPDATE, 0, run2, 2));
+	drain_at(ob, 2200, got, sizeof got);
+	check_str("the next run's start is not spaced", got, "start:1");
+	instance_unref(run1);
+	run1 = instance_new();
+	outbox_add(ob, la(REQUEST_START, 1, run1, 1));
+	outbox_add(ob, la(REQUEST_END, 0, run1, 9));
+	drain_at(ob, 2300, got, sizeof got);
+	check_str("an update before an end in its lane is not spaced", got,
+	    "update:2 start:1 end:9");
+	outbox_set_spacing(ob, 0);
+	instance_unref(run2);
+	run2 = instance_new();
+	outbox_add(ob, la(REQUEST_START, 1, run2, 1));
+	outbox_add(ob, la(REQUEST_UPDATE, 0, run2, 2));
+	drain_at(ob, 2300, got, sizeof got);
+	check_str("spacing 0 holds nothing", got, "start:1 update:2");
 
 	instance_unref(run1);
 	instance_unref(run2);
