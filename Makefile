@@ -40,7 +40,8 @@ OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard src/*.h)
 UNIT = tests/unit/unit-ratelimit tests/unit/unit-outbox tests/unit/unit-vars \
        tests/unit/unit-backoff \
-       tests/unit/unit-budget tests/unit/unit-matchdiff tests/unit/unit-preview
+       tests/unit/unit-budget tests/unit/unit-matchdiff tests/unit/unit-preview \
+       tests/unit/unit-scanpart
 # The sanitizer run skips the suites that run no C (the fake server's own
 # tests, the man page checks).
 ASAN_TESTS = $(filter-out tests/fake-server.bats tests/man.bats,$(wildcard tests/*.bats))

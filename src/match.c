@@ -9,8 +9,10 @@
  *    PCRE2 only tries at line starts;
  *  - every other rule scans alone, so that PCRE2's first-character search
  *    (memchr-like in the JIT) skips most of the text.  A leading broad
- *    repeat (".*", "\\S+", "([^:]+)") is left out of the scan when a literal
- *    follows it, since it would make PCRE2 try every line.
+ *    repeat (".*", "\\S+", "([^:]+)", "\\S.*", also when it opens a group,
+ *    as in "^(\\S.* > .+ FAILED)$") is left out of the scan when a literal
+ *    follows it, since it would make PCRE2 try every line and run along it
+ *    (matcher_scan_part).
  *
  * A scanner hit only marks its line as a candidate.  Each candidate line is
  * then matched against every rule's own per-line regex, in file order: that
@@ -160,65 +162,133 @@ class_end(const char *p)
 }
 
 /*
- * If p starts with a broad repeat (".*", "\S+", "[^:]+", possibly as a
- * group of its own such as "(?<file>[^\s:]+)"), return what follows it.
+ * If p starts with one atom that matches a single byte of a set (".", "\S",
+ * "[^:]"), return what follows it, else NULL.
  */
 static const char *
-skip_broad_repeat(const char *p)
+skip_class_atom(const char *p)
 {
-	int	group = 0;
+	if (p[0] == '.')
+		return p + 1;
+	if (p[0] == '\\' && p[1] != '\0' && strchr("SsWwDd", p[1]))
+		return p + 2;
+	if (p[0] == '[')
+		return class_end(p);
+	return NULL;
+}
 
-	if (p[0] == '(') {
-		group = 1;
-		p++;
-		if (p[0] == '?' && p[1] == ':')
-			p += 2;
-		else if (p[0] == '?' && p[1] == '<' && p[2] != '=' &&
-		    p[2] != '!') {
-			if ((p = strchr(p, '>')) == NULL)
-				return NULL;
-			p++;
-		} else if (p[0] == '?')
+/* How many single atoms may stand before a repeat of "." ("\S" in "\S.*"). */
+#define MATCH_LEAD_ATOMS	4
+
+/*
+ * If p starts with a broad repeat (".*", "\S+", "[^:]+"), return what
+ * follows it, else NULL.  *dot tells a repeat of ".", which runs along the
+ * whole line, from one of a class, which stops at the first byte outside it
+ * (soon, at most line starts).  Only a repeat of "." may come after a few
+ * single atoms, as in "\S.*".
+ */
+static const char *
+skip_broad_repeat(const char *p, int *dot)
+{
+	const char	*atom = p, *next;
+	int		 atoms;
+
+	for (atoms = 0; atoms <= MATCH_LEAD_ATOMS; atoms++) {
+		if ((next = skip_class_atom(p)) == NULL)
+			return NULL;
+		atom = p;
+		p = next;
+		if (*p == '+' || *p == '*')
+			break;
+		if (*p == '?' || *p == '{')
 			return NULL;
 	}
-	if (p[0] == '.')
-		p++;
-	else if (p[0] == '\\' && p[1] != '\0' && strchr("SsWwDd", p[1]))
-		p += 2;
-	else if (p[0] != '[' || (p = class_end(p)) == NULL)
-		return NULL;
-	if (*p != '+' && *p != '*')
+	*dot = *atom == '.';
+	if (atoms > MATCH_LEAD_ATOMS || (atoms > 0 && !*dot))
 		return NULL;
 	p++;
 	if (*p == '?' || *p == '+')
 		p++;
-	if (group && *p++ != ')')
-		return NULL;
 	return p;
 }
 
 /*
- * The part of a pattern worth scanning for.  A leading broad repeat makes
- * PCRE2 try every line start (or every byte) and run along the line; what
- * follows it, when that starts with a literal, finds the same lines (and
- * perhaps more, which the per-line match then drops) far faster.
+ * If p opens a group ("(", "(?:", "(?<name>"), return what follows the
+ * opening, else NULL.
  */
 static const char *
-pattern_scan_part(const struct rule *r)
+skip_group_open(const char *p)
 {
-	const char	*p = r->pattern, *rest;
+	if (p[0] != '(')
+		return NULL;
+	p++;
+	if (p[0] == '?' && p[1] == ':')
+		return p + 2;
+	if (p[0] == '?' && p[1] == '<' && p[2] != '=' && p[2] != '!') {
+		if ((p = strchr(p, '>')) == NULL)
+			return NULL;
+		return p + 1;
+	}
+	return p[0] == '?' ? NULL : p;
+}
 
-	if ((r->options & PCRE2_EXTENDED) || pattern_self_referent(r->pattern))
-		return r->pattern;
+/* Whether a scan may start with p: a literal, not a construct. */
+static int
+scan_starts_literal(const char *p)
+{
+	if (*p == '\0' || strchr("([.$|?*+{)^", *p) != NULL)
+		return 0;
+	return !(p[0] == '\\' && (p[1] == '\0' || isalnum((unsigned char)
+	    p[1])));
+}
+
+/*
+ * Whether a group may end in p with a quantifier after it (any ")" followed
+ * by one, escaped or not: "){2}" would need the part left out of the scan
+ * twice), or hold an alternative ("|").
+ */
+static int
+group_rest_unsafe(const char *p)
+{
+	if (strchr(p, '|') != NULL)
+		return 1;
+	for (; (p = strchr(p, ')')) != NULL; p++)
+		if (p[1] != '\0' && strchr("*+?{", p[1]) != NULL)
+			return 1;
+	return 0;
+}
+
+void
+matcher_scan_part(const struct rule *r, struct buf *b)
+{
+	const char	*p = r->pattern, *rest, *inner;
+	int		 dot;
+
+	if ((r->options & PCRE2_EXTENDED) || pattern_self_referent(r->pattern)) {
+		buf_addstr(b, r->pattern);
+		return;
+	}
 	if (*p == '^')
 		p++;
-	if ((rest = skip_broad_repeat(p)) == NULL || *rest == '\0')
-		return r->pattern;
-	if (strchr("([.$|?*+{)^", *rest) != NULL ||
-	    (rest[0] == '\\' && (rest[1] == '\0' || isalnum((unsigned char)
-	    rest[1]))))
-		return r->pattern;
-	return rest;
+	if ((inner = skip_group_open(p)) != NULL &&
+	    (rest = skip_broad_repeat(inner, &dot)) != NULL) {
+		/* A group of its own, or a ".*" opening one. */
+		if (*rest == ')' && scan_starts_literal(rest + 1)) {
+			buf_addstr(b, rest + 1);
+			return;
+		}
+		if (dot && !group_rest_unsafe(rest) &&
+		    scan_starts_literal(rest)) {
+			buf_addstr(b, "(?:");
+			buf_addstr(b, rest);
+			return;
+		}
+	} else if ((rest = skip_broad_repeat(p, &dot)) != NULL &&
+	    scan_starts_literal(rest)) {
+		buf_addstr(b, rest);
+		return;
+	}
+	buf_addstr(b, r->pattern);
 }
 
 /*
@@ -249,6 +319,20 @@ scanner_compile(const char *pattern, uint32_t options)
 	pcre2_compile_context_free(cc);
 	if (code != NULL)
 		matcher_jit(code);
+	return code;
+}
+
+/* The scanner of one rule alone, or NULL. */
+static pcre2_code *
+scanner_compile_rule(const struct rule *r)
+{
+	struct buf	 b;
+	pcre2_code	*code;
+
+	buf_init(&b, (size_t)-1);
+	matcher_scan_part(r, &b);
+	code = scanner_compile(buf_str(&b), r->options);
+	buf_free(&b);
 	return code;
 }
 
@@ -295,7 +379,7 @@ matcher_add_anchored(struct matcher *m, const struct rule **v, size_t n)
 		buf_addstr(&b, i == 0 ? "(?:" : "|(?:");
 		if (v[i]->options & PCRE2_CASELESS)
 			buf_addstr(&b, "(?i)");
-		buf_addstr(&b, pattern_scan_part(v[i]));
+		matcher_scan_part(v[i], &b);
 		buf_addstr(&b, ")");
 	}
 	code = n == 1 ? NULL : scanner_compile(buf_str(&b), PCRE2_DUPNAMES);
@@ -306,8 +390,7 @@ matcher_add_anchored(struct matcher *m, const struct rule **v, size_t n)
 	}
 	pcre2_code_free(code);
 	for (i = 0; i < n; i++) {
-		code = scanner_compile(pattern_scan_part(v[i]),
-		    v[i]->options);
+		code = scanner_compile_rule(v[i]);
 		if (code == NULL)
 			matcher_add_slow(m, v[i]);
 		else
@@ -331,8 +414,7 @@ matcher_plan(struct matcher *m)
 			matcher_add_slow(m, r);
 			continue;
 		}
-		code = scanner_compile(pattern_scan_part(r),
-		    r->options);
+		code = scanner_compile_rule(r);
 		if (code == NULL) {
 			matcher_add_slow(m, r);
 			continue;

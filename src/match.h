@@ -15,6 +15,8 @@
 
 #include "rules.h"
 
+struct buf;
+
 struct matcher;
 
 /*
@@ -59,6 +61,18 @@ void		 matcher_line(struct matcher *, const char *, size_t, match_cb,
 void		 matcher_limit(struct matcher *, uint32_t);
 /* JIT-compile a pattern of the rules (not under AS_TAIL_NO_JIT). */
 void		 matcher_jit(pcre2_code *);
+/*
+ * Append to b what the block scan looks for to find r's lines: r's regex,
+ * or, when it begins with a broad repeat (".*", "\S+", "[^:]+", "\S.*")
+ * that a literal follows, what follows the repeat.  A repeat makes PCRE2
+ * try every line start (or every byte) and run along the line; what
+ * follows it finds the same lines (and perhaps more, which the per-line
+ * match then drops) far faster.  A repeat in a group of its own
+ * ("(?<file>[^\s:]+):") goes with its group; one that opens a group that
+ * goes on ("^(\S.* > .+ FAILED)$") leaves the rest of the group as
+ * "(?: > .+ FAILED)$".  For tests/unit/unit-scanpart.
+ */
+void		 matcher_scan_part(const struct rule *, struct buf *);
 /* How many rules are tried on every line rather than found by a scan. */
 size_t		 matcher_slow_rules(const struct matcher *);
 

@@ -52,6 +52,32 @@ match /^(x)?(?(1)y|z)/ push title=xy' 'xy\n')" = xy ]
 	[ "$status" -eq 0 ]
 }
 
+@test "a broad repeat after a single atom, or opening a group, is left out of the scan (unit-scanpart)" {
+	make -s -C "$TOP" tests/unit/unit-scanpart
+	run "$TOP/tests/unit/unit-scanpart"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	! grep -q '^not ok' <<< "$output"
+	[ "${#lines[@]}" -ge 18 ]
+}
+
+@test "a broad repeat left out of the scan after a single atom, or where it opens a group: the same lines fire (issue 14)" {
+	# gradle's event: "^(\S.* > .+ FAILED)$" is scanned as
+	# "(?: > .+ FAILED)$"; the line that begins with a blank, the one whose
+	# FAILED is not last and the one split over two lines must not fire.
+	printf 'x\ndemo.PriceTest > splits FAILED\n  a > b FAILED\na > b FAILED!\na >\nb FAILED\nOuter Test > Inner > it FAILED\r\n' > in
+	[ "$(fires 'match /^(\S.* > .+ FAILED)$/ push title=$1' "$(cat in)\n")" = "demo.PriceTest > splits FAILED
+Outer Test > Inner > it FAILED" ]
+	[ "$(fires 'match /^\S.* > (\w+)/ push title=$1' 'a > b\n > c\nq x > d e\n')" = "b
+d" ]
+	[ "$(fires 'match /^(?<f>\S[^:]*):(\d+): (.*)/ push title=$3' 'a.c:1: one\n:2: two\n b.c:3: three\n')" = one ]
+	printf 'match /^(\S.* > .+ FAILED)$/ push title=a\nmatch /^\S.* > (\w+)/ push title=b\nmatch /^(?<f>\S[^:]*):(\d+): (.*)/ push title=c\nmatch /^(?:\w\S*) =(?:\s+)(x|y)/i push title=d\n' > t.rules
+	printf 'a = x\nA =  Y\n =x\na.c:1: one\n' >> in
+	run "$TOP/tests/unit/unit-matchdiff" t.rules -- in
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
 @test "every shipped pack agrees with per-line matching on every fixture" {
 	local fixtures
 	fixtures=$(find "$FIXTURES" -type f ! -name '*.json' ! -name '*.md' ! -name '*.LICENSE' | sort)
