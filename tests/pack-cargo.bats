@@ -3,7 +3,8 @@
 # packs.bats checks: cargo's progress bar, redrawn with carriage returns,
 # gives the build a real total; the build and the tests are two activities;
 # a colored log pushes its error without escapes; cargo run's panic is
-# pushed without failing the build.
+# pushed without failing the build; a failing test is pushed once, with its
+# panic.
 
 load helpers/common
 load helpers/packs
@@ -35,7 +36,7 @@ end cargo build on $(hostname) green 5/6" ]
 	[ "$(summary)" = "start cargo build on $(hostname)
 end cargo build on $(hostname) green 3/3
 start cargo test on $(hostname)
-push tests::counts_words ... FAILED
+push tests::counts_words: assertion \`left == right\` failed (left: 2, right: 3) at src/lib.rs:32:9
 end cargo test on $(hostname) red 4/5" ]
 	valid_trace
 }
@@ -60,6 +61,22 @@ push no input on stdin at src/main.rs:6:5" ]
 	[ "$(summary)" = "start cargo build on $(hostname)
 end cargo build on $(hostname) green 3/3
 start cargo test on $(hostname)
-push tests::counts_words ... FAILED
+push tests::counts_words: assertion \`left == right\` failed (left: 2, right: 3) at src/lib.rs:32:9
 end cargo test on $(hostname) red 5/6" ]
+}
+
+@test "cargo: of three failing tests, the first panic is the one push, with its message and place" {
+	cargo_dry cargo-test-panics.log
+	[ "$(grep -c ' panicked at ' "$FIXTURES/cargo/cargo-test-panics.log")" -eq 3 ]
+	[ "$(summary | grep '^push ')" = "push tests::empty_line_has_no_fields: an empty line gives no fields at src/lib.rs:29:9" ]
+}
+
+@test "cargo: a doctest's panic, in a thread named main, is one push, named after the doctest" {
+	cargo_dry cargo-test-doctest-failure.log
+	[ "$(summary | grep '^push ')" = "push src/lib.rs - fields (line 5): assertion \`left == right\` failed (left: 3, right: 2) at src/lib.rs:5:1" ]
+}
+
+@test "cargo: a test that fails without a panic is pushed by its FAILED line" {
+	cargo_dry cargo-test-err-failure.log
+	[ "$(summary | grep '^push ')" = "push tests::parses_port_name ... FAILED" ]
 }
