@@ -134,6 +134,18 @@ example \"Traceback (most recent call last):\"
 	[ "$status" -eq 0 ]
 }
 
+@test "an event's if= and unless= see its captures when it ends: real gcc errors with and without a note" {
+	local ev='/^(?<at>[^\s:]+:\d+:\d+): error: (?<error>.*)/
+    while /^ +\d* \| /  while /^[^\s:]+:\d+:\d+: note: (?<note>.*)/'
+	cat "$FIXTURES/generic/gcc-error-notes.log" "$FIXTURES/generic/gcc-error.log" |
+	    as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" -r "$(rules "event $ev
+    if=\${first:note} push title=gcc message=\"\${at}: \${error} (note: \${first:note})\"
+event $ev
+    unless=\${first:note} push title=gcc message=\"\${at}: \${error}\"")"
+	[ "$(pushes)" = "area.c:18:24: too few arguments to function ‘area’ (note: declared here)
+total.c:9:27: expected ‘;’ before ‘printf’" ]
+}
+
 @test "a never-ending trace is cut at the line limit, and what follows opens nothing" {
 	local log=$FIXTURES/go/go-run-panic-goroutines.log want
 	run as_tail -n -q --trace "$BATS_TEST_TMPDIR/trace" \
