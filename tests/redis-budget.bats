@@ -209,3 +209,24 @@ between = [p for p in log[b[0]:b[-1]] if p == "a"]
 assert len(between) <= 2, log
 PY
 }
+
+@test "the tests' redis_start takes another port when the one it picked is taken" {
+	local first=$REDIS_PID port blocker i
+	# The same seed makes redis_start pick this port first.
+	RANDOM=1
+	port=$((20000 + RANDOM % 40000))
+	redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
+	    --dir "$BATS_TEST_TMPDIR" </dev/null >/dev/null 2>&1 3>&- &
+	blocker=$!
+	PIDS="$first $blocker"
+	for i in $(seq 100); do
+		[ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && break
+		sleep 0.1
+	done
+	[ "$(redis-cli -p "$port" ping)" = PONG ]
+	REDIS_PID=
+	RANDOM=1
+	redis_start
+	[ "$REDIS_PORT" != "$port" ]
+	[ "$(rcli ping)" = PONG ]
+}
