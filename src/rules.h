@@ -128,8 +128,8 @@ struct action {
 
 /*
  * A regex of a multi-line event after its first line ("while /RE/",
- * "until /RE/", "then /RE/"), and where its named groups go: group n of re is group
- * to[n] of the event's names (0: unnamed, not kept).
+ * "until /RE/", "then /RE/"), and where its named groups go: group n of
+ * re is group to[n] of the event's names (0: unnamed, not kept).
  */
 struct event_clause {
 	pcre2_code	*re;
