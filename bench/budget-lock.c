@@ -31,7 +31,7 @@ ns_per_take(enum budget_kind kind)
 	b = budget_new(&c);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < CALLS; i++)
-		budget_take(b, BUDGET_FEATURE_ACTIVITY, BUDGET_UPDATE,
+		budget_take(b, BUDGET_FEATURE_ACTIVITY, BUDGET_UPDATE, 0,
 		    clock_now_ms());
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	budget_free(b);

@@ -53,6 +53,8 @@ struct request {
 	char			*activity;	/* activity name, or NULL */
 	unsigned		 tries;		/* sender: attempts so far */
 	uint64_t		 first_try_ms;	/* sender: when it first went */
+	uint64_t		 queued_ms;	/* outbox: when the state it
+						   carries began to wait */
 };
 
 /*

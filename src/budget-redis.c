@@ -97,23 +97,26 @@ static const char script[] =
 "\n"
 "if op == 'take' then\n"
 "  local name, prio = policy(ARGV[5]), tonumber(ARGV[6])\n"
+"  if prio == 1 then prio = 0 end\n"
 "  local b = load(name)\n"
 "  purge(wants)\n"
 "  local w, ahead = wait_ms(b), 0\n"
 "  local mine = redis.call('HGET', wants, me)\n"
-"  local held, since = -1, nil\n"
+"  local held = -1\n"
+"  local since = math.max(now - tonumber(ARGV[7]) * scale, 0)\n"
 "  if mine then\n"
 "    local p, n, s = string.match(mine, '^(%d+) (%S+) (%d+) ')\n"
 "    held = tonumber(p) or -1\n"
-"    if held == prio and n == name then since = tonumber(s) end\n"
+"    if held == prio and n == name then\n"
+"      since = math.min(since, tonumber(s))\n"
+"    end\n"
 "  end\n"
 "  local all = redis.call('HGETALL', wants)\n"
 "  for i = 1, #all, 2 do\n"
 "    local p, n, s = string.match(all[i + 1], '^(%d+) (%S+) (%d+) ')\n"
 "    p, s = tonumber(p), tonumber(s)\n"
 "    if all[i] ~= me and n == name and p and s and (p > prio or\n"
-"        (p == prio and (not since or s < since or\n"
-"         (s == since and all[i] < me)))) then\n"
+"        (p == prio and (s < since or (s == since and all[i] < me)))) then\n"
 "      ahead = ahead + 1\n"
 "    end\n"
 "  end\n"
@@ -125,10 +128,10 @@ static const char script[] =
 "    save(name, b)\n"
 "    return 0\n"
 "  end\n"
-"  if w == 0 then w = YIELD end\n"
+"  if w == 0 then w = YIELD elseif prio == 0 then w = w + YIELD end\n"
 "  if held <= prio then\n"
 "    redis.call('HSET', wants, me, prio .. ' ' .. name .. ' ' ..\n"
-"               string.format('%d %d', since or now, now + w + WANT_TTL))\n"
+"               string.format('%d %d', since, now + w + WANT_TTL))\n"
 "  end\n"
 "  save(name, b)\n"
 "  return w\n"
@@ -418,13 +421,14 @@ feature_name(enum budget_feature f)
 
 int
 budget_redis_take(struct budget_redis *br, enum budget_feature f,
-    enum budget_priority p, uint64_t *wait, char **cause)
+    enum budget_priority p, uint64_t waited_ms, uint64_t *wait, char **cause)
 {
 	long long	out[2];
-	char		prio[16];
+	char		prio[16], waited[32];
 
 	snprintf(prio, sizeof prio, "%d", (int)p);
-	if (redis_run(br, out, cause, "take", feature_name(f), prio,
+	snprintf(waited, sizeof waited, "%llu", (unsigned long long)waited_ms);
+	if (redis_run(br, out, cause, "take", feature_name(f), prio, waited,
 	    NULL) == -1)
 		return -1;
 	*wait = out[0] > 0 ? (uint64_t)out[0] : 0;

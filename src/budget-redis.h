@@ -42,9 +42,12 @@ int	budget_redis_check_url(const char *, char **);
 struct budget_redis *budget_redis_open(const char *, const char *, unsigned,
 	    unsigned, char **);
 void	budget_redis_close(struct budget_redis *);
-/* As budget_table_take etc.; the waits are on the budget's clock. */
+/*
+ * As budget_table_take etc.; the waits are on the budget's clock, the time
+ * a request has waited in real ms.
+ */
 int	budget_redis_take(struct budget_redis *, enum budget_feature,
-	    enum budget_priority, uint64_t *, char **);
+	    enum budget_priority, uint64_t, uint64_t *, char **);
 int	budget_redis_block(struct budget_redis *, enum budget_feature,
 	    uint64_t, uint64_t *, char **);
 int	budget_redis_hint(struct budget_redis *, enum budget_feature,

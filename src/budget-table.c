@@ -77,26 +77,24 @@ purge(struct budget_table *t, budget_alive_fn alive, uint64_t now)
 }
 
 /*
- * Whether want w goes before a request of priority prio that has waited
- * since mine (NULL: it has not waited yet): more urgent, or as urgent and
- * waiting longer (the lower pid on a tie).
+ * Whether want w goes before pid's request of priority prio that has waited
+ * since since_ms: more urgent, or as urgent and waiting longer (the lower
+ * pid on a tie).
  */
 static int
 want_before(const struct budget_want *w, enum budget_priority prio,
-    const struct budget_want *mine)
+    uint64_t since_ms, int32_t pid)
 {
 	if (w->priority != (int16_t)prio)
 		return w->priority > (int16_t)prio;
-	if (mine == NULL)
-		return 1;
-	return w->since_ms < mine->since_ms || (w->since_ms == mine->since_ms &&
-	    w->pid < mine->pid);
+	return w->since_ms < since_ms || (w->since_ms == since_ms &&
+	    w->pid < pid);
 }
 
 /* How many other processes wait for bucket p before pid's request. */
 static unsigned
 wants_ahead(const struct budget_table *t, int32_t pid, unsigned p,
-    enum budget_priority prio, const struct budget_want *mine)
+    enum budget_priority prio, uint64_t since_ms)
 {
 	unsigned	n = 0;
 	size_t		i;
@@ -104,7 +102,7 @@ wants_ahead(const struct budget_table *t, int32_t pid, unsigned p,
 	for (i = 0; i < BUDGET_WANTS; i++)
 		if (t->wants[i].pid != 0 && t->wants[i].pid != pid &&
 		    t->wants[i].policy == (int16_t)p &&
-		    want_before(&t->wants[i], prio, mine))
+		    want_before(&t->wants[i], prio, since_ms, pid))
 			n++;
 	return n;
 }
@@ -127,31 +125,44 @@ want_find(struct budget_table *t, int32_t pid)
 
 uint64_t
 budget_table_take(struct budget_table *t, enum budget_feature f,
-    enum budget_priority prio, int32_t pid, budget_alive_fn alive,
-    uint64_t now)
+    enum budget_priority prio, uint64_t waited_ms, int32_t pid,
+    budget_alive_fn alive, uint64_t now)
 {
 	unsigned		 p = policy_of(t, f);
 	struct ratelimit	*rl = &t->policies[p].rl;
 	struct budget_want	*w, *mine;
-	uint64_t		 wait;
+	uint64_t		 wait, since;
 
+	/* A push and a bar's state: the one waiting longer goes first. */
+	if (prio == BUDGET_PUSH)
+		prio = BUDGET_UPDATE;
 	purge(t, alive, now);
 	wait = ratelimit_wait_ms(rl, now);
 	w = want_find(t, pid);
 	mine = w != NULL && w->pid == pid && w->priority == (int16_t)prio &&
 	    w->policy == (int16_t)p ? w : NULL;
-	if (wait == 0 && rl->tokens > wants_ahead(t, pid, p, prio, mine)) {
+	/* Waiting since it was queued, or since the process asked. */
+	since = now > waited_ms ? now - waited_ms : 0;
+	if (mine != NULL && mine->since_ms < since)
+		since = mine->since_ms;
+	if (wait == 0 && rl->tokens > wants_ahead(t, pid, p, prio, since)) {
 		ratelimit_take(rl, now);
 		if (w != NULL && w->pid == pid && w->priority <= (int16_t)prio)
 			memset(w, 0, sizeof *w);
 		return 0;
 	}
+	/*
+	 * A push or a state update comes back a moment after the token is
+	 * due: a bar whose spacing ends as that token comes (it was spaced
+	 * from the same token) has then asked, and the older goes first.
+	 */
 	if (wait == 0)
 		wait = BUDGET_YIELD_MS;
+	else if (prio == BUDGET_UPDATE)
+		wait += BUDGET_YIELD_MS;
 	/* A process's want is its most urgent request's, since it waits. */
 	if (w != NULL && (w->pid != pid || w->priority <= (int16_t)prio)) {
-		if (mine == NULL)
-			w->since_ms = now;
+		w->since_ms = since;
 		w->pid = pid;
 		w->priority = (int16_t)prio;
 		w->policy = (int16_t)p;

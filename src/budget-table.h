@@ -11,11 +11,14 @@
  *    60 a minute, until the server names others (RateLimit-Policy), and
  *    which bucket each feature (pushes, Live Activities, the rest) spends;
  *  - wants: a process that found the bucket empty says so, with its most
- *    urgent request's priority and since when it waits; a token goes to
- *    the most urgent want, and among equals to the one waiting longest.  So
+ *    urgent request's priority and since when it waits (since it was
+ *    queued, or since the process asked, the earlier); a token goes to the
+ *    most urgent want, and among equals to the one waiting longest.  So
  *    ends and starts keep their priority across processes, and processes
  *    with updates take turns (round robin: one that got a token waits
- *    behind the others for the next);
+ *    behind the others for the next).  Pushes and state updates are equals
+ *    here: a bar whose state has waited since before a push was made goes
+ *    first, and neither starves the other;
  *  - slots: one per open Live Activity (pid and a hash of its name), at most
  *    slot_max at once; a fifth start waits until one frees.
  *
@@ -43,7 +46,8 @@
 #define BUDGET_SLOT_TTL_MS	90000
 /* How long a start waits before asking for a slot again. */
 #define BUDGET_SLOT_POLL_MS	250
-/* How long a request that leaves tokens to more urgent ones waits. */
+/* How long a request that leaves tokens to more urgent ones waits; and
+ * how long after the token a push or a state update is told to come back. */
 #define BUDGET_YIELD_MS		50
 
 enum budget_feature {
@@ -110,11 +114,13 @@ void		budget_table_init(struct budget_table *, unsigned, unsigned,
 /* Whether a table read from elsewhere has this layout and sane times. */
 int		budget_table_valid(const struct budget_table *, uint64_t);
 /*
- * Ask for a token for a request of the given feature and priority by pid.
- * Returns 0 when one was taken, or how many ms to wait before asking again.
+ * Ask for a token for a request of the given feature and priority by pid,
+ * queued waited_ms ago.  Returns 0 when one was taken, or how many ms to
+ * wait before asking again.
  */
 uint64_t	budget_table_take(struct budget_table *, enum budget_feature,
-		    enum budget_priority, int32_t, budget_alive_fn, uint64_t);
+		    enum budget_priority, uint64_t, int32_t, budget_alive_fn,
+		    uint64_t);
 /* The server said 429: the feature's bucket sends nothing for ms.
  * Returns how long that is from now. */
 uint64_t	budget_table_block(struct budget_table *, enum budget_feature,

@@ -203,20 +203,22 @@ budget_free(struct budget *b)
 
 uint64_t
 budget_take(struct budget *b, enum budget_feature f, enum budget_priority p,
-    uint64_t now)
+    uint64_t waited_ms, uint64_t now)
 {
 	struct budget_table	*t;
 	uint64_t		 wait;
 	char			*cause;
 
 	if (b->kind == BUDGET_REDIS) {
-		if (budget_redis_take(b->redis, f, p, &wait, &cause) == 0)
+		if (budget_redis_take(b->redis, f, p, waited_ms, &wait,
+		    &cause) == 0)
 			return unscaled(b, wait);
 		budget_redis_failed(b, cause);
 	}
 	now = scaled(b, now);
 	t = budget_lock(b, now);
-	wait = budget_table_take(t, f, p, b->pid, budget_alive(b), now);
+	wait = budget_table_take(t, f, p, scaled(b, waited_ms), b->pid,
+	    budget_alive(b), now);
 	budget_unlock(b);
 	return unscaled(b, wait);
 }

@@ -54,11 +54,12 @@ struct budget	*budget_new(const struct budget_config *);
 /* Give back the slots and places this process holds, and free. */
 void		 budget_free(struct budget *);
 /*
- * Take a token for a request of feature f and priority p: 0 when it may go
- * now, else how long to wait before asking again.
+ * Take a token for a request of feature f and priority p that was queued
+ * waited_ms ago: 0 when it may go now, else how long to wait before asking
+ * again.
  */
 uint64_t	 budget_take(struct budget *, enum budget_feature,
-		    enum budget_priority, uint64_t);
+		    enum budget_priority, uint64_t, uint64_t);
 /*
  * The server answered 429: nothing of feature f goes for ms (on the
  * server's clock: a Retry-After, or a backoff).  Returns how long that is

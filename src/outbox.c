@@ -9,7 +9,9 @@
  * queue by priority: ends (and whatever stands before an end in its lane),
  * then starts, then pushes, then the rest; oldest first within a priority.
  * But pushes and the rest (updates, metrics, the badge) take turns while
- * both wait: pushes that keep coming must not keep the bar from moving.
+ * both wait, and a state that has waited longer than the push goes even on
+ * the push's turn: pushes that keep coming must not keep the bar from
+ * moving.
  * A Live Activity's state update waits until one spacing has passed since
  * its lane's last request went (outbox_set_spacing): the bar moves about as
  * often as the bucket refills, each time to its latest state, and the
@@ -317,6 +319,7 @@ lane_add(struct outbox *ob, struct lane *l, struct request *r)
 	if (is_update(r) && tail != NULL && !tail->in_flight &&
 	    is_update(tail->req) && tail->req->kind == r->kind &&
 	    tail->req->instance == r->instance) {
+		r->queued_ms = tail->req->queued_ms;	/* stale since then */
 		request_free(tail->req);
 		tail->req = r;
 		ob->stats.coalesced++;
@@ -370,6 +373,7 @@ outbox_add(struct outbox *ob, struct request *r)
 	struct lane	*l;
 	struct entry	*e;
 
+	r->queued_ms = clock_now_ms();
 	pthread_mutex_lock(&ob->lock);
 	ob->stats.added++;
 	shown_queued(ob->shown, r);
@@ -518,10 +522,13 @@ outbox_pick(struct outbox *ob, uint64_t now, uint64_t *wait_ms)
 	/*
 	 * Pushes and state updates take turns while both wait: the turn
 	 * passes when one is sent (outbox_sent), not when it is picked, as
-	 * the budget may hold the one picked back.
+	 * the budget may hold the one picked back.  But a state that has
+	 * waited longer than the push goes even on the push's turn: pushes
+	 * get at most half, and a bar's state does not wait behind pushes
+	 * made after it.
 	 */
 	if (best.e != NULL && best.priority == 1 && state.e != NULL &&
-	    ob->state_turn)
+	    (ob->state_turn || state.e->seq < best.e->seq))
 		best = state;
 	if (best.e != NULL) {
 		best.e->in_flight = 1;

@@ -16,7 +16,8 @@
  *    and what waits before an end are not held;
  *  - ends go first (with what waits before them in their lane), then
  *    starts, then pushes and state updates (updates, metrics, badges),
- *    taking turns while both wait;
+ *    taking turns while both wait (a state older than the push goes on
+ *    the push's turn too: pushes get at most half);
  *  - at most push_max pushes wait; more are folded into the last one
  *    ("... and 12 more") rather than lost;
  *  - metrics and the badge keep only their latest value.

@@ -209,7 +209,8 @@ sender_spend(struct sender *s, struct request *r, uint64_t now)
 			msg_verbose(1, "%s %s: a Live Activity slot is free",
 			    request_method(r), r->path);
 	}
-	wait = budget_take(s->config.budget, feature(r), urgency(r), now);
+	wait = budget_take(s->config.budget, feature(r), urgency(r),
+	    now > r->queued_ms ? now - r->queued_ms : 0, now);
 	if (wait == 0)
 		return 1;
 	s->no_token_until_ms = now + wait;

@@ -27,7 +27,7 @@ static uint64_t
 take(struct budget_table *t, enum budget_priority p, int32_t pid,
     uint64_t now)
 {
-	return budget_table_take(t, BUDGET_FEATURE_ACTIVITY, p, pid, alive,
+	return budget_table_take(t, BUDGET_FEATURE_ACTIVITY, p, 0, pid, alive,
 	    now);
 }
 
@@ -42,8 +42,9 @@ shared_bucket(void)
 	for (i = 0; i < 5; i++)
 		check_num("shared: the burst is five in all",
 		    take(&t, BUDGET_UPDATE, i % 2 ? 100 : 200, 0), 0);
+	/* (Updates and pushes come back a moment after the token.) */
 	check_num("shared: the sixth waits an interval, whoever asks",
-	    take(&t, BUDGET_UPDATE, 300, 0), 1091);
+	    take(&t, BUDGET_UPDATE, 300, 0), 1091 + BUDGET_YIELD_MS);
 }
 
 /* An end waiting in one process goes before another's updates. */
@@ -100,9 +101,12 @@ round_robin(void)
 	budget_table_init(&t, 60, 4, 0);
 	for (i = 0; i < 5; i++)
 		take(&t, BUDGET_UPDATE, 100, 0);
-	check_num("turns: 100 waits", take(&t, BUDGET_UPDATE, 100, 10), 1081);
-	check_num("turns: then 200", take(&t, BUDGET_UPDATE, 200, 20), 1071);
-	check_num("turns: then 300", take(&t, BUDGET_UPDATE, 300, 30), 1061);
+	check_num("turns: 100 waits", take(&t, BUDGET_UPDATE, 100, 10),
+	    1081 + BUDGET_YIELD_MS);
+	check_num("turns: then 200", take(&t, BUDGET_UPDATE, 200, 20),
+	    1071 + BUDGET_YIELD_MS);
+	check_num("turns: then 300", take(&t, BUDGET_UPDATE, 300, 30),
+	    1061 + BUDGET_YIELD_MS);
 	check_num("turns: 300 asking first leaves the token to 100",
 	    take(&t, BUDGET_UPDATE, 300, 1091), BUDGET_YIELD_MS);
 	check_num("turns: 200 too", take(&t, BUDGET_UPDATE, 200, 1091),
@@ -119,6 +123,39 @@ round_robin(void)
 	check_num("turns: before 200 that waited longer",
 	    take(&t, BUDGET_UPDATE, 200, 5456), BUDGET_YIELD_MS);
 	check_num("turns: the end", take(&t, BUDGET_END, 400, 5457), 0);
+}
+
+/*
+ * A push and a bar's state are equals across processes: the one queued
+ * first goes first, however long its process has asked.
+ */
+static void
+oldest_first(void)
+{
+	struct budget_table	t;
+	int			i;
+
+	budget_table_init(&t, 60, 4, 0);
+	for (i = 0; i < 5; i++)
+		take(&t, BUDGET_UPDATE, 100, 0);
+	check_num("oldest: a push made at 500 waits for the token",
+	    budget_table_take(&t, BUDGET_FEATURE_ACTIVITY, BUDGET_PUSH, 0, 300,
+	    alive, 500), 591 + BUDGET_YIELD_MS);
+	check_num("oldest: a bar's state waiting since 91 takes it",
+	    budget_table_take(&t, BUDGET_FEATURE_ACTIVITY, BUDGET_UPDATE,
+	    1000, 100, alive, 1091), 0);
+	check_num("oldest: a state queued after the push leaves it the next",
+	    budget_table_take(&t, BUDGET_FEATURE_ACTIVITY, BUDGET_UPDATE, 100,
+	    200, alive, 2182), BUDGET_YIELD_MS);
+	check_num("oldest: the push takes it",
+	    budget_table_take(&t, BUDGET_FEATURE_ACTIVITY, BUDGET_PUSH, 0, 300,
+	    alive, 2190), 0);
+	check_num("oldest: an end still goes before both",
+	    budget_table_take(&t, BUDGET_FEATURE_ACTIVITY, BUDGET_END, 0, 400,
+	    alive, 2200), 1073);
+	check_num("oldest: before a state that waited longer",
+	    budget_table_take(&t, BUDGET_FEATURE_ACTIVITY, BUDGET_UPDATE, 3000,
+	    200, alive, 3273), BUDGET_YIELD_MS);
 }
 
 static uint64_t
@@ -189,8 +226,8 @@ hints(void)
 	h.reset_s = 30;
 	budget_table_hint(&t, BUDGET_FEATURE_PUSH, &h, 0);
 	check_num("hint: remaining 0 waits for the reset",
-	    budget_table_take(&t, BUDGET_FEATURE_PUSH, BUDGET_PUSH, 1, alive,
-	    0), 30000);
+	    budget_table_take(&t, BUDGET_FEATURE_PUSH, BUDGET_PUSH, 0, 1, alive,
+	    0), 30000 + BUDGET_YIELD_MS);
 	check_num("hint: the other bucket is untouched", take(&t, BUDGET_UPDATE,
 	    1, 0), 0);
 	h.remaining = 2;
@@ -199,7 +236,7 @@ hints(void)
 	take(&t, BUDGET_UPDATE, 1, 0);
 	take(&t, BUDGET_UPDATE, 1, 0);
 	check_num("hint: remaining 2 leaves two tokens",
-	    take(&t, BUDGET_UPDATE, 1, 0), 1091);
+	    take(&t, BUDGET_UPDATE, 1, 0), 1091 + BUDGET_YIELD_MS);
 	check_num("block: a 429 blocks the feature's bucket",
 	    budget_table_block(&t, BUDGET_FEATURE_ACTIVITY, 5000, 10000), 5000);
 }
@@ -285,6 +322,7 @@ main(void)
 	shared_bucket();
 	priority();
 	round_robin();
+	oldest_first();
 	slots();
 	hints();
 	headers();

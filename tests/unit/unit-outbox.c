@@ -111,8 +111,10 @@ main(void)
 
 	/* Priority: end, then start, then push, then update. */
 	run2 = instance_new();
-	outbox_add(ob, api_badge(3));
+	/* (The badge after the push: a state that waited longer would go
+	 * before it, see below.) */
 	outbox_add(ob, api_push("p1", NULL, NULL, NULL, NULL));
+	outbox_add(ob, api_badge(3));
 	outbox_add(ob, la(REQUEST_START, 1, run2, 1));
 	outbox_add(ob, la(REQUEST_END, 0, run2, 2));
 	drain(ob, got, sizeof got);
@@ -231,6 +233,25 @@ main(void)
 		check_num("pushes and updates take turns: pushes sent",
 		    npush, 20);
 	}
+
+	/*
+	 * The older first between a push and a state, even on the push's
+	 * turn; a push older than the state goes on its turn.
+	 */
+	outbox_free(ob);
+	ob = outbox_new(NULL, 16);
+	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 2));
+	outbox_add(ob, api_push("p", NULL, NULL, NULL, NULL));
+	drain(ob, got, sizeof got);
+	check_str("a state older than the push goes first", got,
+	    "update:2 push");
+	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 3));
+	drain(ob, got, sizeof got);
+	outbox_add(ob, api_push("p", NULL, NULL, NULL, NULL));
+	outbox_add(ob, la(REQUEST_UPDATE, 0, run1, 4));
+	drain(ob, got, sizeof got);
+	check_str("a push older than the state goes on its turn", got,
+	    "push update:4");
 
 	/*
 	 * The turn passes when a request is sent, not when it is picked: one
