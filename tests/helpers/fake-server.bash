@@ -146,3 +146,29 @@ wait_for_log_lines() {
 		sleep 0.02
 	done
 }
+
+# paced RATE [ARGS...]: as-tail at --rate RATE gets "Step 1/6", and once the
+# server has its start, Steps 2 to 6 in separate writes 50 ms apart (each
+# in a read of its own, far within one interval of the bucket); input ends
+# once the server holds two requests.  The server's log is then compared.
+# Used by budget.bats and server-limits.bats (spacing of a bar's updates).
+paced() {
+	local rate=$1 in=$BATS_TEST_TMPDIR/in i
+	shift
+	mkfifo "$in"
+	as_tail -q --rate "$rate" --api-url "$FAKE_URL" "$@" \
+	    -r "$(rules 'activity b title=Build
+match /^Step (\d+)\/(\d+)/ step b current=$1 total=$2')" \
+	    < "$in" 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	exec 5> "$in"
+	echo 'Step 1/6' >&5
+	wait_for_log_lines 1 10
+	for i in 2 3 4 5 6; do
+		echo "Step $i/6" >&5
+		sleep 0.05
+	done
+	wait_for_log_lines 2 20
+	exec 5>&-
+	wait "$pid"
+}
